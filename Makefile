@@ -1,0 +1,67 @@
+# The two commands of the README: `make run` and `make test`. Everything else helps them.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+VENV := .venv
+PY := $(VENV)/bin/python
+# DATABASE_URL when set; otherwise the project-local PostgreSQL, started when needed.
+DB := export DATABASE_URL="$$($(PY) -m crm.devdb url)";
+DEV := export DJANGO_DEBUG=true;
+
+.PHONY: help install run test db-stop lint format messages vendor bench-card bench-search seed-million check
+
+help:
+	@echo "make run      install, database, migrate, demo data, serve on http://127.0.0.1:8000"
+	@echo "make test     install, database, the whole test suite (browser tests included)"
+	@echo "make db-stop  stop the project-local PostgreSQL"
+	@echo "make lint | format | messages | vendor | bench-card | bench-search"
+
+$(VENV)/.installed: pyproject.toml
+	@test -x $(PY) || "$$(scripts/find-python.sh)" -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[dev]"
+	@touch $@
+
+install: $(VENV)/.installed
+
+run: install
+	@$(DB) $(DEV) \
+	$(PY) manage.py migrate --no-input && \
+	$(PY) manage.py seed_demo && \
+	echo "Serving on http://127.0.0.1:8000 (Ctrl+C stops; 'make db-stop' stops the database)" && \
+	$(PY) manage.py runserver 127.0.0.1:8000
+
+test: install
+	@$(DB) \
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+db-stop: install
+	$(PY) -m crm.devdb stop
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+# Extract and compile translations. The .mo files are committed, so a fresh clone shows
+# Norwegian without gettext installed.
+messages: install
+	@$(DB) $(DEV) \
+	$(PY) manage.py makemessages --locale nb --locale en --ignore=.venv --ignore=node_modules --ignore=staticfiles --no-obsolete && \
+	$(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules
+
+vendor:
+	scripts/vendor.sh
+
+check: install
+	@$(DB) $(DEV) $(PY) manage.py makemigrations --check --dry-run && $(PY) manage.py check
+
+bench-card: install
+	@$(DB) $(PY) benchmarks/card.py
+
+bench-search: install
+	@$(DB) $(PY) benchmarks/search.py

@@ -1,0 +1,39 @@
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from . import services
+from .models import Company, CompanyLink
+
+
+class PeopleInline(admin.TabularInline):
+    model = CompanyLink
+    extra = 0
+    autocomplete_fields = ["contact"]
+    fields = ["contact", "position", "work_phone", "mobile", "email", "start_date", "end_date"]
+
+
+@admin.register(Company)
+class CompanyAdmin(admin.ModelAdmin):
+    list_display = ["name", "org_number", "customer_number", "city", "owner"]
+    list_filter = ["categories", "owner", ("customer_number", admin.EmptyFieldListFilter)]
+    search_fields = ["name", "org_number", "customer_number"]
+    autocomplete_fields = ["owner"]
+    filter_horizontal = ["categories"]
+    readonly_fields = ["customer_number", "created_at", "updated_at"]
+    inlines = [PeopleInline]
+    actions = ["make_customers"]
+    show_full_result_count = False
+
+    @admin.action(description=_("Give the selected companies customer numbers"))
+    def make_customers(self, request, queryset):
+        for company in queryset.filter(customer_number__isnull=True):
+            services.company_make_customer(company=company)
+
+
+@admin.register(CompanyLink)
+class CompanyLinkAdmin(admin.ModelAdmin):
+    list_display = ["contact", "company", "position", "start_date", "end_date"]
+    list_filter = [("end_date", admin.EmptyFieldListFilter)]
+    search_fields = ["contact__last_name", "company__name", "position"]
+    autocomplete_fields = ["contact", "company"]
+    list_select_related = ["contact", "company"]

@@ -1,0 +1,31 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CompaniesConfig(AppConfig):
+    name = "companies"
+    verbose_name = _("Companies")
+
+    def ready(self):
+        from contacts.tabs import card_tabs
+        from crm.tabs import Tab
+
+        from . import views
+        from .tabs import company_tabs
+
+        card_tabs.register(
+            Tab(
+                slug="companies",
+                label=_("Companies"),
+                template="companies/partials/contact_companies_tab.html",
+                context=views.companies_tab_context,
+            )
+        )
+        company_tabs.register(
+            Tab(
+                slug="people",
+                label=_("People"),
+                template="companies/partials/company_people_tab.html",
+                context=views.people_tab_context,
+            )
+        )

@@ -1,0 +1,126 @@
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Column, Fieldset, Layout, Row
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+from stdnum.no import orgnr
+
+from contacts.models import Category
+
+from .models import Company, CompanyLink
+
+
+class CompanyForm(forms.ModelForm):
+    org_number = forms.CharField(
+        label=_("Organisation number"),
+        required=False,
+        max_length=20,
+        help_text=_("Nine digits, e.g. 988 077 917."),
+        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+    )
+
+    class Meta:
+        model = Company
+        fields = [
+            "name",
+            "org_number",
+            "phone",
+            "email",
+            "website",
+            "street_address",
+            "postcode",
+            "city",
+            "categories",
+            "owner",
+        ]
+        widgets = {"categories": forms.CheckboxSelectMultiple}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["categories"].queryset = Category.objects.order_by("name")
+        self.fields["name"].error_messages["required"] = _("A company needs a name.")
+        if self.instance.pk and self.instance.org_number and not self.is_bound:
+            self.initial["org_number"] = orgnr.format(self.instance.org_number)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Fieldset(
+                _("Company"),
+                Row(
+                    Column("name", css_class="col-md-8"),
+                    Column("org_number", css_class="col-md-4"),
+                ),
+            ),
+            Fieldset(
+                _("Reach"),
+                Row(Column("phone", css_class="col-md-6"), Column("email", css_class="col-md-6")),
+                "website",
+            ),
+            Fieldset(
+                _("Address"),
+                "street_address",
+                Row(
+                    Column("postcode", css_class="col-md-4"), Column("city", css_class="col-md-8")
+                ),
+            ),
+            Fieldset(_("More"), "categories", "owner"),
+        )
+
+    def clean_name(self):
+        value = self.cleaned_data["name"].strip()
+        if not value:
+            raise ValidationError(_("A company needs a name."), code="required")
+        return value
+
+    def clean_org_number(self):
+        value = orgnr.compact(self.cleaned_data["org_number"] or "")
+        if value and not orgnr.is_valid(value):
+            raise ValidationError(
+                _("«%(value)s» is not a valid Norwegian organisation number."),
+                code="invalid_orgnr",
+                params={"value": self.cleaned_data["org_number"]},
+            )
+        return value
+
+    def clean_postcode(self):
+        value = self.cleaned_data["postcode"].strip()
+        if value and not (value.isdigit() and len(value) == 4):
+            raise ValidationError(_("A Norwegian postcode has four digits."), code="invalid")
+        return value
+
+
+class CompanyLinkForm(forms.ModelForm):
+    """The details of one person's link to one company."""
+
+    class Meta:
+        model = CompanyLink
+        fields = ["position", "work_phone", "mobile", "email", "start_date", "end_date"]
+        widgets = {
+            "start_date": forms.DateInput(attrs={"placeholder": "dd.mm.åååå"}),
+            "end_date": forms.DateInput(attrs={"placeholder": "dd.mm.åååå"}),
+        }
+        help_texts = {"end_date": _("Set when the person has left: the link is kept as former.")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            "position",
+            Row(
+                Column("work_phone", css_class="col-md-4"),
+                Column("mobile", css_class="col-md-4"),
+                Column("email", css_class="col-md-4"),
+            ),
+            Row(
+                Column("start_date", css_class="col-md-6"),
+                Column("end_date", css_class="col-md-6"),
+            ),
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start_date"), cleaned.get("end_date")
+        if start and end and end < start:
+            self.add_error("end_date", _("The end date cannot be before the start date."))
+        return cleaned

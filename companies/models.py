@@ -1,0 +1,139 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from phonenumber_field.modelfields import PhoneNumberField
+
+from contacts.models import Category, Contact
+from contacts.sorting import NorwegianSortKey
+from crm.timestamps import TimeStampedModel
+
+from .validators import validate_orgnr
+
+
+class Company(TimeStampedModel):
+    name = models.CharField(_("name"), max_length=200)
+    # Stored compact (nine digits), shown as «988 077 917».
+    org_number = models.CharField(
+        _("organisation number"), max_length=9, blank=True, validators=[validate_orgnr]
+    )
+    customer_number = models.PositiveBigIntegerField(
+        _("customer number"), null=True, blank=True, unique=True, editable=False
+    )
+    street_address = models.CharField(_("street address"), max_length=200, blank=True)
+    postcode = models.CharField(_("postcode"), max_length=10, blank=True)
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    country = models.CharField(_("country"), max_length=2, default="NO")
+    phone = PhoneNumberField(_("phone"), blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    website = models.URLField(_("website"), max_length=300, blank=True)
+    categories = models.ManyToManyField(
+        Category, verbose_name=_("categories"), blank=True, related_name="companies"
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="owned_companies",
+    )
+    sort_key = models.GeneratedField(
+        expression=NorwegianSortKey("name"),
+        output_field=models.TextField(db_collation="C"),
+        db_persist=True,
+    )
+    people = models.ManyToManyField(
+        Contact, through="CompanyLink", related_name="companies", verbose_name=_("people")
+    )
+
+    class Meta:
+        verbose_name = _("company")
+        verbose_name_plural = _("companies")
+        ordering = ["sort_key", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(name__regex=r"^\s*$"), name="company_name_not_blank"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["sort_key", "id"], name="company_sort_idx"),
+            models.Index(fields=["org_number"], name="company_orgnr_idx"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def is_customer(self) -> bool:
+        return self.customer_number is not None
+
+    def get_absolute_url(self):
+        return reverse("companies:detail", args=[self.pk])
+
+
+class CompanyLinkQuerySet(models.QuerySet):
+    def current(self):
+        from django.utils import timezone
+
+        today = timezone.localdate()
+        return self.filter(Q(end_date__isnull=True) | Q(end_date__gte=today))
+
+    def former(self):
+        from django.utils import timezone
+
+        return self.filter(end_date__lt=timezone.localdate())
+
+
+class CompanyLink(TimeStampedModel):
+    """A person's link to a company, with the details that belong to that link.
+
+    Ending a link (an end date) keeps it as a former employer rather than deleting it.
+    """
+
+    contact = models.ForeignKey(
+        Contact, verbose_name=_("contact"), on_delete=models.CASCADE, related_name="company_links"
+    )
+    company = models.ForeignKey(
+        Company, verbose_name=_("company"), on_delete=models.CASCADE, related_name="links"
+    )
+    position = models.CharField(_("position"), max_length=150, blank=True)
+    work_phone = PhoneNumberField(_("work phone"), blank=True)
+    mobile = PhoneNumberField(_("mobile"), blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    start_date = models.DateField(_("from"), null=True, blank=True)
+    end_date = models.DateField(_("to"), null=True, blank=True)
+
+    objects = CompanyLinkQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("company link")
+        verbose_name_plural = _("company links")
+        ordering = ["-end_date", "company__sort_key"]
+        constraints = [
+            # One open link per person and company; ended ones are history.
+            models.UniqueConstraint(
+                fields=["contact", "company"],
+                condition=Q(end_date__isnull=True),
+                name="companylink_one_open_link",
+                violation_error_message=_("This person is already linked to this company."),
+            ),
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True)
+                | Q(start_date__isnull=True)
+                | Q(end_date__gte=models.F("start_date")),
+                name="companylink_end_after_start",
+                violation_error_message=_("The end date cannot be before the start date."),
+            ),
+        ]
+        indexes = [models.Index(fields=["company", "contact"], name="companylink_company_idx")]
+
+    def __str__(self):
+        return f"{self.contact} – {self.company}"
+
+    @property
+    def is_current(self) -> bool:
+        from django.utils import timezone
+
+        return self.end_date is None or self.end_date >= timezone.localdate()

@@ -1,0 +1,58 @@
+"""Every read the company pages and the Companies tab need."""
+
+from django.db.models import BooleanField, Case, Prefetch, Q, Value, When
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from contacts.models import ContactEmail
+
+from .models import Company, CompanyLink
+
+
+def company_recent(*, limit: int = 10):
+    return list(Company.objects.order_by("-created_at", "-id")[:limit])
+
+
+def _with_is_current(queryset):
+    today = timezone.localdate()
+    return queryset.annotate(
+        current=Case(
+            When(Q(end_date__isnull=True) | Q(end_date__gte=today), then=Value(True)),
+            default=Value(False),
+            output_field=BooleanField(),
+        )
+    )
+
+
+def company_links_for_contact(*, contact):
+    """The contact's company links: current ones first, then former, each by company name."""
+    return list(
+        _with_is_current(CompanyLink.objects.filter(contact=contact))
+        .select_related("company")
+        .order_by("-current", "company__sort_key", "-end_date", "id")
+    )
+
+
+def company_for_page(*, pk: int) -> Company:
+    return get_object_or_404(
+        Company.objects.select_related("owner").prefetch_related("categories"), pk=pk
+    )
+
+
+def company_people(*, company):
+    """The company's people with their positions: current links first."""
+    return list(
+        _with_is_current(CompanyLink.objects.filter(company=company))
+        .select_related("contact")
+        .prefetch_related(
+            Prefetch("contact__emails", queryset=ContactEmail.objects.order_by("position", "id"))
+        )
+        .order_by("-current", "contact__sort_key", "id")
+    )
+
+
+def company_search(*, term: str, limit: int = 20):
+    term = term.strip()
+    if not term:
+        return []
+    return list(Company.objects.filter(name__icontains=term).order_by("sort_key", "id")[:limit])

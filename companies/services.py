@@ -1,0 +1,89 @@
+"""Writes on companies and on the links between people and companies."""
+
+from collections.abc import Iterable
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from contacts.customer_numbers import next_customer_number
+from contacts.models import Category, Contact
+
+from .models import Company, CompanyLink
+
+
+@transaction.atomic
+def company_create(*, name: str, categories: Iterable[Category] = (), **fields) -> Company:
+    company = Company(name=name, **fields)
+    company.full_clean()
+    company.save()
+    if categories:
+        company.categories.set(categories)
+    return company
+
+
+@transaction.atomic
+def company_update(
+    *, company: Company, categories: Iterable[Category] | None = None, **fields
+) -> Company:
+    for name, value in fields.items():
+        setattr(company, name, value)
+    company.full_clean()
+    company.save()
+    if categories is not None:
+        company.categories.set(categories)
+    return company
+
+
+@transaction.atomic
+def company_make_customer(*, company: Company) -> Company:
+    """Give the company the next number of the series it shares with private customers."""
+    locked = Company.objects.select_for_update().get(pk=company.pk)
+    if locked.customer_number is None:
+        locked.customer_number = next_customer_number()
+        locked.save(update_fields=["customer_number", "updated_at"])
+    company.customer_number = locked.customer_number
+    return locked
+
+
+@transaction.atomic
+def company_delete(*, company: Company) -> None:
+    company.delete()
+
+
+@transaction.atomic
+def company_link_contact(*, contact: Contact, company: Company, **details) -> CompanyLink:
+    """Link a person to a company. Refused while a current link between them exists."""
+    if CompanyLink.objects.current().filter(contact=contact, company=company).exists():
+        raise ValidationError(
+            _("%(contact)s is already linked to %(company)s.")
+            % {"contact": contact, "company": company},
+            code="already_linked",
+        )
+    link = CompanyLink(contact=contact, company=company, **details)
+    link.full_clean()
+    try:
+        with transaction.atomic():
+            link.save()
+    except IntegrityError:
+        # Two requests linking at the same moment: the partial unique index decides.
+        raise ValidationError(
+            _("%(contact)s is already linked to %(company)s.")
+            % {"contact": contact, "company": company},
+            code="already_linked",
+        ) from None
+    return link
+
+
+@transaction.atomic
+def company_link_update(*, link: CompanyLink, **details) -> CompanyLink:
+    for name, value in details.items():
+        setattr(link, name, value)
+    link.full_clean()
+    link.save()
+    return link
+
+
+@transaction.atomic
+def company_link_delete(*, link: CompanyLink) -> None:
+    link.delete()

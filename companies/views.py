@@ -1,0 +1,225 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.vary import vary_on_headers
+
+from contacts.models import Contact
+from contacts.selectors import contact_search_by_last_name
+from crm.access import crm_view
+from crm.deletion import delete_consequences
+from crm.forms import apply_validation_error
+
+from . import selectors, services
+from .forms import CompanyForm, CompanyLinkForm
+from .models import Company, CompanyLink
+from .tabs import company_tabs
+
+
+def _contact_tab_url(contact_id: int) -> str:
+    return reverse("contacts:tab", args=[contact_id, "companies"])
+
+
+@require_http_methods(["GET", "POST"])
+@crm_view
+def company_create(request):
+    """«Ny kunde». With ?link_contact=ID it is the step of linking that person to it."""
+    link_contact = None
+    if contact_id := request.GET.get("link_contact"):
+        link_contact = get_object_or_404(Contact, pk=contact_id if contact_id.isdigit() else 0)
+    form = CompanyForm(
+        request.POST or None, initial={"owner": request.user, "name": request.GET.get("name", "")}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            company = services.company_create(**form.cleaned_data)
+            link = (
+                services.company_link_contact(contact=link_contact, company=company)
+                if link_contact
+                else None
+            )
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(
+                request, _("The company %(name)s was saved.") % {"name": company.name}
+            )
+            if link:
+                return redirect("companies:link_update", pk=link.pk)
+            return redirect(company)
+    return render(
+        request, "companies/company_form.html", {"form": form, "link_contact": link_contact}
+    )
+
+
+@require_GET
+@vary_on_headers("HX-Request")
+@crm_view
+def company_detail(request, pk: int, tab: str | None = None):
+    company = selectors.company_for_page(pk=pk)
+    context = {"company": company, **company_tabs.render_context(request, company, tab)}
+    if request.htmx and tab is not None:
+        return render(request, "companies/company_detail.html#tab-panel", context)
+    return render(request, "companies/company_detail.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@crm_view
+def company_update(request, pk: int):
+    company = selectors.company_for_page(pk=pk)
+    form = CompanyForm(request.POST or None, instance=company)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.company_update(company=company, **form.cleaned_data)
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, _("The changes were saved."))
+            return redirect(company)
+    return render(request, "companies/company_form.html", {"form": form, "company": company})
+
+
+@require_http_methods(["GET", "POST"])
+@crm_view
+def company_delete(request, pk: int):
+    company = get_object_or_404(Company, pk=pk)
+    if request.method == "POST":
+        name = company.name
+        services.company_delete(company=company)
+        messages.success(request, _("%(name)s was deleted.") % {"name": name})
+        return redirect("home")
+    return render(
+        request,
+        "companies/company_confirm_delete.html",
+        {"company": company, "consequences": delete_consequences(company)},
+    )
+
+
+@require_POST
+@crm_view
+def company_make_customer(request, pk: int):
+    company = get_object_or_404(Company, pk=pk)
+    had_number = company.customer_number is not None
+    company = services.company_make_customer(company=company)
+    if not had_number:
+        messages.success(
+            request,
+            _("%(name)s is now a customer with customer number %(number)s.")
+            % {"name": company.name, "number": company.customer_number},
+        )
+    return redirect(company)
+
+
+@require_http_methods(["GET", "POST"])
+@vary_on_headers("HX-Request")
+@crm_view
+def link_company_to_contact(request, contact_pk: int):
+    """«Koble person mot bedrift» → «Velg bedrift»: search, mark a company, «Legg til»."""
+    contact = get_object_or_404(Contact, pk=contact_pk)
+    query = request.GET.get("q", "").strip()[:200]
+    error = None
+    if request.method == "POST":
+        company = Company.objects.filter(pk=request.POST.get("company") or 0).first()
+        if company is None:
+            error = _("Mark a company in the list first.")
+        else:
+            try:
+                link = services.company_link_contact(contact=contact, company=company)
+            except ValidationError as refusal:
+                error = " ".join(refusal.messages)
+            else:
+                messages.success(
+                    request,
+                    _("%(contact)s is linked to %(company)s. Enter the position and details.")
+                    % {"contact": contact.full_name, "company": company.name},
+                )
+                return redirect("companies:link_update", pk=link.pk)
+    context = {
+        "contact": contact,
+        "query": query,
+        "results": selectors.company_search(term=query),
+        "error": error,
+    }
+    if request.htmx and request.method == "GET":
+        return render(request, "companies/link_pick_company.html#results", context)
+    return render(
+        request, "companies/link_pick_company.html", context, status=400 if error else 200
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@vary_on_headers("HX-Request")
+@crm_view
+def link_contact_to_company(request, pk: int):
+    """«Koble person» from the company page: search people by last name, mark one, add."""
+    company = get_object_or_404(Company, pk=pk)
+    query = request.GET.get("q", "").strip()[:200]
+    error = None
+    if request.method == "POST":
+        contact = Contact.objects.filter(pk=request.POST.get("contact") or 0).first()
+        if contact is None:
+            error = _("Mark a person in the list first.")
+        else:
+            try:
+                link = services.company_link_contact(contact=contact, company=company)
+            except ValidationError as refusal:
+                error = " ".join(refusal.messages)
+            else:
+                messages.success(
+                    request,
+                    _("%(contact)s is linked to %(company)s. Enter the position and details.")
+                    % {"contact": contact.full_name, "company": company.name},
+                )
+                return redirect("companies:link_update", pk=link.pk)
+    context = {
+        "company": company,
+        "query": query,
+        "results": contact_search_by_last_name(term=query),
+        "error": error,
+    }
+    if request.htmx and request.method == "GET":
+        return render(request, "companies/link_pick_contact.html#results", context)
+    return render(
+        request, "companies/link_pick_contact.html", context, status=400 if error else 200
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@crm_view
+def link_update(request, pk: int):
+    link = get_object_or_404(CompanyLink.objects.select_related("contact", "company"), pk=pk)
+    form = CompanyLinkForm(request.POST or None, instance=link)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.company_link_update(link=link, **form.cleaned_data)
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, _("The link details were saved."))
+            return redirect(_contact_tab_url(link.contact_id))
+    return render(request, "companies/companylink_form.html", {"form": form, "link": link})
+
+
+@require_http_methods(["GET", "POST"])
+@crm_view
+def link_delete(request, pk: int):
+    link = get_object_or_404(CompanyLink.objects.select_related("contact", "company"), pk=pk)
+    if request.method == "POST":
+        services.company_link_delete(link=link)
+        messages.success(
+            request,
+            _("The link between %(contact)s and %(company)s was removed.")
+            % {"contact": link.contact.full_name, "company": link.company.name},
+        )
+        return redirect(_contact_tab_url(link.contact_id))
+    return render(request, "companies/companylink_confirm_delete.html", {"link": link})
+
+
+def people_tab_context(request, company):
+    return {"links": selectors.company_people(company=company)}
+
+
+def companies_tab_context(request, contact):
+    return {"links": selectors.company_links_for_contact(contact=contact)}

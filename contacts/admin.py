@@ -1,0 +1,45 @@
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from companies.models import CompanyLink
+
+from . import services
+from .models import Category, Contact, ContactEmail
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    search_fields = ["name"]
+
+
+class ContactEmailInline(admin.TabularInline):
+    model = ContactEmail
+    extra = 1
+    fields = ["email", "position"]
+
+
+class CompanyLinkInline(admin.TabularInline):
+    model = CompanyLink
+    extra = 0
+    autocomplete_fields = ["company"]
+    fields = ["company", "position", "work_phone", "mobile", "email", "start_date", "end_date"]
+
+
+@admin.register(Contact)
+class ContactAdmin(admin.ModelAdmin):
+    list_display = ["last_name", "first_name", "mobile", "customer_number", "owner", "created_at"]
+    list_display_links = ["last_name", "first_name"]
+    list_filter = ["categories", "owner", ("customer_number", admin.EmptyFieldListFilter)]
+    search_fields = ["last_name", "first_name", "emails__email", "customer_number"]
+    autocomplete_fields = ["owner"]
+    filter_horizontal = ["categories"]
+    readonly_fields = ["customer_number", "email_locked", "created_at", "updated_at"]
+    inlines = [ContactEmailInline, CompanyLinkInline]
+    actions = ["make_customers"]
+    list_per_page = 50
+    show_full_result_count = False  # no COUNT(*) over a million rows on every page
+
+    @admin.action(description=_("Give the selected contacts customer numbers"))
+    def make_customers(self, request, queryset):
+        for contact in queryset.filter(customer_number__isnull=True):
+            services.contact_make_customer(contact=contact)

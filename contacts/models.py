@@ -1,0 +1,133 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Concat, Lower
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from phonenumber_field.modelfields import PhoneNumberField
+
+from crm.timestamps import TimeStampedModel
+
+from .sorting import NorwegianSortKey
+
+
+class Category(models.Model):
+    """A label that staff put on contacts and companies (customer, supplier, VIP…)."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+
+    class Meta:
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class ContactQuerySet(models.QuerySet):
+    def customers(self):
+        return self.filter(customer_number__isnull=False)
+
+    def with_company_count(self):
+        return self.annotate(company_count=models.Count("company_links", distinct=True))
+
+
+class Contact(TimeStampedModel):
+    """A person: a contact person in companies, a plain person, or a private customer."""
+
+    first_name = models.CharField(_("first name"), max_length=100, blank=True)
+    last_name = models.CharField(_("last name"), max_length=100)
+    mobile = PhoneNumberField(_("mobile"), blank=True)
+    work_phone = PhoneNumberField(_("work phone"), blank=True)
+    private_phone = PhoneNumberField(_("private phone"), blank=True)
+    street_address = models.CharField(_("street address"), max_length=200, blank=True)
+    postcode = models.CharField(_("postcode"), max_length=10, blank=True)
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    country = models.CharField(_("country"), max_length=2, default="NO")
+    website = models.URLField(_("website"), max_length=300, blank=True)
+    categories = models.ManyToManyField(
+        Category, verbose_name=_("categories"), blank=True, related_name="contacts"
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="owned_contacts",
+    )
+    notes = models.TextField(_("notes"), blank=True)
+    # Given from the customer-number series shared with companies (see services);
+    # a contact with a number is a private customer.
+    customer_number = models.PositiveBigIntegerField(
+        _("customer number"), null=True, blank=True, unique=True, editable=False
+    )
+    # «Sperr tilgang»: only the firm's administrators may read this contact's e-mail.
+    email_locked = models.BooleanField(_("e-mail locked"), default=False, editable=False)
+    # Norwegian alphabetical order (… Z Æ Ø Å, case-blind) without needing ICU.
+    sort_key = models.GeneratedField(
+        expression=NorwegianSortKey(Concat("last_name", models.Value(" "), "first_name")),
+        output_field=models.TextField(db_collation="C"),
+        db_persist=True,
+    )
+
+    objects = ContactQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("contact")
+        verbose_name_plural = _("contacts")
+        ordering = ["sort_key", "id"]
+        permissions = [
+            ("access_crm", _("Can use the CRM")),
+            ("administer_firm", _("Is an administrator of the firm")),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(last_name__regex=r"^\s*$"), name="contact_last_name_not_blank"
+            ),
+        ]
+        indexes = [models.Index(fields=["sort_key", "id"], name="contact_sort_idx")]
+
+    def __str__(self):
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+    @property
+    def is_private_customer(self) -> bool:
+        return self.customer_number is not None
+
+    @property
+    def primary_email(self) -> str:
+        emails = self.emails.all()  # prefetched by the selectors
+        return emails[0].email if emails else ""
+
+    def get_absolute_url(self):
+        return reverse("contacts:detail", args=[self.pk])
+
+
+class ContactEmail(models.Model):
+    """One of a contact's e-mail addresses; the first (lowest position) is the primary."""
+
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="emails")
+    email = models.EmailField(_("e-mail"), max_length=254)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("e-mail address")
+        verbose_name_plural = _("e-mail addresses")
+        ordering = ["position", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                "contact", Lower("email"), name="contact_email_unique_per_contact"
+            ),
+            models.CheckConstraint(condition=~Q(email=""), name="contact_email_not_blank"),
+        ]
+        # Mail linking looks contacts up by address, whatever its case.
+        indexes = [models.Index(Lower("email"), name="contact_email_lower_idx")]
+
+    def __str__(self):
+        return self.email

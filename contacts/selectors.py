@@ -1,0 +1,34 @@
+"""Every read the contact pages need."""
+
+from django.db.models import Prefetch
+
+from .models import Contact, ContactEmail
+
+
+def contact_recent(*, limit: int = 10):
+    return list(Contact.objects.order_by("-created_at", "-id")[:limit])
+
+
+def contact_for_card(*, pk: int) -> Contact:
+    """The contact with what the left side of the card shows, in a fixed number of queries."""
+    from django.shortcuts import get_object_or_404
+
+    queryset = Contact.objects.select_related("owner").prefetch_related(
+        Prefetch("emails", queryset=ContactEmail.objects.order_by("position", "id")),
+        "categories",
+    )
+    return get_object_or_404(queryset, pk=pk)
+
+
+def contact_search_by_last_name(*, term: str, limit: int = 20):
+    """A short pick list for link dialogs; the full search panel has its own selectors."""
+    term = term.strip()
+    if not term:
+        return []
+    return list(
+        Contact.objects.filter(last_name__icontains=term)
+        .prefetch_related(
+            Prefetch("emails", queryset=ContactEmail.objects.order_by("position", "id"))
+        )
+        .order_by("sort_key", "id")[:limit]
+    )

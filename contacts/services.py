@@ -1,0 +1,81 @@
+"""Writes on contacts. Every function is one transaction and validates before saving."""
+
+from collections.abc import Iterable
+
+from django.db import transaction
+
+from .customer_numbers import next_customer_number
+from .models import Category, Contact, ContactEmail
+
+
+def _set_emails(contact: Contact, emails: Iterable[str]) -> None:
+    wanted = []
+    for address in emails:
+        address = address.strip()
+        if address and address.lower() not in {w.lower() for w in wanted}:
+            wanted.append(address)
+    current = list(contact.emails.all())
+    if [e.email for e in current] == wanted:
+        return
+    contact.emails.all().delete()
+    ContactEmail.objects.bulk_create(
+        ContactEmail(contact=contact, email=address, position=i)
+        for i, address in enumerate(wanted)
+    )
+
+
+@transaction.atomic
+def contact_create(
+    *,
+    last_name: str,
+    first_name: str = "",
+    emails: Iterable[str] = (),
+    categories: Iterable[Category] = (),
+    **fields,
+) -> Contact:
+    contact = Contact(first_name=first_name, last_name=last_name, **fields)
+    contact.full_clean()
+    contact.save()
+    _set_emails(contact, emails)
+    if categories:
+        contact.categories.set(categories)
+    return contact
+
+
+@transaction.atomic
+def contact_update(
+    *,
+    contact: Contact,
+    emails: Iterable[str] | None = None,
+    categories: Iterable[Category] | None = None,
+    **fields,
+) -> Contact:
+    for name, value in fields.items():
+        setattr(contact, name, value)
+    contact.full_clean()
+    contact.save()
+    if emails is not None:
+        _set_emails(contact, emails)
+    if categories is not None:
+        contact.categories.set(categories)
+    return contact
+
+
+@transaction.atomic
+def contact_make_customer(*, contact: Contact) -> Contact:
+    """Give the contact the next customer number, once.
+
+    The row lock makes a second press (another tab, a double click) wait for the first
+    and then see its number, so a contact never takes two numbers.
+    """
+    locked = Contact.objects.select_for_update().get(pk=contact.pk)
+    if locked.customer_number is None:
+        locked.customer_number = next_customer_number()
+        locked.save(update_fields=["customer_number", "updated_at"])
+    contact.customer_number = locked.customer_number
+    return locked
+
+
+@transaction.atomic
+def contact_delete(*, contact: Contact) -> None:
+    contact.delete()

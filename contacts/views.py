@@ -1,0 +1,94 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.vary import vary_on_headers
+
+from crm.access import crm_view
+from crm.deletion import delete_consequences
+from crm.forms import apply_validation_error
+
+from . import selectors, services
+from .forms import ContactForm
+from .models import Contact
+from .tabs import card_tabs
+
+
+@require_http_methods(["GET", "POST"])
+@crm_view
+def contact_create(request):
+    form = ContactForm(request.POST or None, initial={"owner": request.user})
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            contact = services.contact_create(**data)
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, _("The contact was saved."))
+            return redirect(f"{contact.get_absolute_url()}?saved=1")
+    return render(request, "contacts/contact_form.html", {"form": form})
+
+
+@require_GET
+@vary_on_headers("HX-Request")
+@crm_view
+def contact_detail(request, pk: int, tab: str | None = None):
+    contact = selectors.contact_for_card(pk=pk)
+    context = {
+        "contact": contact,
+        "just_saved": request.GET.get("saved") == "1",
+        **card_tabs.render_context(request, contact, tab),
+    }
+    if request.htmx and tab is not None:
+        return render(request, "contacts/contact_detail.html#tab-panel", context)
+    return render(request, "contacts/contact_detail.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@crm_view
+def contact_update(request, pk: int):
+    contact = selectors.contact_for_card(pk=pk)
+    form = ContactForm(request.POST or None, instance=contact)
+    if request.method == "POST" and form.is_valid():
+        data = {name: form.cleaned_data[name] for name in form.Meta.fields}
+        try:
+            services.contact_update(contact=contact, **data)
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, _("The changes were saved."))
+            return redirect(contact)
+    return render(request, "contacts/contact_form.html", {"form": form, "contact": contact})
+
+
+@require_http_methods(["GET", "POST"])
+@crm_view
+def contact_delete(request, pk: int):
+    contact = get_object_or_404(Contact, pk=pk)
+    if request.method == "POST":
+        name = contact.full_name
+        services.contact_delete(contact=contact)
+        messages.success(request, _("%(name)s was deleted.") % {"name": name})
+        return redirect("home")
+    return render(
+        request,
+        "contacts/contact_confirm_delete.html",
+        {"contact": contact, "consequences": delete_consequences(contact)},
+    )
+
+
+@require_POST
+@crm_view
+def contact_make_customer(request, pk: int):
+    contact = get_object_or_404(Contact, pk=pk)
+    had_number = contact.customer_number is not None
+    contact = services.contact_make_customer(contact=contact)
+    if not had_number:
+        messages.success(
+            request,
+            _("%(name)s is now a private customer with customer number %(number)s.")
+            % {"name": contact.full_name, "number": contact.customer_number},
+        )
+    return redirect(contact)

@@ -1,0 +1,27 @@
+"""Test settings: the base settings with fast hashing and mail kept in memory."""
+
+import os
+
+os.environ.setdefault("DJANGO_DEBUG", "false")
+os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-" + "x" * 50)
+os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "false")
+
+from .base import *  # noqa: E402,F403
+from .base import DATABASES, env  # noqa: E402
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+ALLOWED_HOSTS = ["*"]
+SESSION_COOKIE_SECURE = False
+CSRF_COOKIE_SECURE = False
+SECURE_HSTS_SECONDS = 0
+# Several test runs may share one server (CI, parallel work): each names its own database.
+DATABASES["default"]["TEST"] = {"NAME": env("TEST_DATABASE_NAME", default=None)}
+AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
+# The live server of the browser tests serves static files from the source folders.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True

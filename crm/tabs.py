@@ -1,0 +1,64 @@
+"""Tabs on a detail page (the contact card, a company page, a project page).
+
+Each feature app registers its own tab from its ``AppConfig.ready()``, so the card
+shows only the tabs whose feature exists and no app edits another's template::
+
+    from contacts.tabs import card_tabs
+    card_tabs.register(Tab(
+        slug="notes", label=_("Notes"), template="activities/partials/contact_notes.html",
+        context=notes_tab_context,   # (request, contact) -> dict for the template
+    ))
+
+The page renders ``{% include tab.template %}`` inside its ``tab-panel`` partial: on an
+htmx request only that fragment is sent, otherwise the whole page with the tab open.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.http import Http404, HttpRequest
+
+
+@dataclass(frozen=True)
+class Tab:
+    slug: str
+    label: Any  # a lazy translation
+    template: str
+    context: Callable[[HttpRequest, Any], dict] = field(default=lambda request, obj: {})
+
+
+class TabSet:
+    """An ordered set of tabs. ``order`` fixes where known slugs stand, whatever the
+    order in which apps happen to register them."""
+
+    def __init__(self, order: list[str]):
+        self.order = order
+        self._tabs: dict[str, Tab] = {}
+
+    def register(self, tab: Tab) -> None:
+        self._tabs[tab.slug] = tab
+
+    def __iter__(self):
+        rank = {slug: i for i, slug in enumerate(self.order)}
+        return iter(sorted(self._tabs.values(), key=lambda t: rank.get(t.slug, len(rank))))
+
+    def __len__(self):
+        return len(self._tabs)
+
+    def get(self, slug: str | None) -> Tab:
+        if slug is None:
+            first = next(iter(self), None)
+            if first is None:
+                raise Http404
+            return first
+        try:
+            return self._tabs[slug]
+        except KeyError:
+            raise Http404 from None
+
+    def render_context(self, request: HttpRequest, obj, slug: str | None) -> dict:
+        tab = self.get(slug)
+        return {"tabs": list(self), "active_tab": tab, **tab.context(request, obj)}

@@ -1,0 +1,50 @@
+"""Creating CRM users: used by ``manage.py crm_user`` and the demo data."""
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
+from django.db import transaction
+
+from .access import CRM_ACCESS, FIRM_ADMIN
+
+
+def _permission(dotted: str) -> Permission:
+    app_label, codename = dotted.split(".")
+    return Permission.objects.get(content_type__app_label=app_label, codename=codename)
+
+
+@transaction.atomic
+def crm_user_save(
+    *,
+    username: str,
+    password: str | None,
+    admin: bool = False,
+    crm_access: bool = True,
+    first_name: str | None = None,
+    last_name: str | None = None,
+    email: str | None = None,
+):
+    """Create or update a user. An administrator of the firm also gets Django admin."""
+    User = get_user_model()
+    user, created = User.objects.get_or_create(username=username)
+    if password is not None:
+        user.set_password(password)
+    elif created:
+        user.set_unusable_password()
+    for name, value in [("first_name", first_name), ("last_name", last_name), ("email", email)]:
+        if value is not None:
+            setattr(user, name, value)
+    user.is_active = True
+    user.is_staff = admin
+    user.is_superuser = admin
+    user.full_clean()
+    user.save()
+    access, firm_admin = _permission(CRM_ACCESS), _permission(FIRM_ADMIN)
+    if crm_access:
+        user.user_permissions.add(access)
+    else:
+        user.user_permissions.remove(access)
+    if admin:
+        user.user_permissions.add(firm_admin)
+    else:
+        user.user_permissions.remove(firm_admin)
+    return user, created
