@@ -1,0 +1,52 @@
+#!/usr/bin/env python
+"""Time the contact card and each of its tabs (``make bench-card``).
+
+The card is measured for a contact with 50 company links. Each tab adds a module in
+``benchmarks/card_tabs/`` with ``TAB`` (the slug) and ``build(contact)`` that gives the
+benchmark contact the rows the tab shows (idempotent: it may find them already there).
+Prints one JSON line per page: {"page": "card/<tab>", "p50_ms", "p95_ms", "queries"}.
+"""
+
+import importlib
+import pkgutil
+
+from common import bench_user, emit, setup_django, time_get
+
+
+def main():
+    setup_django()
+    from django.test import Client
+    from django.urls import reverse
+
+    from companies.models import Company, CompanyLink
+    from contacts.models import Contact
+
+    contact, _ = Contact.objects.get_or_create(first_name="Benk", last_name="Kontaktkort")
+    if CompanyLink.objects.filter(contact=contact).count() < 50:
+        for i in range(50):
+            company, _ = Company.objects.get_or_create(name=f"Benkefirma {i:02d} AS")
+            CompanyLink.objects.get_or_create(
+                contact=contact, company=company, defaults={"position": "Konsulent"}
+            )
+    client = Client()
+    client.force_login(bench_user())
+    emit({"page": "card", **time_get(client, reverse("contacts:detail", args=[contact.pk]))})
+    htmx = Client(headers={"HX-Request": "true"})
+    htmx.force_login(bench_user())
+    emit(
+        {
+            "page": "card/companies",
+            **time_get(htmx, reverse("contacts:tab", args=[contact.pk, "companies"])),
+        }
+    )
+    import card_tabs
+
+    for info in sorted(pkgutil.iter_modules(card_tabs.__path__), key=lambda m: m.name):
+        module = importlib.import_module(f"card_tabs.{info.name}")
+        module.build(contact)
+        url = reverse("contacts:tab", args=[contact.pk, module.TAB])
+        emit({"page": f"card/{module.TAB}", **time_get(htmx, url)})
+
+
+if __name__ == "__main__":
+    main()
