@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from stdnum.no import orgnr
 
 from contacts.models import Category
+from crm.forms import set_phone_messages
 
 from .models import Company, CompanyLink
 
@@ -41,6 +42,7 @@ class CompanyForm(forms.ModelForm):
         self.fields["name"].error_messages["required"] = _("A company needs a name.")
         if self.instance.pk and self.instance.org_number and not self.is_bound:
             self.initial["org_number"] = orgnr.format(self.instance.org_number)
+        set_phone_messages(self)
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(
@@ -103,6 +105,7 @@ class CompanyLinkForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        set_phone_messages(self)
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(

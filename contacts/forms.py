@@ -5,6 +5,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.translation import gettext_lazy as _
 
+from crm.forms import set_phone_messages
+
 from .models import Category, Contact
 
 
@@ -80,6 +82,7 @@ class ContactForm(forms.ModelForm):
             {"inputmode": "numeric", "autocomplete": "postal-code"}
         )
         self.fields["first_name"].widget.attrs["autocomplete"] = "off"
+        set_phone_messages(self)
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(

@@ -1,0 +1,85 @@
+import threading
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection
+
+from contacts import services
+from contacts.models import Contact
+from tests.factories import CategoryFactory, ContactFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_contact_create_keeps_several_emails_in_order_without_duplicates():
+    contact = services.contact_create(
+        first_name="Kari",
+        last_name="Nordmann",
+        emails=["kari@firma.no", "KARI@firma.no", "kari@privat.no"],
+    )
+    assert [e.email for e in contact.emails.all()] == ["kari@firma.no", "kari@privat.no"]
+    assert contact.primary_email == "kari@firma.no"
+
+
+def test_contact_create_refuses_a_blank_last_name():
+    with pytest.raises(ValidationError) as error:
+        services.contact_create(first_name="Kari", last_name="   ")
+    assert "last_name" in error.value.message_dict
+
+
+def test_contact_update_replaces_emails_and_categories():
+    contact = services.contact_create(last_name="Berg", emails=["a@b.no"])
+    vip = CategoryFactory(name="VIP")
+    services.contact_update(contact=contact, emails=["c@d.no"], categories=[vip], city="Bodø")
+    contact.refresh_from_db()
+    assert [e.email for e in contact.emails.all()] == ["c@d.no"]
+    assert list(contact.categories.all()) == [vip]
+    assert contact.city == "Bodø"
+
+
+def test_making_a_customer_twice_keeps_the_first_number():
+    contact = ContactFactory()
+    first = services.contact_make_customer(contact=contact).customer_number
+    second = services.contact_make_customer(contact=contact).customer_number
+    assert first == second
+    assert contact.is_private_customer
+
+
+def test_contacts_are_listed_in_norwegian_alphabetical_order():
+    for name in ["Ås", "Øst", "Zahl", "de Vries", "Æra", "Berg", "berg"]:
+        ContactFactory(last_name=name, first_name="")
+    names = list(Contact.objects.values_list("last_name", flat=True))
+    assert names[:2] in (["Berg", "berg"], ["berg", "Berg"])
+    assert names[2:] == ["de Vries", "Zahl", "Æra", "Øst", "Ås"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_customer_numbers_are_unique_when_many_are_taken_at_once():
+    """Eight threads, each with its own database connection, take numbers at once."""
+    contacts = [ContactFactory() for _ in range(8)]
+    barrier = threading.Barrier(len(contacts))
+    errors = []
+
+    def take(contact):
+        try:
+            barrier.wait()
+            for _ in range(3):  # pressing «+» again must not give another number
+                services.contact_make_customer(contact=contact)
+        except Exception as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=take, args=(c,)) for c in contacts]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+    numbers = list(
+        Contact.objects.filter(pk__in=[c.pk for c in contacts]).values_list(
+            "customer_number", flat=True
+        )
+    )
+    assert None not in numbers
+    assert len(set(numbers)) == len(contacts)

@@ -1,0 +1,182 @@
+import threading
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.urls import reverse
+
+from contacts.models import Contact
+from tests.factories import (
+    CategoryFactory,
+    CompanyLinkFactory,
+    ContactEmailFactory,
+    ContactFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def valid_data(**overrides):
+    return {
+        "first_name": "Kari",
+        "last_name": "Nordmann",
+        "emails": "kari@firma.no, kari@privat.no",
+        "mobile": "412 34 567",
+        "work_phone": "",
+        "private_phone": "",
+        "street_address": "Storgata 1",
+        "postcode": "0155",
+        "city": "Oslo",
+        "website": "https://kari.no",
+        "notes": "",
+        **overrides,
+    }
+
+
+def test_new_contact_is_saved_and_lands_on_its_card_with_the_link_offer(staff_client):
+    response = staff_client.post(reverse("contacts:create"), valid_data(), follow=True)
+    contact = Contact.objects.get()
+    assert response.redirect_chain[-1][0] == f"{contact.get_absolute_url()}?saved=1"
+    assert contact.mobile.as_e164 == "+4741234567"
+    assert [e.email for e in contact.emails.all()] == ["kari@firma.no", "kari@privat.no"]
+    assert reverse("companies:link_company", args=[contact.pk]) in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("emails", "kari@", "er ikke en gyldig e-postadresse"),
+        ("mobile", "12", "gyldig telefonnummer"),
+        ("last_name", "", "En kontakt må ha et etternavn"),
+        ("last_name", "   ", "En kontakt må ha et etternavn"),
+        ("first_name", "x" * 101, "100 eller færre tegn"),
+        ("postcode", "12345", "fire sifre"),
+        ("website", "javascript:alert(1)", "gyldig nettadresse"),
+    ],
+)
+def test_bad_input_is_refused_with_a_clear_message_keeping_what_was_typed(
+    staff_client, field, value, message
+):
+    data = valid_data(**{field: value})
+    response = staff_client.post(reverse("contacts:create"), data)
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert message in body
+    assert "Storgata 1" in body  # nothing typed is lost
+    assert not Contact.objects.exists()
+
+
+def test_html_in_names_is_shown_escaped_on_the_card(staff_client):
+    contact = ContactFactory(last_name="<script>alert(1)</script>")
+    body = staff_client.get(contact.get_absolute_url()).content.decode()
+    assert "<script>alert(1)</script>" not in body
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in body
+
+
+def test_card_shows_phones_as_tel_links_and_email_as_mailto(staff_client):
+    contact = ContactFactory(mobile="+4741234567")
+    ContactEmailFactory(contact=contact, email="ola@firma.no")
+    body = staff_client.get(contact.get_absolute_url()).content.decode()
+    assert 'href="tel:+47-41-23-45-67"' in body or 'href="tel:+4741234567"' in body
+    assert 'href="mailto:ola@firma.no"' in body
+
+
+def test_plus_gives_the_contact_a_customer_number_and_marks_it_private_customer(staff_client):
+    contact = ContactFactory()
+    response = staff_client.post(reverse("contacts:make_customer", args=[contact.pk]), follow=True)
+    contact.refresh_from_db()
+    assert contact.customer_number is not None
+    body = response.content.decode()
+    assert str(contact.customer_number) in body
+    assert "Privatkunde" in body
+
+
+def test_plus_only_answers_post(staff_client):
+    contact = ContactFactory()
+    assert staff_client.get(reverse("contacts:make_customer", args=[contact.pk])).status_code == 405
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_tabs_pressing_plus_at_once_give_one_number(staff):
+    contact = ContactFactory()
+    url = reverse("contacts:make_customer", args=[contact.pk])
+    barrier = threading.Barrier(4)
+    statuses = []
+
+    def press():
+        client = Client()
+        client.force_login(staff)
+        barrier.wait()
+        statuses.append(client.post(url).status_code)
+        connection.close()
+
+    threads = [threading.Thread(target=press) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert statuses == [302] * 4
+    numbers = Contact.objects.filter(customer_number__isnull=False).values_list(
+        "customer_number", flat=True
+    )
+    assert len(numbers) == 1
+
+
+def test_edit_saves_changes_and_keeps_emails(staff_client):
+    contact = ContactFactory(city="Oslo")
+    ContactEmailFactory(contact=contact, email="a@b.no")
+    form = staff_client.get(reverse("contacts:update", args=[contact.pk])).content.decode()
+    assert 'value="a@b.no"' in form
+    staff_client.post(
+        reverse("contacts:update", args=[contact.pk]),
+        valid_data(first_name=contact.first_name, last_name=contact.last_name, emails="a@b.no", city="Tromsø"),
+    )
+    contact.refresh_from_db()
+    assert contact.city == "Tromsø"
+    assert [e.email for e in contact.emails.all()] == ["a@b.no"]
+
+
+def test_delete_asks_first_and_says_what_goes_with_it(staff_client):
+    link = CompanyLinkFactory()
+    url = reverse("contacts:delete", args=[link.contact.pk])
+    body = staff_client.get(url).content.decode()
+    assert "bedriftskoblinger" in body
+    assert Contact.objects.filter(pk=link.contact.pk).exists()
+    staff_client.post(url)
+    assert not Contact.objects.filter(pk=link.contact.pk).exists()
+    assert link.company.__class__.objects.filter(pk=link.company.pk).exists()
+
+
+def test_unknown_tab_is_404(staff_client):
+    contact = ContactFactory()
+    assert staff_client.get(f"/contacts/{contact.pk}/nosuchtab/").status_code == 404
+
+
+def test_htmx_tab_request_returns_only_the_panel(staff_client):
+    link = CompanyLinkFactory(position="Regnskapsfører")
+    url = reverse("contacts:tab", args=[link.contact.pk, "companies"])
+    fragment = staff_client.get(url, headers={"HX-Request": "true"}).content.decode()
+    assert fragment.lstrip().startswith('<div id="tab-panel"')
+    assert "Regnskapsfører" in fragment
+    full = staff_client.get(url).content.decode()
+    assert "<html" in full and "Regnskapsfører" in full
+
+
+@pytest.mark.parametrize("links", [1, 200])
+def test_card_and_companies_tab_run_a_fixed_number_of_queries(
+    client, django_assert_max_num_queries, links
+):
+    user = UserFactory()
+    client.force_login(user)
+    contact = ContactFactory()
+    ContactEmailFactory(contact=contact)
+    contact.categories.add(CategoryFactory())
+    CompanyLinkFactory.create_batch(links, contact=contact)
+    with django_assert_max_num_queries(12):
+        assert client.get(contact.get_absolute_url()).status_code == 200
+    with django_assert_max_num_queries(12):
+        response = client.get(
+            reverse("contacts:tab", args=[contact.pk, "companies"]), headers={"HX-Request": "true"}
+        )
+        assert response.status_code == 200
