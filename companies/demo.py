@@ -1,14 +1,15 @@
 """Demo companies with valid organisation numbers, and people linked to them."""
 
+import datetime
+
 from django.db import transaction
 from django.utils import timezone
 from stdnum.no import orgnr
 
 from contacts.customer_numbers import SEQUENCE
-from contacts.models import Contact
 from crm.bulk import copy_rows, next_values
 
-from .models import Company, CompanyLink
+from .models import Company
 
 POSITIONS = [
     "Daglig leder",
@@ -67,20 +68,16 @@ def seed(ctx):
 
 def _link_people(ctx):
     """About two thirds of the people work somewhere; some have a former employer too."""
-    if CompanyLink.objects.exists():
-        last = CompanyLink.objects.order_by("-contact_id").values_list("contact_id", flat=True)[0]
-    else:
-        last = 0
     company_ids = list(Company.objects.order_by("id").values_list("id", flat=True))
     if not company_ids:
         return
     rng = ctx.rng
-    rng.seed(f"{ctx.seed}-links-{last}")
+    if not ctx.new_contact_ids:
+        return
+    rng.seed(f"{ctx.seed}-links-{ctx.new_contact_ids[0]}")
     today = timezone.localdate()
     now = timezone.now()
-    pending = Contact.objects.filter(id__gt=last).order_by("id").values_list("id", flat=True)
-    total = pending.count()
-    bar = ctx.progress(total, "company links")
+    bar = ctx.progress(len(ctx.new_contact_ids), "company links")
     batch = []
 
     def flush():
@@ -101,20 +98,19 @@ def _link_people(ctx):
                 ],
                 batch,
             )
-        bar.update(len(batch))
         batch.clear()
 
-    for contact_id in pending.iterator(chunk_size=CHUNK):
+    for contact_id in ctx.new_contact_ids:
         if rng.random() < 0.66:
             company = rng.choice(company_ids)
-            start = today.replace(year=today.year - rng.randrange(0, 15))
+            start = today - datetime.timedelta(days=rng.randrange(0, 15 * 365))
             batch.append(
                 (contact_id, company, rng.choice(POSITIONS), "", "", "", start, None, now, now)
             )
             if rng.random() < 0.15:
                 former = rng.choice(company_ids)
                 if former != company:
-                    end = start.replace(year=start.year - 1) if start.year > 1990 else None
+                    end = start - datetime.timedelta(days=rng.randrange(30, 400))
                     batch.append(
                         (
                             contact_id,
@@ -129,6 +125,7 @@ def _link_people(ctx):
                             now,
                         )
                     )
+        bar.update(1)
         if len(batch) >= CHUNK:
             flush()
     if batch:

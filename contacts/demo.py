@@ -51,6 +51,7 @@ def seed(ctx):
         n = min(CHUNK, missing - done)
         with transaction.atomic():
             ids = reserve_ids("contacts_contact", n)
+            ctx.new_contact_ids.extend(ids)
             private = [rng.random() < 0.08 for _ in range(n)]
             numbers = iter(next_values(SEQUENCE, sum(private)))
             contacts, emails, cats = [], [], []

@@ -26,6 +26,9 @@ class DemoContext:
     admin: object = None
     staff: object = None
     quiet: bool = False
+    # Ids of the contacts this run added: later apps give demo rows to these only, so a
+    # second run adds nothing to people who already had their turn.
+    new_contact_ids: list[int] = field(default_factory=list)
     rng: random.Random = field(init=False)
     faker: Faker = field(init=False)
 
