@@ -69,12 +69,21 @@ def test_link_flow_search_mark_and_add_then_set_position(staff_client):
     assert response.url == reverse("companies:link_update", args=[link.pk])
     staff_client.post(
         response.url,
-        {"position": "Økonomisjef", "work_phone": "", "mobile": "", "email": "", "start_date": "01.02.2024", "end_date": ""},
+        {
+            "position": "Økonomisjef",
+            "work_phone": "",
+            "mobile": "",
+            "email": "",
+            "start_date": "01.02.2024",
+            "end_date": "",
+        },
     )
     link.refresh_from_db()
     assert link.position == "Økonomisjef"
     assert link.start_date.isoformat() == "2024-02-01"
-    tab = staff_client.get(reverse("contacts:tab", args=[contact.pk, "companies"])).content.decode()
+    tab = staff_client.get(
+        reverse("contacts:tab", args=[contact.pk, "companies"])
+    ).content.decode()
     assert "Havbruk Nord AS" in tab and "Økonomisjef" in tab
 
 
@@ -111,7 +120,9 @@ def test_ending_a_link_keeps_it_as_former_listed_after_current(staff_client):
         reverse("companies:link_update", args=[former.pk]),
         {"position": "Selger", "start_date": "01.01.2019", "end_date": "31.12.2021"},
     )
-    tab = staff_client.get(reverse("contacts:tab", args=[contact.pk, "companies"])).content.decode()
+    tab = staff_client.get(
+        reverse("contacts:tab", args=[contact.pk, "companies"])
+    ).content.decode()
     assert tab.index("Zzz Ny AS") < tab.index("Aaa Gammel AS")
     assert "Tidligere" in tab
 
@@ -145,7 +156,9 @@ def test_company_page_links_a_person_the_other_way_round(staff_client):
 
 
 @pytest.mark.parametrize("people", [1, 200])
-def test_company_page_runs_a_fixed_number_of_queries(client, django_assert_max_num_queries, people):
+def test_company_page_runs_a_fixed_number_of_queries(
+    client, django_assert_max_num_queries, people
+):
     client.force_login(UserFactory())
     company = CompanyFactory()
     CompanyLinkFactory.create_batch(people, company=company)

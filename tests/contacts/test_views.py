@@ -94,7 +94,9 @@ def test_plus_gives_the_contact_a_customer_number_and_marks_it_private_customer(
 
 def test_plus_only_answers_post(staff_client):
     contact = ContactFactory()
-    assert staff_client.get(reverse("contacts:make_customer", args=[contact.pk])).status_code == 405
+    assert (
+        staff_client.get(reverse("contacts:make_customer", args=[contact.pk])).status_code == 405
+    )
 
 
 @pytest.mark.django_db(transaction=True)
@@ -130,7 +132,12 @@ def test_edit_saves_changes_and_keeps_emails(staff_client):
     assert 'value="a@b.no"' in form
     staff_client.post(
         reverse("contacts:update", args=[contact.pk]),
-        valid_data(first_name=contact.first_name, last_name=contact.last_name, emails="a@b.no", city="Tromsø"),
+        valid_data(
+            first_name=contact.first_name,
+            last_name=contact.last_name,
+            emails="a@b.no",
+            city="Tromsø",
+        ),
     )
     contact.refresh_from_db()
     assert contact.city == "Tromsø"

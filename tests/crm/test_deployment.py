@@ -1,0 +1,68 @@
+"""Production configuration: the compose file matches what the code reads."""
+
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def compose():
+    return yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+
+
+def env_vars_read_by_settings() -> set[str]:
+    source = (ROOT / "crm" / "settings" / "base.py").read_text()
+    return set(re.findall(r'env(?:\.\w+)?\(\s*"([A-Z_]+)"', source))
+
+
+def test_compose_has_a_postgres_18_database_with_a_volume_and_health_check(compose):
+    db = compose["services"]["db"]
+    assert db["image"].startswith("postgres:18")
+    assert db["volumes"] and "healthcheck" in db
+
+
+def test_compose_web_migrates_then_runs_gunicorn_after_the_database_is_healthy(compose):
+    web = compose["services"]["web"]
+    command = " ".join(web["command"]) if isinstance(web["command"], list) else web["command"]
+    assert command.index("migrate") < command.index("gunicorn")
+    assert "crm.wsgi:application" in command
+    assert web["depends_on"]["db"]["condition"] == "service_healthy"
+
+
+def test_compose_sets_only_variables_that_the_settings_read(compose):
+    known = env_vars_read_by_settings()
+    for name, service in compose["services"].items():
+        if name == "db":
+            continue
+        unknown = set(service.get("environment", {})) - known
+        assert not unknown, f"{name} sets variables nothing reads: {unknown}"
+
+
+def test_compose_gives_production_its_required_settings(compose):
+    env = compose["services"]["web"]["environment"]
+    for required in ("DATABASE_URL", "DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS"):
+        assert required in env
+    assert "@db:5432/" in env["DATABASE_URL"]
+
+
+def test_every_variable_the_settings_read_is_documented_in_the_readme():
+    readme = (ROOT / "README.md").read_text()
+    missing = sorted(v for v in env_vars_read_by_settings() if f"`{v}`" not in readme)
+    assert missing == []
+
+
+def test_debug_is_off_unless_asked_for(monkeypatch):
+    import importlib
+
+    import crm.settings.base as base
+
+    monkeypatch.delenv("DJANGO_DEBUG", raising=False)
+    monkeypatch.setenv("DJANGO_SECRET_KEY", "x" * 60)
+    try:
+        assert importlib.reload(base).DEBUG is False
+    finally:
+        importlib.reload(base)
