@@ -5,3 +5,27 @@ from django.utils.translation import gettext_lazy as _
 class FilesConfig(AppConfig):
     name = "files"
     verbose_name = _("Files")
+
+    def ready(self):
+        from activities.tabs import project_tabs
+        from companies.tabs import company_tabs
+        from contacts.tabs import card_tabs
+        from crm.tabs import Tab
+        from history.verbs import register_verb
+
+        from . import views
+
+        template = "files/partials/files_tab.html"
+        for tabs in (card_tabs, company_tabs, project_tabs):
+            tabs.register(
+                Tab(
+                    slug="files",
+                    label=_("File area"),
+                    template=template,
+                    context=views.files_tab_context,
+                )
+            )
+        register_verb("files.uploaded", _("%(actor)s uploaded the file «%(name)s»"))
+        register_verb("files.linked", _("%(actor)s linked the file «%(name)s»"))
+        register_verb("files.unlinked", _("%(actor)s removed the file «%(name)s» from the card"))
+        register_verb("files.deleted", _("%(actor)s deleted the file «%(name)s»"))

@@ -23,3 +23,12 @@ def phones(obj):
 def orgnr_format(value: str) -> str:
     """«988077917» → «988 077 917»."""
     return orgnr.format(value) if value else ""
+
+
+@register.filter
+def http_url(value: str) -> str:
+    """``value`` when it is an http(s) URL, else "" — never a javascript: or data: href."""
+    from urllib.parse import urlsplit
+
+    text = "".join(ch for ch in (value or "") if ch.isprintable() and not ch.isspace())
+    return text if urlsplit(text).scheme.lower() in ("http", "https") else ""

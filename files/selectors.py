@@ -1,0 +1,113 @@
+"""Every read the file area needs.
+
+Access: a file is seen only through a place the user can see. Contacts, companies and
+projects are open to every user with CRM access, so a file is visible to them when it
+is linked somewhere; a file linked nowhere (say, only an e-mail attachment) is not
+reachable through the file area at all.
+"""
+
+from __future__ import annotations
+
+from django.core.paginator import Paginator
+from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.shortcuts import get_object_or_404
+
+from crm.access import has_crm_access
+
+from .models import FileLink, StoredFile
+
+PER_PAGE = 25
+SORTS = {
+    "name": ("file__name", "id"),
+    "size": ("file__size", "id"),
+    "type": ("file__content_type", "id"),
+    "uploader": ("file__uploader__first_name", "file__uploader__last_name", "id"),
+    "date": ("created_at", "id"),
+}
+DEFAULT_SORT = "-date"
+SCOPES = ("all", "contact", "company", "project")
+
+
+def files_visible_to(user):
+    if not has_crm_access(user):
+        return StoredFile.objects.none()
+    return StoredFile.objects.linked()
+
+
+def file_for_user(*, user, pk: int) -> StoredFile:
+    return get_object_or_404(files_visible_to(user), pk=pk)
+
+
+def link_for_user(*, user, pk: int) -> FileLink:
+    if not has_crm_access(user):
+        return get_object_or_404(FileLink.objects.none(), pk=pk)
+    return get_object_or_404(
+        FileLink.objects.select_related("file", "contact", "company", "project"), pk=pk
+    )
+
+
+def clean_sort(value: str | None) -> str:
+    value = (value or "").strip()
+    return value if value.lstrip("-") in SORTS else DEFAULT_SORT
+
+
+def _order(sort: str) -> list[str]:
+    descending = sort.startswith("-")
+    fields = SORTS[sort.lstrip("-")]
+    return [f"-{f}" if descending else f for f in fields]
+
+
+def _other_links():
+    return Prefetch(
+        "file__links",
+        queryset=FileLink.objects.select_related("contact", "company", "project").order_by(
+            "created_at", "id"
+        ),
+        to_attr="all_links",
+    )
+
+
+def file_links_for_place(*, kind: str, obj, sort: str = DEFAULT_SORT, page: str | int = 1):
+    """One page of the files linked to a contact, company or project, each with every
+    place it is linked (``link.file.all_links``) so "where else" costs no extra query."""
+    queryset = (
+        FileLink.objects.filter(**{kind: obj})
+        .select_related("file", "file__uploader")
+        .prefetch_related(_other_links())
+        .order_by(*_order(clean_sort(sort)))
+    )
+    return Paginator(queryset, PER_PAGE).get_page(page)
+
+
+def file_picker(*, user, kind: str, obj, term: str = "", scope: str = "all", page=1):
+    """«Hent fra systemet»: files linked elsewhere that the user can see, not yet linked
+    here, narrowed by the kind of place and by a word in the file's or a place's name."""
+    here = FileLink.objects.filter(file=OuterRef("pk"), **{kind: obj})
+    queryset = files_visible_to(user).exclude(Exists(here))
+    if scope in ("contact", "company", "project"):
+        queryset = queryset.filter(
+            Exists(FileLink.objects.filter(file=OuterRef("pk"), **{f"{scope}__isnull": False}))
+        )
+    term = term.strip()[:100]
+    if term:
+        in_places = FileLink.objects.filter(file=OuterRef("pk")).filter(
+            Q(contact__last_name__icontains=term)
+            | Q(contact__first_name__icontains=term)
+            | Q(company__name__icontains=term)
+            | Q(project__name__icontains=term)
+        )
+        queryset = queryset.filter(Q(name__icontains=term) | Exists(in_places))
+    queryset = (
+        queryset.select_related("uploader")
+        .prefetch_related(
+            Prefetch(
+                "links",
+                queryset=FileLink.objects.select_related("contact", "company", "project").order_by(
+                    "created_at", "id"
+                ),
+                to_attr="all_links",
+            )
+        )
+        .order_by("-created_at", "-id")
+    )
+    return Paginator(queryset, PER_PAGE).get_page(page)

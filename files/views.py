@@ -1,0 +1,240 @@
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.vary import vary_on_headers
+
+from crm.access import crm_view
+
+from . import selectors, services
+from .places import files_tab_url, place_get, place_kind
+from .responses import file_download_response
+from .uploads import MAX_FILES_PER_REQUEST, SizeLimitUploadHandler, body_too_large
+
+
+def max_upload_bytes() -> int:
+    return int(settings.FILES_MAX_UPLOAD_MB) * 1024 * 1024
+
+
+def _back(request, default: str) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return default
+
+
+# --- the tabs ---------------------------------------------------------------------------
+
+
+def _tab_context(request, obj) -> dict:
+    kind = place_kind(obj)
+    sort = selectors.clean_sort(request.GET.get("sort"))
+    page = selectors.file_links_for_place(
+        kind=kind, obj=obj, sort=sort, page=request.GET.get("page") or 1
+    )
+    return {
+        "files_place": obj,
+        "files_kind": kind,
+        "files_page": page,
+        "files_sort": sort,
+        "files_tab_url": files_tab_url(kind, obj.pk),
+        "files_max_mb": settings.FILES_MAX_UPLOAD_MB,
+        "files_max_bytes": max_upload_bytes(),
+        "files_sort_columns": [
+            {
+                "key": key,
+                "label": label,
+                "active": sort.lstrip("-") == key,
+                "descending": sort == f"-{key}",
+                # A click on the active column turns its order round.
+                "next": f"-{key}" if sort == key else key,
+            }
+            for key, label in [
+                ("name", _("Name")),
+                ("size", _("Size")),
+                ("type", _("Type")),
+                ("uploader", _("Uploaded by")),
+                ("date", _("Date")),
+            ]
+        ],
+    }
+
+
+def files_tab_context(request, obj):
+    return _tab_context(request, obj)
+
+
+# --- upload -----------------------------------------------------------------------------
+
+
+@csrf_exempt  # the CSRF check runs below, after the size-limiting handler is in place
+@require_POST
+@crm_view
+def file_upload(request, kind: str, pk: int):
+    place = place_get(kind, pk)
+    back = files_tab_url(kind, place.pk)
+    limit = max_upload_bytes()
+    if body_too_large(request, limit):
+        messages.error(
+            request,
+            _("The upload is too large. Each file may be at most %(limit)s MB.")
+            % {"limit": settings.FILES_MAX_UPLOAD_MB},
+        )
+        return redirect(back)
+    handler = SizeLimitUploadHandler(request, max_bytes=limit)
+    request.upload_handlers.insert(0, handler)
+    return _file_upload_checked(request, kind, place, back, handler)
+
+
+@csrf_protect
+def _file_upload_checked(request, kind, place, back, handler):
+    uploads = request.FILES.getlist("files")
+    for name in handler.too_large:
+        messages.error(
+            request,
+            _("«%(name)s» was not uploaded: it is larger than %(limit)s MB.")
+            % {"name": services.clean_name(name), "limit": settings.FILES_MAX_UPLOAD_MB},
+        )
+    if not uploads and not handler.too_large:
+        messages.error(request, _("Choose one or more files to upload."))
+    if len(uploads) > MAX_FILES_PER_REQUEST:
+        messages.error(
+            request,
+            _("At most %(count)s files can be uploaded at once.")
+            % {"count": MAX_FILES_PER_REQUEST},
+        )
+        return redirect(back)
+    saved = []
+    for upload in uploads:
+        try:
+            link = services.file_upload(
+                content=upload,
+                name=upload.name,
+                uploader=request.user,
+                max_size=max_upload_bytes(),
+                **{kind: place},
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            continue
+        saved.append(link.file.name)
+        if link.file.name != upload.name:
+            messages.warning(
+                request,
+                _("The file name «%(original)s» was changed to «%(name)s».")
+                % {"original": upload.name[:300], "name": link.file.name},
+            )
+    if saved:
+        messages.success(
+            request,
+            _("Uploaded: %(names)s.") % {"names": ", ".join(f"«{n}»" for n in saved)},
+        )
+    return redirect(back)
+
+
+# --- download ---------------------------------------------------------------------------
+
+
+@require_GET
+@crm_view
+def file_download(request, pk: int):
+    stored = selectors.file_for_user(user=request.user, pk=pk)
+    return file_download_response(stored)
+
+
+# --- pick from elsewhere ----------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@vary_on_headers("HX-Request")
+@crm_view
+def file_pick(request, kind: str, pk: int):
+    """«Hent fra systemet»: browse and search files elsewhere, link the chosen ones here."""
+    place = place_get(kind, pk)
+    back = files_tab_url(kind, place.pk)
+    if request.method == "POST":
+        ids = [int(v) for v in request.POST.getlist("file") if v.isdigit()]
+        chosen = list(selectors.files_visible_to(request.user).filter(pk__in=ids))
+        if not chosen:
+            messages.error(request, _("Mark one or more files in the list first."))
+        else:
+            for stored in chosen:
+                services.file_link(file=stored, actor=request.user, **{kind: place})
+            messages.success(
+                request,
+                _("Linked here: %(names)s.") % {"names": ", ".join(f"«{f.name}»" for f in chosen)},
+            )
+            return redirect(back)
+    term = request.GET.get("q", "").strip()[:100]
+    scope = request.GET.get("in", "all")
+    scope = scope if scope in selectors.SCOPES else "all"
+    context = {
+        "place": place,
+        "kind": kind,
+        "back": back,
+        "term": term,
+        "scope": scope,
+        "scopes": [
+            ("all", _("Everywhere")),
+            ("contact", _("Contacts")),
+            ("company", _("Companies")),
+            ("project", _("Projects")),
+        ],
+        "page": selectors.file_picker(
+            user=request.user,
+            kind=kind,
+            obj=place,
+            term=term,
+            scope=scope,
+            page=request.GET.get("page") or 1,
+        ),
+    }
+    if request.htmx and request.method == "GET" and request.htmx.target == "file-pick-results":
+        return render(request, "files/file_pick.html#results", context)
+    if request.htmx and request.method == "GET":
+        return render(request, "files/file_pick.html#picker", context)
+    return render(request, "files/file_pick.html", context)
+
+
+# --- unlink and delete ------------------------------------------------------------------
+
+
+@require_POST
+@crm_view
+def link_delete(request, pk: int):
+    """Remove the file from this one place ("Fjern herfra")."""
+    link = selectors.link_for_user(user=request.user, pk=pk)
+    back = _back(request, files_tab_url(link.place_kind, link.place.pk))
+    name = link.file.name
+    deleted = services.file_unlink(link=link, actor=request.user)
+    if deleted:
+        messages.success(request, _("«%(name)s» was deleted.") % {"name": name})
+    else:
+        messages.success(
+            request,
+            _("«%(name)s» was removed from here; it is still linked elsewhere.") % {"name": name},
+        )
+    return redirect(back)
+
+
+@require_http_methods(["GET", "POST"])
+@crm_view
+def file_delete(request, pk: int):
+    stored = selectors.file_for_user(user=request.user, pk=pk)
+    links = list(stored.links.select_related("contact", "company", "project"))
+    first = links[0] if links else None
+    default = files_tab_url(first.place_kind, first.place.pk) if first else "/"
+    back = _back(request, default)
+    if request.method == "POST":
+        services.file_delete(file=stored, actor=request.user)
+        messages.success(request, _("«%(name)s» was deleted.") % {"name": stored.name})
+        return redirect(back)
+    return render(
+        request, "files/file_confirm_delete.html", {"file": stored, "links": links, "back": back}
+    )

@@ -1,0 +1,24 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class HistoryConfig(AppConfig):
+    name = "history"
+    verbose_name = _("History")
+
+    def ready(self):
+        from contacts.tabs import card_tabs
+        from crm.tabs import Tab
+
+        from . import commands, verbs, views
+
+        commands.install()
+        verbs.register_builtin_verbs()
+        card_tabs.register(
+            Tab(
+                slug="history",
+                label=_("History"),
+                template="history/partials/contact_history_tab.html",
+                context=views.history_tab_context,
+            )
+        )

@@ -1,0 +1,148 @@
+"""The contact timeline (K6).
+
+Every line of a contact's History tab is one :class:`Entry`. Other apps write them with
+:func:`history.services.history_record`; changes to contacts, their e-mail addresses,
+categories and company links are captured by django-pghistory's triggers (see
+``history/tracking.py``) and turned into entries by a database trigger, so the tab is one
+indexed query whatever wrote the row (a CRM page, Django admin, a command, raw SQL).
+"""
+
+import pghistory
+import pgtrigger
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from companies.models import CompanyLink
+from contacts.models import Contact, ContactEmail
+
+from . import triggers
+
+
+class Entry(models.Model):
+    contact = models.ForeignKey(
+        "contacts.Contact",
+        verbose_name=_("contact"),
+        on_delete=models.CASCADE,
+        related_name="history_entries",
+        db_index=False,  # covered by history_entry_timeline_idx
+    )
+    occurred_at = models.DateTimeField(_("time"), default=timezone.now)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("actor"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    # Who did it when no user did: the management command's name, "admin", "system".
+    actor_label = models.CharField(_("actor label"), max_length=100, blank=True)
+    # "<app>.<event>", e.g. "contacts.changed"; its sentence is registered in verbs.py.
+    verb = models.CharField(_("event"), max_length=60)
+    data = models.JSONField(_("details"), default=dict, blank=True)
+    target_type = models.ForeignKey(
+        ContentType, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    target_id = models.CharField(max_length=64, blank=True)
+    # Set: only this user ever sees the entry (a private note). Null: all CRM users.
+    private_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("private to"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    # E-mail content: hidden from non-administrators while the contact's e-mail is locked.
+    mail = models.BooleanField(_("e-mail"), default=False)
+
+    class Meta:
+        verbose_name = _("history entry")
+        verbose_name_plural = _("history entries")
+        ordering = ["-occurred_at", "-id"]
+        indexes = [
+            models.Index(
+                models.F("contact"),
+                models.F("occurred_at").desc(),
+                models.F("id").desc(),
+                name="history_entry_timeline_idx",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.verb} @ {self.occurred_at:%Y-%m-%d %H:%M}"
+
+
+# --- capture: django-pghistory event tables ------------------------------------------
+#
+# Each tracked table gets a pghistory trigger that writes a snapshot row here (with the
+# request's or command's context), whatever made the change: a CRM page, Django admin,
+# a management command, a bulk update() or raw SQL. The triggers in ``materialise.py``
+# then turn each snapshot into an Entry on the contact's timeline.
+
+
+def _bookkeeping(model) -> list[str]:
+    """Timestamps and generated columns (sort keys, search helpers): not user data."""
+    generated = [
+        f.name for f in model._meta.concrete_fields if isinstance(f, models.GeneratedField)
+    ]
+    return sorted({"created_at", "updated_at", *generated})
+
+
+ContactEvent = pghistory.create_event_model(
+    Contact,
+    pghistory.InsertEvent("created"),
+    pghistory.UpdateEvent("changed"),
+    exclude=_bookkeeping(Contact),
+    model_name="ContactEvent",
+    app_label="history",
+    abstract=False,
+)
+
+ContactEmailEvent = pghistory.create_event_model(
+    ContactEmail,
+    pghistory.InsertEvent("added"),
+    pghistory.UpdateEvent("changed"),
+    pghistory.DeleteEvent("removed"),
+    model_name="ContactEmailEvent",
+    app_label="history",
+    abstract=False,
+)
+
+ContactCategoryEvent = pghistory.create_event_model(
+    Contact.categories.through,
+    pghistory.InsertEvent("added"),
+    pghistory.DeleteEvent("removed"),
+    model_name="ContactCategoryEvent",
+    app_label="history",
+    abstract=False,
+)
+
+CompanyLinkEvent = pghistory.create_event_model(
+    CompanyLink,
+    pghistory.InsertEvent("linked"),
+    pghistory.UpdateEvent("changed"),
+    pghistory.DeleteEvent("unlinked"),
+    exclude=_bookkeeping(CompanyLink),
+    model_name="CompanyLinkEvent",
+    app_label="history",
+    abstract=False,
+)
+
+
+# --- materialise: snapshots -> timeline entries (see triggers.py) ---------------------
+
+pgtrigger.register(triggers.contact_trigger(ContactEvent._meta.db_table))(ContactEvent)
+pgtrigger.register(triggers.contact_email_trigger(ContactEmailEvent._meta.db_table))(
+    ContactEmailEvent
+)
+pgtrigger.register(triggers.contact_category_trigger(ContactCategoryEvent._meta.db_table))(
+    ContactCategoryEvent
+)
+pgtrigger.register(triggers.company_link_trigger(CompanyLinkEvent._meta.db_table))(
+    CompanyLinkEvent
+)
+pgtrigger.register(triggers.contact_cleanup_trigger())(Contact)

@@ -1,0 +1,50 @@
+"""The History tab of the contact card (rendered by contacts' tab view)."""
+
+from itertools import groupby
+from urllib.parse import urlencode
+
+from django.core.paginator import Paginator
+from django.utils import timezone
+
+from . import selectors
+from .forms import HistoryFilterForm
+from .verbs import actor_name, render
+
+PAGE_SIZE = 50
+
+
+def history_tab_context(request, contact) -> dict:
+    form = HistoryFilterForm(request.GET or None)
+    date_from = date_to = None
+    if form.is_bound and form.is_valid():
+        date_from, date_to = form.cleaned_data["date_from"], form.cleaned_data["date_to"]
+    filtered = form.is_bound and form.is_valid() and bool(date_from or date_to)
+    if form.is_bound and not form.is_valid():
+        # A bad range shows its message and no entries, rather than everything.
+        page, days = None, []
+    else:
+        entries = selectors.timeline(
+            contact=contact, viewer=request.user, date_from=date_from, date_to=date_to
+        )
+        page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
+        rows = [
+            {
+                "entry": entry,
+                "when": timezone.localtime(entry.occurred_at),
+                "actor": actor_name(entry),
+                "sentence": render(entry),
+            }
+            for entry in page.object_list
+        ]
+        days = [
+            {"day": day, "rows": list(group)}
+            for day, group in groupby(rows, key=lambda row: row["when"].date())
+        ]
+    keep = {key: request.GET[key] for key in ("date_from", "date_to") if request.GET.get(key)}
+    return {
+        "history_form": form,
+        "history_page": page,
+        "history_days": days,
+        "history_filtered": filtered,
+        "history_query": urlencode(keep),
+    }

@@ -1,0 +1,154 @@
+"""Each backend; the HTTP ones against a small HTTP server on 127.0.0.1."""
+
+import json
+import logging
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+from cardservices import sms
+from cardservices.directory import DirectoryError, get_directory
+from cardservices.directory.backends.http import DirectoryBackend
+from cardservices.sms import OutgoingSms, SmsError, get_backend
+from cardservices.sms.backends.http import SmsBackend as HttpSmsBackend
+
+MESSAGE = OutgoingSms(to="+4741234567", sender="Firma AS", text="Hei på deg 😀")
+
+
+class Handler(BaseHTTPRequestHandler):
+    received: list = []
+
+    def log_message(self, *args):
+        pass
+
+    def _answer(self, status, body):
+        data = json.dumps(body).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def do_POST(self):
+        length = int(self.headers.get("Content-Length", 0))
+        Handler.received.append(
+            {
+                "path": self.path,
+                "auth": self.headers.get("Authorization"),
+                "body": json.loads(self.rfile.read(length)),
+            }
+        )
+        self._route()
+
+    def do_GET(self):
+        Handler.received.append({"path": self.path, "auth": self.headers.get("Authorization")})
+        self._route()
+
+    def _route(self):
+        if self.path.startswith("/slow"):
+            time.sleep(1.5)
+            self._answer(200, {})
+        elif self.path.startswith("/error"):
+            self._answer(401, {"error": "unknown api key"})
+        elif self.path.startswith("/directory"):
+            self._answer(200, {"name": "Kari Nordmann", "address": "Storgata 1", "x": None})
+        else:
+            self._answer(200, {"id": "msg-42"})
+
+
+@pytest.fixture
+def gateway():
+    Handler.received = []
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    server.server_close()
+
+
+def test_console_backend_logs_the_message(caplog):
+    backend = get_backend("cardservices.sms.backends.console.SmsBackend")
+    with caplog.at_level(logging.INFO, logger="cardservices.sms"):
+        result = backend.send(MESSAGE)
+    assert result.provider_id == "console"
+    assert "+4741234567" in caplog.text and "Hei på deg" in caplog.text
+
+
+def test_locmem_backend_keeps_the_message():
+    get_backend("cardservices.sms.backends.locmem.SmsBackend").send(MESSAGE)
+    assert sms.outbox == [MESSAGE]
+
+
+def test_default_backend_comes_from_settings(settings):
+    settings.SMS_BACKEND = "cardservices.sms.backends.console.SmsBackend"
+    from cardservices.sms.backends.console import SmsBackend
+
+    assert isinstance(get_backend(), SmsBackend)
+
+
+def test_http_backend_posts_json_with_the_key(gateway):
+    backend = HttpSmsBackend(url=gateway + "/sms", api_key="secret", timeout=2)
+    result = backend.send(MESSAGE)
+    assert result.provider_id == "msg-42"
+    [request] = Handler.received
+    assert request["auth"] == "Bearer secret"
+    assert request["body"] == {"to": "+4741234567", "from": "Firma AS", "text": "Hei på deg 😀"}
+
+
+def test_http_backend_reads_settings(gateway, settings):
+    settings.SMS_HTTP_URL = gateway + "/sms"
+    settings.SMS_HTTP_API_KEY = "from-settings"
+    settings.SMS_HTTP_TIMEOUT = 2
+    HttpSmsBackend().send(MESSAGE)
+    assert Handler.received[0]["auth"] == "Bearer from-settings"
+
+
+def test_http_backend_error_reply_is_a_clear_error(gateway):
+    backend = HttpSmsBackend(url=gateway + "/error", api_key="wrong", timeout=2)
+    with pytest.raises(SmsError) as error:
+        backend.send(MESSAGE)
+    assert "401" in str(error.value)
+    assert "unknown api key" in str(error.value)
+
+
+def test_http_backend_timeout_is_a_clear_error(gateway):
+    backend = HttpSmsBackend(url=gateway + "/slow", api_key="k", timeout=0.3)
+    started = time.monotonic()
+    with pytest.raises(SmsError) as error:
+        backend.send(MESSAGE)
+    assert time.monotonic() - started < 1.4
+    assert "0.3" in str(error.value)
+
+
+def test_http_backend_unreachable_and_unconfigured():
+    with pytest.raises(SmsError):
+        HttpSmsBackend(url="http://127.0.0.1:9/sms", api_key="k", timeout=1).send(MESSAGE)
+    with pytest.raises(SmsError, match="SMS_HTTP_URL"):
+        HttpSmsBackend(url="", api_key="k", timeout=1).send(MESSAGE)
+
+
+def test_http_backend_refuses_other_schemes():
+    with pytest.raises(SmsError):
+        HttpSmsBackend(url="file:///etc/passwd", api_key="k", timeout=1).send(MESSAGE)
+
+
+def test_directory_is_off_by_default(settings):
+    settings.PHONE_DIRECTORY_BACKEND = ""
+    assert get_directory() is None
+
+
+def test_http_directory_answers(gateway):
+    backend = DirectoryBackend(url=gateway + "/directory", api_key="k", timeout=2)
+    assert backend.lookup("+4741234567") == {"name": "Kari Nordmann", "address": "Storgata 1"}
+    assert Handler.received[0]["path"] == "/directory?number=%2B4741234567"
+
+
+def test_http_directory_errors(gateway):
+    with pytest.raises(DirectoryError, match="401"):
+        DirectoryBackend(url=gateway + "/error", api_key="k", timeout=2).lookup("+4741234567")
+    with pytest.raises(DirectoryError):
+        DirectoryBackend(url=gateway + "/slow", api_key="k", timeout=0.3).lookup("+4741234567")

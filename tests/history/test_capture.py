@@ -1,0 +1,183 @@
+"""Changes to contacts, e-mail addresses, categories and company links land on the
+timeline with the right actor, whoever made them (a page, admin, a command, raw SQL)."""
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+from django.db import connection
+from django.urls import reverse
+
+from contacts.models import Contact
+from history.models import Entry
+from history.verbs import render
+from tests.factories import (
+    CategoryFactory,
+    CompanyFactory,
+    CompanyLinkFactory,
+    ContactEmailFactory,
+    ContactFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def verbs(contact):
+    return list(
+        Entry.objects.filter(contact=contact).order_by("id").values_list("verb", flat=True)
+    )
+
+
+def last(contact, verb):
+    return Entry.objects.filter(contact=contact, verb=verb).order_by("-id").first()
+
+
+def test_creating_a_contact_is_an_entry():
+    contact = ContactFactory()
+    assert verbs(contact) == ["contacts.created"]
+
+
+def test_a_field_change_records_old_and_new():
+    contact = ContactFactory(mobile="+4741000000")
+    contact.mobile = "+4792000000"
+    contact.save()
+    entry = last(contact, "contacts.changed")
+    assert entry.data["changes"]["mobile"] == ["+4741000000", "+4792000000"]
+    assert render(entry).endswith("mobil fra +47 41 00 00 00 til +47 92 00 00 00")
+
+
+def test_saving_without_changes_records_nothing():
+    contact = ContactFactory()
+    contact.save()
+    assert verbs(contact) == ["contacts.created"]
+
+
+def test_bulk_update_is_captured():
+    contact = ContactFactory(city="Oslo")
+    Contact.objects.filter(pk=contact.pk).update(city="Bergen")
+    assert last(contact, "contacts.changed").data["changes"] == {"city": ["Oslo", "Bergen"]}
+
+
+def test_raw_sql_is_captured():
+    contact = ContactFactory(city="Oslo")
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE contacts_contact SET city = 'Tromsø' WHERE id = %s", [contact.pk])
+    assert last(contact, "contacts.changed").data["changes"]["city"] == ["Oslo", "Tromsø"]
+
+
+def test_customer_number_given_is_its_own_event():
+    contact = ContactFactory()
+    Contact.objects.filter(pk=contact.pk).update(customer_number=10042)
+    entry = last(contact, "contacts.customer_number_given")
+    assert entry.data == {"customer_number": 10042}
+    assert "10042" in render(entry)
+    assert last(contact, "contacts.changed") is None
+
+
+def test_email_added_changed_removed():
+    email = ContactEmailFactory(email="kari@example.no")
+    email.email = "kari@firma.no"
+    email.save()
+    contact = email.contact
+    email.delete()
+    assert verbs(contact)[-3:] == [
+        "contacts.email_added",
+        "contacts.email_changed",
+        "contacts.email_removed",
+    ]
+    changed = last(contact, "contacts.email_changed")
+    assert changed.data == {"old": "kari@example.no", "new": "kari@firma.no"}
+
+
+def test_categories_added_and_removed():
+    contact = ContactFactory()
+    vip = CategoryFactory(name="VIP")
+    contact.categories.add(vip)
+    contact.categories.remove(vip)
+    assert last(contact, "contacts.category_added").data == {"category": "VIP"}
+    assert "VIP" in render(last(contact, "contacts.category_removed"))
+
+
+def test_company_link_events():
+    contact = ContactFactory()
+    company = CompanyFactory(name="Fjordkraft AS")
+    link = CompanyLinkFactory(contact=contact, company=company, position="Selger")
+    link.position = "Salgssjef"
+    link.save()
+    link.end_date = link.created_at.date()
+    link.save()
+    link.delete()
+    assert verbs(contact)[-4:] == [
+        "companies.linked",
+        "companies.position_changed",
+        "companies.ended",
+        "companies.unlinked",
+    ]
+    position = last(contact, "companies.position_changed")
+    assert position.data == {"company": "Fjordkraft AS", "old": "Selger", "new": "Salgssjef"}
+    assert "Fjordkraft AS" in render(position)
+
+
+def test_crm_page_edit_is_credited_to_the_user(staff_client, staff):
+    contact = ContactFactory(first_name="Kari", last_name="Nordmann")
+    response = staff_client.post(
+        reverse("contacts:update", args=[contact.pk]),
+        {"first_name": "Kari", "last_name": "Nordmann", "mobile": "+47 41 00 00 00"},
+    )
+    assert response.status_code == 302
+    entry = last(contact, "contacts.changed")
+    assert entry.actor == staff
+    assert "mobil" in render(entry)
+
+
+def test_admin_edit_is_credited_to_the_admin(client, firm_admin):
+    firm_admin.is_staff = True
+    firm_admin.is_superuser = True
+    firm_admin.save()
+    client.force_login(firm_admin)
+    contact = ContactFactory(city="Oslo")
+    Contact.objects.filter(pk=contact.pk).update(city="Oslo")  # no change, no entry
+    url = reverse("admin:contacts_contact_change", args=[contact.pk])
+    form = client.get(url).context["adminform"].form
+    data = {k: v for k, v in form.initial.items() if v is not None and not isinstance(v, list)}
+    data.update(
+        {
+            "last_name": contact.last_name,
+            "city": "Bodø",
+            "country": "NO",
+            "emails-TOTAL_FORMS": "0",
+            "emails-INITIAL_FORMS": "0",
+            "company_links-TOTAL_FORMS": "0",
+            "company_links-INITIAL_FORMS": "0",
+        }
+    )
+    data.pop("categories", None)
+    response = client.post(url, data)
+    assert response.status_code == 302, response.content[:2000]
+    entry = last(contact, "contacts.changed")
+    assert entry.actor == firm_admin
+    assert entry.data["changes"]["city"] == ["Oslo", "Bodø"]
+
+
+class FixCities(BaseCommand):
+    __module__ = "somewhere.management.commands.fix_cities"
+
+    def handle(self, *args, **options):
+        Contact.objects.filter(city="Oslo").update(city="OSLO")
+
+
+def test_command_change_is_credited_to_the_command():
+    contact = ContactFactory(city="Oslo")
+    call_command(FixCities())
+    entry = last(contact, "contacts.changed")
+    assert entry.actor is None
+    assert entry.actor_label == "fix_cities"
+    assert render(entry).startswith("fix_cities endret")
+
+
+def test_deleting_a_contact_erases_its_history():
+    contact = ContactFactory()
+    ContactEmailFactory(contact=contact)
+    CompanyLinkFactory(contact=contact)
+    pk = contact.pk
+    contact.delete()
+    assert not Entry.objects.filter(contact_id=pk).exists()
