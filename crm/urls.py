@@ -15,5 +15,10 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("contacts/", include("contacts.urls")),
     path("companies/", include("companies.urls")),
+    path("", include("activities.urls")),
+    path("files/", include("files.urls")),
+    path("", include("cardservices.urls")),
+    path("orders/", include("orders.urls")),
+    path("search/", include("search.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -85,3 +85,193 @@ class CompanyLinkFactory(DjangoModelFactory):
     contact = factory.SubFactory(ContactFactory)
     company = factory.SubFactory(CompanyFactory)
     position = "Daglig leder"
+
+
+# --- cardservices ------------------------------------------------------------------------
+
+from cardservices.models import NumberLookup, SmsMessage  # noqa: E402
+
+
+class SmsMessageFactory(DjangoModelFactory):
+    class Meta:
+        model = SmsMessage
+
+    contact = factory.SubFactory(ContactFactory)
+    sent_by = factory.SubFactory(UserFactory)
+    to_number = factory.LazyAttribute(lambda o: str(o.contact.mobile.as_e164))
+    sender_name = "CRM"
+    text = "Hei! Vi minner om møtet i morgen kl. 10."
+    encoding = "GSM-7"
+    segments = 1
+    status = SmsMessage.Status.SENT
+    backend = "cardservices.sms.backends.console.SmsBackend"
+
+
+class NumberLookupFactory(DjangoModelFactory):
+    class Meta:
+        model = NumberLookup
+
+    contact = factory.SubFactory(ContactFactory)
+    looked_up_by = factory.SubFactory(UserFactory)
+    field = "mobile"
+    number = factory.LazyAttribute(lambda o: o.contact.mobile.as_international)
+    valid = True
+    number_type = "mobile"
+    region = "NO"
+    carrier = "Telia"
+    national = factory.LazyAttribute(lambda o: o.contact.mobile.as_national)
+    international = factory.LazyAttribute(lambda o: o.contact.mobile.as_international)
+
+
+# --- orders ---------------------------------------------------------------------------
+
+from orders.models import Invoice, InvoiceCounter, Order, OrderLine  # noqa: E402
+
+
+class CustomerContactFactory(ContactFactory):
+    """A private customer: a contact with a customer number."""
+
+    customer_number = factory.Sequence(lambda n: 500000 + n)
+
+
+class OrderFactory(DjangoModelFactory):
+    """A draft order for a private customer (pass ``company=…, contact=None`` for a firm)."""
+
+    class Meta:
+        model = Order
+
+    contact = factory.SubFactory(CustomerContactFactory)
+    company = None
+    reference = "Tilbud 2026-11"
+
+
+class OrderLineFactory(DjangoModelFactory):
+    class Meta:
+        model = OrderLine
+
+    order = factory.SubFactory(OrderFactory)
+    position = factory.Sequence(lambda n: n)
+    description = factory.Sequence(lambda n: f"Konsulenttime {n}")
+    quantity = 2
+    unit_price = "950.00"
+    vat_rate = 25
+    discount_percent = 0
+
+
+class InvoiceCounterFactory(DjangoModelFactory):
+    class Meta:
+        model = InvoiceCounter
+        django_get_or_create = ["series"]
+
+    series = "invoice"
+    last_number = 0
+
+
+class InvoiceFactory(DjangoModelFactory):
+    """A bare invoice row; real invoices come from ``orders.services.invoice_issue``."""
+
+    class Meta:
+        model = Invoice
+
+    number = factory.Sequence(lambda n: 900000 + n)
+    order = factory.SubFactory(OrderFactory, status="invoiced")
+    invoice_date = factory.Faker("date_this_year")
+    due_date = factory.LazyAttribute(lambda o: o.invoice_date)
+    kid = "0"
+    customer_number = factory.LazyAttribute(lambda o: o.order.contact.customer_number)
+    customer_name = factory.LazyAttribute(lambda o: o.order.contact.full_name)
+    net_total = "0.00"
+    vat_total = "0.00"
+    gross_total = "0.00"
+
+
+# --- files -------------------------------------------------------------------------------
+
+
+class StoredFileFactory(DjangoModelFactory):
+    """A stored file with real bytes in the default storage (``content`` to choose them)."""
+
+    class Meta:
+        model = "files.StoredFile"
+
+    name = factory.Sequence(lambda n: f"dokument-{n}.txt")
+    content = b"Hei fra testene.\n"
+    uploader = None
+
+    @classmethod
+    def _create(cls, model_class, *args, content=b"", name="", uploader=None, **kwargs):
+        from files.services import file_store
+
+        return file_store(content=content, name=name, uploader=uploader)
+
+    @classmethod
+    def _build(cls, model_class, *args, content=b"", **kwargs):
+        return model_class(*args, size=len(content), content_type="text/plain", **kwargs)
+
+
+class FileLinkFactory(DjangoModelFactory):
+    """A file linked to a contact (pass ``company=`` or ``project=`` and ``contact=None``)."""
+
+    class Meta:
+        model = "files.FileLink"
+
+    file = factory.SubFactory(StoredFileFactory)
+    contact = factory.SubFactory(ContactFactory)
+
+
+class HistoryEntryFactory(DjangoModelFactory):
+    class Meta:
+        model = "history.Entry"
+
+    contact = factory.SubFactory(ContactFactory)
+    verb = "contacts.changed"
+    actor_label = "factory"
+    data = factory.LazyFunction(lambda: {"changes": {"city": ["Oslo", "Bergen"]}})
+
+
+# --- activities: appointments, tasks, notes, projects ---------------------------------
+
+
+class ProjectFactory(DjangoModelFactory):
+    class Meta:
+        model = "activities.Project"
+
+    name = factory.Sequence(lambda n: f"Prosjekt {n}")
+
+
+def _next_full_hour():
+    from django.utils import timezone
+
+    return timezone.now().replace(minute=0, second=0, microsecond=0)
+
+
+def _one_hour_later(o):
+    import datetime
+
+    return o.start_at + datetime.timedelta(hours=1)
+
+
+class AppointmentFactory(DjangoModelFactory):
+    class Meta:
+        model = "activities.Appointment"
+
+    title = factory.Sequence(lambda n: f"Møte {n}")
+    start_at = factory.LazyFunction(_next_full_hour)
+    end_at = factory.LazyAttribute(_one_hour_later)
+    owner = factory.SubFactory(UserFactory)
+
+
+class TaskFactory(DjangoModelFactory):
+    class Meta:
+        model = "activities.Task"
+
+    title = factory.Sequence(lambda n: f"Oppgave {n}")
+
+
+class NoteFactory(DjangoModelFactory):
+    class Meta:
+        model = "activities.Note"
+
+    text = factory.Sequence(lambda n: f"Notat {n}")
+    author = factory.SubFactory(UserFactory)
+    contact = factory.SubFactory(ContactFactory)

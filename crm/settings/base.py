@@ -32,12 +32,18 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_htmx",
     "axes",
+    "pgtrigger",
+    "pghistory",
     "crm",
     "contacts",
     "companies",
+    "history",
     "activities",
     "mailbox",
     "files",
+    "cardservices",
+    "orders",
+    "search",
 ]
 
 MIDDLEWARE = [
@@ -49,6 +55,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # History (K6): tags the database changes of each request with its user.
+    "pghistory.middleware.HistoryMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -130,6 +138,24 @@ STORAGES = {
     },
 }
 
+# Uploaded files (the files app). MEDIA_URL is never served: downloads go through an
+# access-checked view. With FILES_S3_BUCKET set, the bytes live in an S3-compatible store
+# (django-storages) so that several web servers share them; otherwise under MEDIA_ROOT.
+FILES_MAX_UPLOAD_MB = env.int("FILES_MAX_UPLOAD_MB", default=25)
+if env("FILES_S3_BUCKET", default=""):
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env("FILES_S3_BUCKET"),
+            "endpoint_url": env("FILES_S3_ENDPOINT_URL", default=None),
+            "access_key": env("FILES_S3_ACCESS_KEY_ID", default=None),
+            "secret_key": env("FILES_S3_SECRET_ACCESS_KEY", default=None),
+            "region_name": env("FILES_S3_REGION", default=None),
+            "default_acl": "private",
+            "file_overwrite": False,
+        },
+    }
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
@@ -189,6 +215,21 @@ LOGGING = {
     "loggers": {"axes": {"level": "WARNING"}},
 }
 
+# Services on the card (K7, cardservices/): SMS and number look-up go through backends
+# chosen here, like Django's e-mail backends. See README, "Services on the card".
+SMS_BACKEND = env("SMS_BACKEND", default="cardservices.sms.backends.console.SmsBackend")
+SMS_HTTP_URL = env("SMS_HTTP_URL", default="")
+SMS_HTTP_API_KEY = env("SMS_HTTP_API_KEY", default="")
+SMS_HTTP_TIMEOUT = env.float("SMS_HTTP_TIMEOUT", default=10.0)
+SMS_SENDER = env("SMS_SENDER", default="CRM")
+SMS_MAX_SEGMENTS = env.int("SMS_MAX_SEGMENTS", default=6)
+PHONE_DIRECTORY_BACKEND = env("PHONE_DIRECTORY_BACKEND", default="")
+PHONE_DIRECTORY_URL = env("PHONE_DIRECTORY_URL", default="")
+PHONE_DIRECTORY_API_KEY = env("PHONE_DIRECTORY_API_KEY", default="")
+PHONE_DIRECTORY_TIMEOUT = env.float("PHONE_DIRECTORY_TIMEOUT", default=5.0)
+MAP_SECOND_PROVIDER_URL = env("MAP_SECOND_PROVIDER_URL", default="")
+MAP_SECOND_PROVIDER_NAME = env("MAP_SECOND_PROVIDER_NAME", default="")
+
 PHONENUMBER_DEFAULT_REGION = "NO"
 PHONENUMBER_DB_FORMAT = "E164"
 PHONENUMBER_DEFAULT_FORMAT = "INTERNATIONAL"
@@ -197,3 +238,12 @@ PHONENUMBER_DEFAULT_FORMAT = "INTERNATIONAL"
 # that this alone lets an attacker rotate IPs against many names, which the per-name
 # limit still caps.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+
+# History (K6): django-pghistory's triggers capture contact and company-link changes.
+# The tracked models belong to other apps, so their triggers are not put in those apps'
+# migrations; pgtrigger installs (and updates) every trigger after each `migrate`.
+PGTRIGGER_MIGRATIONS = False
+PGTRIGGER_INSTALL_ON_MIGRATE = True
+
+# Orders and invoices (orders/): days from the invoice date to the due date.
+INVOICE_TERMS_DAYS = env.int("INVOICE_TERMS_DAYS", default=14)
