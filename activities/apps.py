@@ -5,3 +5,61 @@ from django.utils.translation import gettext_lazy as _
 class ActivitiesConfig(AppConfig):
     name = "activities"
     verbose_name = _("Activities")
+
+    def ready(self):
+        from companies.tabs import company_tabs
+        from contacts.tabs import card_tabs
+        from crm.tabs import Tab
+
+        from . import history_verbs, views
+        from .tabs import project_tabs
+
+        card_tabs.register(
+            Tab(
+                slug="appointments",
+                label=_("Appointments"),
+                template="activities/partials/contact_appointments_tab.html",
+                context=views.appointments_tab_context,
+            )
+        )
+        card_tabs.register(
+            Tab(
+                slug="tasks",
+                label=_("Tasks"),
+                template="activities/partials/contact_tasks_tab.html",
+                context=views.tasks_tab_context,
+            )
+        )
+        card_tabs.register(
+            Tab(
+                slug="notes",
+                label=_("Notes"),
+                template="activities/partials/notes_tab.html",
+                context=views.contact_notes_tab_context,
+            )
+        )
+        company_tabs.register(
+            Tab(
+                slug="notes",
+                label=_("Notes"),
+                template="activities/partials/notes_tab.html",
+                context=views.company_notes_tab_context,
+            )
+        )
+        project_tabs.register(
+            Tab(
+                slug="participants",
+                label=_("Participants"),
+                template="activities/partials/project_participants_tab.html",
+                context=views.project_participants_tab_context,
+            )
+        )
+        project_tabs.register(
+            Tab(
+                slug="notes",
+                label=_("Notes"),
+                template="activities/partials/notes_tab.html",
+                context=views.project_notes_tab_context,
+            )
+        )
+        history_verbs.register()

@@ -1,0 +1,351 @@
+"""Appointments, tasks, notes and projects (SPEC K3, K4, K5, A1, A2, A3).
+
+Every status set lives here, once, as translatable ``TextChoices`` with the open ones
+and the allowed transitions beside it. Who may read a note is decided in one place:
+:meth:`NoteQuerySet.visible_to`.
+"""
+
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from crm.timestamps import TimeStampedModel
+
+
+class ProjectStatus(models.TextChoices):
+    PLANNED = "planned", _("Planned")
+    ACTIVE = "active", _("Active")
+    COMPLETED = "completed", _("Completed")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class AppointmentStatus(models.TextChoices):
+    PLANNED = "planned", _("Planned")
+    HELD = "held", _("Held")
+    CANCELLED = "cancelled", _("Cancelled")
+
+    @classmethod
+    def open_values(cls) -> list[str]:
+        return [cls.PLANNED]
+
+
+# status -> the statuses it may change to (besides staying as it is)
+APPOINTMENT_TRANSITIONS = {
+    AppointmentStatus.PLANNED: {AppointmentStatus.HELD, AppointmentStatus.CANCELLED},
+    AppointmentStatus.HELD: {AppointmentStatus.PLANNED},
+    AppointmentStatus.CANCELLED: {AppointmentStatus.PLANNED},
+}
+
+
+class TaskStatus(models.TextChoices):
+    NOT_STARTED = "not_started", _("Not started")
+    IN_PROGRESS = "in_progress", _("In progress")
+    WAITING = "waiting", _("Waiting")
+    DONE = "done", _("Done")
+    CANCELLED = "cancelled", _("Cancelled")
+
+    @classmethod
+    def open_values(cls) -> list[str]:
+        return [cls.NOT_STARTED, cls.IN_PROGRESS, cls.WAITING]
+
+
+_TASK_OPEN = {TaskStatus.NOT_STARTED, TaskStatus.IN_PROGRESS, TaskStatus.WAITING}
+TASK_TRANSITIONS = {
+    TaskStatus.NOT_STARTED: _TASK_OPEN | {TaskStatus.DONE, TaskStatus.CANCELLED},
+    TaskStatus.IN_PROGRESS: _TASK_OPEN | {TaskStatus.DONE, TaskStatus.CANCELLED},
+    TaskStatus.WAITING: _TASK_OPEN | {TaskStatus.DONE, TaskStatus.CANCELLED},
+    # A finished task can be reopened, but a cancelled one is not "done" after the fact.
+    TaskStatus.DONE: {TaskStatus.NOT_STARTED, TaskStatus.IN_PROGRESS},
+    TaskStatus.CANCELLED: {TaskStatus.NOT_STARTED},
+}
+
+
+class TaskPriority(models.IntegerChoices):
+    LOW = 1, _("Low")
+    NORMAL = 2, _("Normal")
+    HIGH = 3, _("High")
+
+
+class Project(TimeStampedModel):
+    name = models.CharField(_("name"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=ProjectStatus, default=ProjectStatus.ACTIVE
+    )
+    participants = models.ManyToManyField(
+        "contacts.Contact", verbose_name=_("participants"), blank=True, related_name="projects"
+    )
+
+    class Meta:
+        verbose_name = _("project")
+        verbose_name_plural = _("projects")
+        ordering = ["name", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(name__regex=r"^\s*$"), name="project_name_not_blank"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("activities:project_detail", args=[self.pk])
+
+
+class Appointment(TimeStampedModel):
+    title = models.CharField(_("title"), max_length=200)
+    start_at = models.DateTimeField(_("start"))
+    end_at = models.DateTimeField(_("end"))
+    all_day = models.BooleanField(_("all day"), default=False)
+    location = models.CharField(_("location"), max_length=200, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=AppointmentStatus, default=AppointmentStatus.PLANNED
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="owned_appointments",
+    )
+    participants = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("participating users"),
+        blank=True,
+        related_name="appointments",
+    )
+    contacts = models.ManyToManyField(
+        "contacts.Contact", verbose_name=_("contacts"), blank=True, related_name="appointments"
+    )
+    company = models.ForeignKey(
+        "companies.Company",
+        verbose_name=_("company"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="appointments",
+    )
+
+    class Meta:
+        verbose_name = _("appointment")
+        verbose_name_plural = _("appointments")
+        ordering = ["-start_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_at__gt=models.F("start_at")),
+                name="appointment_end_after_start",
+                violation_error_message=_("The end must be after the start."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(title__regex=r"^\s*$"), name="appointment_title_not_blank"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["owner", "start_at"], name="appointment_owner_start_idx"),
+            models.Index(fields=["start_at"], name="appointment_start_idx"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in AppointmentStatus.open_values()
+
+    def get_absolute_url(self):
+        return reverse("activities:appointment_detail", args=[self.pk])
+
+
+class Task(TimeStampedModel):
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    due_date = models.DateField(_("due date"), null=True, blank=True)
+    due_time = models.TimeField(_("due time"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=TaskStatus, default=TaskStatus.NOT_STARTED
+    )
+    priority = models.PositiveSmallIntegerField(
+        _("priority"), choices=TaskPriority, default=TaskPriority.NORMAL
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("assignee"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assigned_tasks",
+    )
+    group = models.ForeignKey(
+        Group,
+        verbose_name=_("user group"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="tasks",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    contacts = models.ManyToManyField(
+        "contacts.Contact", verbose_name=_("contacts"), blank=True, related_name="tasks"
+    )
+    company = models.ForeignKey(
+        "companies.Company",
+        verbose_name=_("company"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="tasks",
+    )
+    completed_at = models.DateTimeField(_("completed"), null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("task")
+        verbose_name_plural = _("tasks")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(due_time__isnull=True) | Q(due_date__isnull=False),
+                name="task_due_time_needs_date",
+                violation_error_message=_("A due time needs a due date."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(title__regex=r"^\s*$"), name="task_title_not_blank"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["group", "due_date"], name="task_group_due_idx"),
+            models.Index(fields=["assignee", "status"], name="task_assignee_status_idx"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in TaskStatus.open_values()
+
+    @property
+    def is_overdue(self) -> bool:
+        from django.utils import timezone
+
+        return self.is_open and self.due_date is not None and self.due_date < timezone.localdate()
+
+    def get_absolute_url(self):
+        return reverse("activities:task_update", args=[self.pk])
+
+
+class NoteQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """THE privacy rule for notes: a private note is seen by its author alone.
+
+        Every read of notes (card, company page, project page, admin) goes through here.
+        """
+        if user is None or not user.is_authenticated or not user.is_active:
+            return self.none()
+        return self.filter(Q(private=False) | Q(author=user))
+
+    def for_contact(self, contact):
+        """Notes on the card itself, on a company naming the person as a contact person,
+        and on projects the person takes part in."""
+        contact_id = getattr(contact, "pk", contact)
+        persons = Note.contact_persons.through.objects.filter(contact_id=contact_id)
+        projects = Project.participants.through.objects.filter(contact_id=contact_id)
+        return self.filter(
+            Q(contact_id=contact_id)
+            | Q(pk__in=persons.values("note_id"))
+            | Q(project_id__in=projects.values("project_id"))
+        )
+
+
+class Note(TimeStampedModel):
+    """A note on a contact, on a company (with chosen contact persons) or on a project."""
+
+    text = models.TextField(_("text"))
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        on_delete=models.CASCADE,
+        related_name="notes",
+    )
+    private = models.BooleanField(
+        _("private"), default=False, help_text=_("Only you will ever see a private note.")
+    )
+    contact = models.ForeignKey(
+        "contacts.Contact",
+        verbose_name=_("contact"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="card_notes",
+    )
+    company = models.ForeignKey(
+        "companies.Company",
+        verbose_name=_("company"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="notes",
+    )
+    contact_persons = models.ManyToManyField(
+        "contacts.Contact",
+        verbose_name=_("contact persons"),
+        blank=True,
+        related_name="company_notes",
+    )
+    project = models.ForeignKey(
+        Project,
+        verbose_name=_("project"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="notes",
+    )
+
+    objects = NoteQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("note")
+        verbose_name_plural = _("notes")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            # Exactly one home: a contact, a company or a project.
+            models.CheckConstraint(
+                condition=(
+                    Q(contact__isnull=False, company__isnull=True, project__isnull=True)
+                    | Q(contact__isnull=True, company__isnull=False, project__isnull=True)
+                    | Q(contact__isnull=True, company__isnull=True, project__isnull=False)
+                ),
+                name="note_exactly_one_home",
+                violation_error_message=_(
+                    "A note belongs to exactly one contact, company or project."
+                ),
+            ),
+            models.CheckConstraint(condition=~Q(text__regex=r"^\s*$"), name="note_text_not_blank"),
+        ]
+        indexes = [
+            models.Index(fields=["contact", "-created_at"], name="note_contact_idx"),
+            models.Index(fields=["author", "private"], name="note_author_private_idx"),
+        ]
+
+    def __str__(self):
+        return self.text[:60]
+
+    @property
+    def home(self):
+        return self.contact or self.company or self.project
+
+    @property
+    def was_edited(self) -> bool:
+        return (self.updated_at - self.created_at).total_seconds() > 1

@@ -1,0 +1,156 @@
+"""Every read the activity pages and the card tabs need."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.db.models import Count, Prefetch, Q
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from contacts.models import Contact
+from crm.access import CRM_ACCESS
+
+from .models import Appointment, Note, Project, Task
+
+
+def crm_users():
+    """Users with CRM access (directly or through a group), for pickers."""
+    app_label, codename = CRM_ACCESS.split(".")
+    perm = Q(
+        user_permissions__codename=codename, user_permissions__content_type__app_label=app_label
+    )
+    group_perm = Q(
+        groups__permissions__codename=codename,
+        groups__permissions__content_type__app_label=app_label,
+    )
+    return (
+        get_user_model()
+        .objects.filter(is_active=True)
+        .filter(perm | group_perm | Q(is_superuser=True))
+        .distinct()
+        .order_by("first_name", "last_name", "username")
+    )
+
+
+# --- projects --------------------------------------------------------------------------
+
+
+def project_list():
+    return Project.objects.annotate(participant_count=Count("participants")).order_by("name", "id")
+
+
+def project_for_page(*, pk: int) -> Project:
+    return get_object_or_404(Project, pk=pk)
+
+
+def project_participants(*, project: Project):
+    return list(project.participants.order_by("sort_key", "id"))
+
+
+# --- notes -----------------------------------------------------------------------------
+
+
+def _notes(user):
+    return (
+        Note.objects.visible_to(user)
+        .select_related("author", "contact", "company", "project")
+        .order_by("-created_at", "-id")
+    )
+
+
+def notes_for_contact(*, user, contact):
+    return _notes(user).for_contact(contact)
+
+
+def notes_for_company(*, user, company):
+    persons = Prefetch("contact_persons", queryset=Contact.objects.order_by("sort_key", "id"))
+    return _notes(user).filter(company=company).prefetch_related(persons)
+
+
+def notes_for_project(*, user, project):
+    return _notes(user).filter(project=project)
+
+
+def note_for_user(*, user, pk: int) -> Note:
+    """A note the user may see, else 404 (someone else's private note does not exist)."""
+    return get_object_or_404(_notes(user), pk=pk)
+
+
+# --- appointments and tasks ------------------------------------------------------------
+
+
+def appointments_for_contact(*, contact, statuses: list[str] | None):
+    qs = Appointment.objects.filter(contacts=contact).select_related("owner", "company")
+    if statuses:
+        qs = qs.filter(status__in=statuses)
+    return qs.order_by("-start_at", "-id")
+
+
+def tasks_for_contact(*, contact, statuses: list[str] | None):
+    qs = Task.objects.filter(contacts=contact).select_related("assignee", "company", "group")
+    if statuses:
+        qs = qs.filter(status__in=statuses)
+    return qs.order_by("-created_at", "-id")
+
+
+def appointment_for_page(*, pk: int) -> Appointment:
+    contacts = Prefetch("contacts", queryset=Contact.objects.order_by("sort_key", "id"))
+    return get_object_or_404(
+        Appointment.objects.select_related("owner", "company").prefetch_related(
+            contacts, "participants"
+        ),
+        pk=pk,
+    )
+
+
+def task_for_page(*, pk: int) -> Task:
+    return get_object_or_404(
+        Task.objects.select_related("assignee", "company", "group").prefetch_related("contacts"),
+        pk=pk,
+    )
+
+
+def planner_appointments(*, user, start: dt.datetime, end: dt.datetime):
+    """The user's appointments (owned or taking part) overlapping [start, end)."""
+    ids = Appointment.participants.through.objects.filter(user_id=user.pk).values("appointment_id")
+    return list(
+        Appointment.objects.filter(Q(owner=user) | Q(pk__in=ids))
+        .filter(start_at__lt=end, end_at__gt=start)
+        .select_related("company")
+        .order_by("start_at", "id")
+    )
+
+
+def group_tasks(*, group: Group, assignee_id: int | None, statuses: list[str] | None):
+    qs = Task.objects.filter(group=group).select_related("assignee", "company")
+    if assignee_id:
+        qs = qs.filter(assignee_id=assignee_id)
+    if statuses:
+        qs = qs.filter(status__in=statuses)
+    return qs.order_by("due_date", "due_time", "id")
+
+
+def group_for_page(*, pk: int) -> Group:
+    return get_object_or_404(Group, pk=pk)
+
+
+def group_members(*, group: Group):
+    return list(group.user_set.filter(is_active=True).order_by("first_name", "username"))
+
+
+def contact_pick_search(*, term: str, limit: int = 15):
+    term = term.strip()
+    if len(term) < 2:
+        return []
+    return list(
+        Contact.objects.filter(
+            Q(last_name__icontains=term) | Q(first_name__icontains=term)
+        ).order_by("sort_key", "id")[:limit]
+    )
+
+
+def today_local() -> dt.date:
+    return timezone.localdate()

@@ -1,0 +1,326 @@
+"""Writes on appointments, tasks, notes and projects, with their history entries."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .models import (
+    APPOINTMENT_TRANSITIONS,
+    TASK_TRANSITIONS,
+    Appointment,
+    AppointmentStatus,
+    Note,
+    Project,
+    Task,
+    TaskStatus,
+)
+
+
+def _record(*, contact_ids: Iterable[int], verb: str, actor, data: dict, target, private_to=None):
+    try:
+        from history.services import history_record
+    except ImportError:  # the history app is optional for this one
+        return
+    for contact_id in sorted(set(contact_ids)):
+        history_record(
+            contact=contact_id,
+            verb=verb,
+            actor=actor,
+            actor_label="" if actor else "system",
+            data=data,
+            target=target,
+            private_to=private_to,
+        )
+
+
+def _show(value) -> str | int | bool | None:
+    """A JSON-safe, human-readable form of a field value for the timeline."""
+    if value is None or isinstance(value, str | int | bool):
+        return value
+    if isinstance(value, dt.datetime):
+        return timezone.localtime(value).strftime("%d.%m.%Y %H:%M")
+    if isinstance(value, dt.date):
+        return value.strftime("%d.%m.%Y")
+    if isinstance(value, dt.time):
+        return value.strftime("%H:%M")
+    return str(value)
+
+
+def _changes(old: dict, new: dict) -> dict:
+    return {name: [_show(old[name]), _show(new[name])] for name in new if old[name] != new[name]}
+
+
+def _check_transition(transitions, old: str, new: str, choices) -> None:
+    if old != new and new not in transitions.get(old, set()):
+        raise ValidationError(
+            {
+                "status": _("A %(old)s item cannot be set to %(new)s.")
+                % {"old": choices(old).label.lower(), "new": choices(new).label.lower()}
+            },
+            code="bad_transition",
+        )
+
+
+# --- projects --------------------------------------------------------------------------
+
+
+@transaction.atomic
+def project_create(*, name: str, participants: Iterable = (), **fields) -> Project:
+    project = Project(name=name, **fields)
+    project.full_clean()
+    project.save()
+    project.participants.set(participants)
+    return project
+
+
+@transaction.atomic
+def project_update(*, project: Project, participants: Iterable | None = None, **fields) -> Project:
+    for name, value in fields.items():
+        setattr(project, name, value)
+    project.full_clean()
+    project.save()
+    if participants is not None:
+        project.participants.set(participants)
+    return project
+
+
+@transaction.atomic
+def project_delete(*, project: Project) -> None:
+    project.delete()
+
+
+# --- appointments ----------------------------------------------------------------------
+
+APPOINTMENT_FIELDS = ["title", "start_at", "end_at", "all_day", "location", "description"]
+
+
+@transaction.atomic
+def appointment_create(
+    *,
+    actor,
+    title: str,
+    start_at,
+    end_at,
+    contacts: Iterable = (),
+    participants: Iterable = (),
+    owner=None,
+    **fields,
+) -> Appointment:
+    appointment = Appointment(
+        title=title, start_at=start_at, end_at=end_at, owner=owner or actor, **fields
+    )
+    appointment.full_clean()
+    appointment.save()
+    contacts = list(contacts)
+    appointment.contacts.set(contacts)
+    appointment.participants.set(participants)
+    _record(
+        contact_ids=[c.pk for c in contacts],
+        verb="activities.appointment_created",
+        actor=actor,
+        data={"title": appointment.title, "start": _show(appointment.start_at)},
+        target=appointment,
+    )
+    return appointment
+
+
+@transaction.atomic
+def appointment_update(
+    *,
+    appointment: Appointment,
+    actor,
+    contacts: Iterable | None = None,
+    participants: Iterable | None = None,
+    **fields,
+) -> Appointment:
+    old_status = Appointment.objects.filter(pk=appointment.pk).values_list("status", flat=True)[0]
+    old = {name: getattr(appointment, name) for name in fields}
+    if "status" in fields:
+        _check_transition(APPOINTMENT_TRANSITIONS, old_status, fields["status"], AppointmentStatus)
+        old["status"] = old_status
+    for name, value in fields.items():
+        setattr(appointment, name, value)
+    appointment.full_clean()
+    appointment.save()
+    if contacts is not None:
+        appointment.contacts.set(contacts)
+    if participants is not None:
+        appointment.participants.set(participants)
+    changes = _changes(old, fields)
+    if changes:
+        _record(
+            contact_ids=appointment.contacts.values_list("pk", flat=True),
+            verb="activities.appointment_changed",
+            actor=actor,
+            data={"title": appointment.title, "changes": changes, "model": "appointment"},
+            target=appointment,
+        )
+    return appointment
+
+
+@transaction.atomic
+def appointment_delete(*, appointment: Appointment) -> None:
+    appointment.delete()
+
+
+# --- tasks -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def task_create(
+    *, actor, title: str, contacts: Iterable = (), status: str = TaskStatus.NOT_STARTED, **fields
+) -> Task:
+    task = Task(title=title, status=status, created_by=actor, **fields)
+    if status == TaskStatus.DONE:
+        task.completed_at = timezone.now()
+    task.full_clean()
+    task.save()
+    contacts = list(contacts)
+    task.contacts.set(contacts)
+    _record(
+        contact_ids=[c.pk for c in contacts],
+        verb="activities.task_created",
+        actor=actor,
+        data={"title": task.title},
+        target=task,
+    )
+    return task
+
+
+@transaction.atomic
+def task_update(*, task: Task, actor, contacts: Iterable | None = None, **fields) -> Task:
+    locked = Task.objects.select_for_update().get(pk=task.pk)
+    old = {name: getattr(locked, name) for name in fields}
+    new_status = fields.get("status", locked.status)
+    _check_transition(TASK_TRANSITIONS, locked.status, new_status, TaskStatus)
+    for name, value in fields.items():
+        setattr(task, name, value)
+    completing = new_status == TaskStatus.DONE and locked.status != TaskStatus.DONE
+    if completing:
+        task.completed_at = timezone.now()
+    elif new_status != TaskStatus.DONE:
+        task.completed_at = None
+    task.full_clean()
+    task.save()
+    if contacts is not None:
+        task.contacts.set(contacts)
+    contact_ids = list(task.contacts.values_list("pk", flat=True))
+    changes = _changes(old, fields)
+    if completing:
+        _record(
+            contact_ids=contact_ids,
+            verb="activities.task_completed",
+            actor=actor,
+            data={"title": task.title},
+            target=task,
+        )
+        changes.pop("status", None)
+    if changes:
+        _record(
+            contact_ids=contact_ids,
+            verb="activities.task_changed",
+            actor=actor,
+            data={"title": task.title, "changes": changes, "model": "task"},
+            target=task,
+        )
+    return task
+
+
+def task_complete(*, task: Task, actor) -> Task:
+    """The one-click «done»."""
+    return task_update(task=task, actor=actor, status=TaskStatus.DONE)
+
+
+@transaction.atomic
+def task_delete(*, task: Task) -> None:
+    task.delete()
+
+
+# --- notes -----------------------------------------------------------------------------
+
+
+def _note_contact_ids(note: Note) -> list[int]:
+    if note.contact_id:
+        return [note.contact_id]
+    if note.company_id:
+        return list(note.contact_persons.values_list("pk", flat=True))
+    return list(note.project.participants.values_list("pk", flat=True))
+
+
+@transaction.atomic
+def note_create(
+    *,
+    author,
+    text: str,
+    private: bool = False,
+    contact=None,
+    company=None,
+    project=None,
+    contact_persons: Iterable = (),
+) -> Note:
+    note = Note(
+        author=author,
+        text=text,
+        private=private,
+        contact=contact,
+        company=company,
+        project=project,
+    )
+    note.full_clean()
+    contact_persons = list(contact_persons)
+    if contact_persons and company is None:
+        raise ValidationError(
+            {"contact_persons": _("Contact persons can only be chosen for a company note.")}
+        )
+    if company is not None and contact_persons:
+        linked = set(company.links.values_list("contact_id", flat=True))
+        if any(person.pk not in linked for person in contact_persons):
+            raise ValidationError(
+                {"contact_persons": _("Choose contact persons among the company's people.")}
+            )
+    note.save()
+    if contact_persons:
+        note.contact_persons.set(contact_persons)
+    _record(
+        contact_ids=_note_contact_ids(note),
+        verb="activities.note_written",
+        actor=author,
+        data={"excerpt": note.text[:80], "private": note.private},
+        target=note,
+        private_to=author if note.private else None,
+    )
+    return note
+
+
+@transaction.atomic
+def note_update(*, note: Note, text: str, private: bool) -> Note:
+    note.text = text
+    note.private = private
+    note.full_clean()
+    note.save()
+    # A note made private afterwards must vanish from others' timelines too.
+    try:
+        from django.contrib.contenttypes.models import ContentType
+
+        from history.models import Entry
+    except ImportError:
+        return note
+    entries = Entry.objects.filter(
+        target_type=ContentType.objects.get_for_model(Note), target_id=str(note.pk)
+    )
+    for entry in entries:
+        entry.private_to = note.author if note.private else None
+        entry.data = {**entry.data, "excerpt": note.text[:80], "private": note.private}
+        entry.save(update_fields=["private_to", "data"])
+    return note
+
+
+@transaction.atomic
+def note_delete(*, note: Note) -> None:
+    note.delete()

@@ -1,0 +1,660 @@
+"""Pages for appointments, tasks, notes, projects, the Planner and the group calendar."""
+
+from __future__ import annotations
+
+import datetime as dt
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.vary import vary_on_headers
+
+from companies.models import Company
+from companies.selectors import company_search
+from contacts.models import Contact
+from crm.access import crm_view
+from crm.deletion import delete_consequences
+from crm.forms import apply_validation_error
+
+from . import calendar, selectors, services
+from .forms import AppointmentForm, NoteEditForm, NoteForm, ProjectForm, TaskForm, local_datetime
+from .models import Appointment, AppointmentStatus, Project, Task, TaskStatus
+from .tabs import project_tabs
+
+PAGE_SIZE = 25
+
+
+# --- helpers ---------------------------------------------------------------------------
+
+
+def _next_url(request, default: str) -> str:
+    candidate = request.POST.get("next") or request.GET.get("next") or ""
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return default
+
+
+def _int_param(request, name: str) -> int | None:
+    value = request.GET.get(name, "")
+    return int(value) if value.isdigit() else None
+
+
+def status_filter(request, choices) -> tuple[list[str], str]:
+    """The statuses ticked in the filter (default: the open ones) and the query string that
+    keeps them across pages. ``f=1`` marks a submitted filter, so «none ticked» means all."""
+    valid = {value for value, _label in choices.choices}
+    if "status" in request.GET or request.GET.get("f"):
+        selected = [s for s in request.GET.getlist("status") if s in valid]
+    else:
+        selected = list(choices.open_values())
+    query = urlencode([("f", "1"), *(("status", s) for s in selected)])
+    return selected, query
+
+
+def _page(request, queryset):
+    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def _card_tab_panel(request, contact_id: int, slug: str):
+    from contacts.selectors import contact_for_card
+    from contacts.tabs import card_tabs
+
+    contact = contact_for_card(pk=contact_id)
+    context = {"contact": contact, **card_tabs.render_context(request, contact, slug)}
+    return render(request, "contacts/contact_detail.html#tab-panel", context)
+
+
+# --- card tabs -------------------------------------------------------------------------
+
+
+def appointments_tab_context(request, contact):
+    selected, query = status_filter(request, AppointmentStatus)
+    page = _page(request, selectors.appointments_for_contact(contact=contact, statuses=selected))
+    return {
+        "page_obj": page,
+        "statuses": AppointmentStatus.choices,
+        "selected_statuses": selected,
+        "filter_query": query,
+    }
+
+
+def tasks_tab_context(request, contact):
+    selected, query = status_filter(request, TaskStatus)
+    page = _page(request, selectors.tasks_for_contact(contact=contact, statuses=selected))
+    return {
+        "page_obj": page,
+        "statuses": TaskStatus.choices,
+        "selected_statuses": selected,
+        "filter_query": query,
+        "today": timezone.localdate(),
+    }
+
+
+def contact_notes_tab_context(request, contact):
+    notes = selectors.notes_for_contact(user=request.user, contact=contact)
+    return {
+        "page_obj": _page(request, notes),
+        "note_form": getattr(request, "_note_form", None) or NoteForm(),
+        "note_action": reverse("activities:note_create") + f"?contact={contact.pk}",
+        "note_target": "contact",
+        "notes_tab_url": reverse("contacts:tab", args=[contact.pk, "notes"]),
+    }
+
+
+def company_notes_tab_context(request, company):
+    notes = selectors.notes_for_company(user=request.user, company=company)
+    return {
+        "page_obj": _page(request, notes),
+        "note_form": getattr(request, "_note_form", None) or NoteForm(company=company),
+        "note_action": reverse("activities:note_create") + f"?company={company.pk}",
+        "note_target": "company",
+        "notes_tab_url": reverse("companies:tab", args=[company.pk, "notes"]),
+    }
+
+
+def project_notes_tab_context(request, project):
+    notes = selectors.notes_for_project(user=request.user, project=project)
+    return {
+        "page_obj": _page(request, notes),
+        "note_form": getattr(request, "_note_form", None) or NoteForm(),
+        "note_action": reverse("activities:note_create") + f"?project={project.pk}",
+        "note_target": "project",
+        "notes_tab_url": reverse("activities:project_tab", args=[project.pk, "notes"]),
+    }
+
+
+def project_participants_tab_context(request, project):
+    return {"participants": selectors.project_participants(project=project)}
+
+
+# --- projects --------------------------------------------------------------------------
+
+
+@require_GET
+@crm_view
+def project_list(request):
+    page = _page(request, selectors.project_list())
+    return render(request, "activities/project_list.html", {"page_obj": page})
+
+
+@require_http_methods(["GET", "POST"])
+@crm_view
+def project_create(request):
+    form = ProjectForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            project = services.project_create(
+                name=form.cleaned_data["name"],
+                description=form.cleaned_data["description"],
+                status=form.cleaned_data["status"],
+                participants=form.cleaned_data["contacts"],
+            )
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, _("The project was saved."))
+            return redirect(project)
+    return render(request, "activities/project_form.html", {"form": form})
+
+
+@require_GET
+@vary_on_headers("HX-Request")
+@crm_view
+def project_detail(request, pk: int, tab: str | None = None):
+    project = selectors.project_for_page(pk=pk)
+    context = {"project": project, **project_tabs.render_context(request, project, tab)}
+    if request.htmx and tab is not None:
+        return render(request, "activities/project_detail.html#tab-panel", context)
+    return render(request, "activities/project_detail.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@crm_view
+def project_update(request, pk: int):
+    project = selectors.project_for_page(pk=pk)
+    form = ProjectForm(request.POST or None, instance=project)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.project_update(
+                project=project,
+                name=form.cleaned_data["name"],
+                description=form.cleaned_data["description"],
+                status=form.cleaned_data["status"],
+                participants=form.cleaned_data["contacts"],
+            )
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, _("The changes were saved."))
+            return redirect(project)
+    return render(request, "activities/project_form.html", {"form": form, "project": project})
+
+
+@require_http_methods(["GET", "POST"])
+@crm_view
+def project_delete(request, pk: int):
+    project = get_object_or_404(Project, pk=pk)
+    if request.method == "POST":
+        services.project_delete(project=project)
+        messages.success(request, _("%(name)s was deleted.") % {"name": project.name})
+        return redirect("activities:project_list")
+    return render(
+        request,
+        "activities/confirm_delete.html",
+        {
+            "object": project,
+            "what": _("the project"),
+            "consequences": delete_consequences(project),
+            "cancel_url": project.get_absolute_url(),
+        },
+    )
+
+
+# --- appointments ----------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@crm_view
+def appointment_create(request):
+    """«Ny avtale». ?contact=ID links a contact; ?start=YYYY-MM-DDTHH:MM sets the time."""
+    initial = {"participants": [request.user], "status": AppointmentStatus.PLANNED}
+    if (contact_id := _int_param(request, "contact")) is not None:
+        contact = get_object_or_404(Contact, pk=contact_id)
+        initial["contacts"] = [contact]
+        default_next = reverse("contacts:tab", args=[contact.pk, "appointments"])
+    else:
+        default_next = reverse("activities:planner")
+    if (company_id := _int_param(request, "company")) is not None:
+        initial["company"] = get_object_or_404(Company, pk=company_id)
+    start = _parse_start(request.GET.get("start", ""))
+    initial["start_date"] = initial["end_date"] = start.date()
+    initial["start_time"] = start.time()
+    initial["end_time"] = (start + dt.timedelta(hours=1)).time()
+    form = AppointmentForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.appointment_create(
+                actor=request.user, owner=request.user, **form.service_data()
+            )
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, _("The appointment was saved."))
+            return redirect(_next_url(request, default_next))
+    return render(
+        request,
+        "activities/appointment_form.html",
+        {"form": form, "next": _next_url(request, default_next)},
+    )
+
+
+def _parse_start(value: str) -> dt.datetime:
+    try:
+        start = dt.datetime.strptime(value, "%Y-%m-%dT%H:%M")
+    except ValueError:
+        now = timezone.localtime()
+        start = (now + dt.timedelta(hours=1)).replace(minute=0, second=0, microsecond=0)
+        return start.replace(tzinfo=None)
+    return start
+
+
+@require_GET
+@crm_view
+def appointment_detail(request, pk: int):
+    appointment = selectors.appointment_for_page(pk=pk)
+    return render(request, "activities/appointment_detail.html", {"appointment": appointment})
+
+
+@require_http_methods(["GET", "POST"])
+@crm_view
+def appointment_update(request, pk: int):
+    appointment = selectors.appointment_for_page(pk=pk)
+    form = AppointmentForm(request.POST or None, initial=AppointmentForm.initial_for(appointment))
+    default_next = appointment.get_absolute_url()
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.appointment_update(
+                appointment=appointment, actor=request.user, **form.service_data()
+            )
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, _("The changes were saved."))
+            return redirect(_next_url(request, default_next))
+    return render(
+        request,
+        "activities/appointment_form.html",
+        {"form": form, "appointment": appointment, "next": _next_url(request, default_next)},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@crm_view
+def appointment_delete(request, pk: int):
+    appointment = get_object_or_404(Appointment, pk=pk)
+    default_next = reverse("activities:planner")
+    if request.method == "POST":
+        services.appointment_delete(appointment=appointment)
+        messages.success(request, _("%(name)s was deleted.") % {"name": appointment.title})
+        return redirect(_next_url(request, default_next))
+    return render(
+        request,
+        "activities/confirm_delete.html",
+        {
+            "object": appointment,
+            "what": _("the appointment"),
+            "consequences": [],
+            "cancel_url": appointment.get_absolute_url(),
+            "next": _next_url(request, default_next),
+        },
+    )
+
+
+@require_GET
+@crm_view
+def appointment_ics(request, pk: int):
+    appointment = selectors.appointment_for_page(pk=pk)
+    response = HttpResponse(
+        calendar.appointment_ics(appointment, host=request.get_host()),
+        content_type="text/calendar; charset=utf-8",
+    )
+    response["Content-Disposition"] = f'attachment; filename="avtale-{appointment.pk}.ics"'
+    return response
+
+
+# --- tasks -----------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@crm_view
+def task_create(request):
+    """«Ny oppgave». ?contact=ID links a contact; ?group=ID gives it to a user group."""
+    initial = {"assignee": request.user, "status": TaskStatus.NOT_STARTED}
+    default_next = reverse("home")
+    if (contact_id := _int_param(request, "contact")) is not None:
+        contact = get_object_or_404(Contact, pk=contact_id)
+        initial["contacts"] = [contact]
+        default_next = reverse("contacts:tab", args=[contact.pk, "tasks"])
+    if (group_id := _int_param(request, "group")) is not None:
+        group = selectors.group_for_page(pk=group_id)
+        initial["group"] = group
+        initial["assignee"] = None
+        default_next = reverse("activities:group_tasks", args=[group.pk])
+    form = TaskForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.task_create(actor=request.user, **form.service_data())
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, _("The task was saved."))
+            return redirect(_next_url(request, default_next))
+    return render(
+        request,
+        "activities/task_form.html",
+        {"form": form, "next": _next_url(request, default_next)},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@crm_view
+def task_update(request, pk: int):
+    task = selectors.task_for_page(pk=pk)
+    form = TaskForm(request.POST or None, instance=task)
+    default_next = reverse("home")
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.task_update(task=task, actor=request.user, **form.service_data())
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, _("The changes were saved."))
+            return redirect(_next_url(request, default_next))
+    return render(
+        request,
+        "activities/task_form.html",
+        {"form": form, "task": task, "next": _next_url(request, default_next)},
+    )
+
+
+@require_POST
+@crm_view
+def task_complete(request, pk: int):
+    """One click: the task is done. From a card tab, answers with the refreshed tab."""
+    task = get_object_or_404(Task, pk=pk)
+    try:
+        services.task_complete(task=task, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("«%(title)s» is done.") % {"title": task.title})
+    contact_id = _int_param(request, "contact")
+    if request.htmx and contact_id is not None:
+        return _card_tab_panel(request, contact_id, "tasks")
+    return redirect(_next_url(request, reverse("home")))
+
+
+@require_http_methods(["GET", "POST"])
+@crm_view
+def task_delete(request, pk: int):
+    task = get_object_or_404(Task, pk=pk)
+    default_next = reverse("home")
+    if request.method == "POST":
+        services.task_delete(task=task)
+        messages.success(request, _("%(name)s was deleted.") % {"name": task.title})
+        return redirect(_next_url(request, default_next))
+    return render(
+        request,
+        "activities/confirm_delete.html",
+        {
+            "object": task,
+            "what": _("the task"),
+            "consequences": [],
+            "cancel_url": _next_url(request, default_next),
+            "next": _next_url(request, default_next),
+        },
+    )
+
+
+# --- notes -----------------------------------------------------------------------------
+
+
+@require_POST
+@crm_view
+def note_create(request):
+    """A new note on ?contact=, ?company= or ?project=; answers with the refreshed tab."""
+    contact = company = project = None
+    if (pk := _int_param(request, "contact")) is not None:
+        contact = get_object_or_404(Contact, pk=pk)
+    elif (pk := _int_param(request, "company")) is not None:
+        company = get_object_or_404(Company, pk=pk)
+    elif (pk := _int_param(request, "project")) is not None:
+        project = get_object_or_404(Project, pk=pk)
+    else:
+        return HttpResponse(_("Say where the note belongs."), status=400)
+    form = NoteForm(request.POST, company=company)
+    saved = False
+    if form.is_valid():
+        try:
+            services.note_create(
+                author=request.user,
+                text=form.cleaned_data["text"],
+                private=form.cleaned_data["private"],
+                contact=contact,
+                company=company,
+                project=project,
+                contact_persons=form.cleaned_data.get("contact_persons") or (),
+            )
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            saved = True
+    if not saved:
+        request._note_form = form
+    if contact is not None:
+        url = reverse("contacts:tab", args=[contact.pk, "notes"])
+        if request.htmx:
+            return _card_tab_panel(request, contact.pk, "notes")
+    elif company is not None:
+        url = reverse("companies:tab", args=[company.pk, "notes"])
+        if request.htmx:
+            from companies.tabs import company_tabs
+
+            context = {
+                "company": company,
+                **company_tabs.render_context(request, company, "notes"),
+            }
+            return render(request, "companies/company_detail.html#tab-panel", context)
+    else:
+        url = reverse("activities:project_tab", args=[project.pk, "notes"])
+        if request.htmx:
+            context = {
+                "project": project,
+                **project_tabs.render_context(request, project, "notes"),
+            }
+            return render(request, "activities/project_detail.html#tab-panel", context)
+    if saved:
+        messages.success(request, _("The note was saved."))
+    else:
+        messages.error(
+            request, " ".join(str(e) for errors in form.errors.values() for e in errors)
+        )
+    return redirect(url)
+
+
+def _own_note(request, pk: int):
+    note = selectors.note_for_user(user=request.user, pk=pk)
+    if note.author_id != request.user.pk:
+        raise PermissionDenied
+    return note
+
+
+def _note_home_url(note) -> str:
+    if note.contact_id:
+        return reverse("contacts:tab", args=[note.contact_id, "notes"])
+    if note.company_id:
+        return reverse("companies:tab", args=[note.company_id, "notes"])
+    return reverse("activities:project_tab", args=[note.project_id, "notes"])
+
+
+@require_http_methods(["GET", "POST"])
+@crm_view
+def note_update(request, pk: int):
+    note = _own_note(request, pk)
+    form = NoteEditForm(request.POST or None, instance=note)
+    default_next = _note_home_url(note)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.note_update(
+                note=note, text=form.cleaned_data["text"], private=form.cleaned_data["private"]
+            )
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, _("The changes were saved."))
+            return redirect(_next_url(request, default_next))
+    return render(
+        request,
+        "activities/note_form.html",
+        {"form": form, "note": note, "next": _next_url(request, default_next)},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@crm_view
+def note_delete(request, pk: int):
+    note = _own_note(request, pk)
+    default_next = _note_home_url(note)
+    if request.method == "POST":
+        services.note_delete(note=note)
+        messages.success(request, _("The note was deleted."))
+        return redirect(_next_url(request, default_next))
+    return render(
+        request,
+        "activities/confirm_delete.html",
+        {
+            "object": note,
+            "what": _("the note"),
+            "consequences": [],
+            "cancel_url": default_next,
+            "next": _next_url(request, default_next),
+        },
+    )
+
+
+# --- the Planner and the group calendar ------------------------------------------------
+
+
+@require_GET
+@crm_view
+def planner(request):
+    users = list(selectors.crm_users())
+    user_id = _int_param(request, "user")
+    shown = next((u for u in users if u.pk == user_id), None) or request.user
+    view = "day" if request.GET.get("view") == "day" else "week"
+    try:
+        day = dt.date.fromisoformat(request.GET.get("date", ""))
+    except ValueError:
+        day = timezone.localdate()
+    grid = calendar.PlannerGrid(day=day, view=view)
+    appointments = selectors.planner_appointments(
+        user=shown,
+        start=local_datetime(grid.first, dt.time(0)),
+        end=local_datetime(grid.last + dt.timedelta(days=1), dt.time(0)),
+    )
+    grid.place(appointments)
+
+    def link(**changes):
+        params = {"view": view, "date": day.isoformat(), "user": shown.pk, **changes}
+        return "?" + urlencode(params)
+
+    return render(
+        request,
+        "activities/planner.html",
+        {
+            "grid": grid,
+            "users": users,
+            "shown_user": shown,
+            "view": view,
+            "prev_url": link(date=grid.previous.isoformat()),
+            "next_url": link(date=grid.following.isoformat()),
+            "today_url": link(date=timezone.localdate().isoformat()),
+            "week_url": link(view="week"),
+            "day_url": link(view="day"),
+            "here": request.get_full_path(),
+        },
+    )
+
+
+@require_GET
+@crm_view
+def group_list(request):
+    from django.contrib.auth.models import Group
+
+    groups = Group.objects.order_by("name")
+    return render(request, "activities/group_list.html", {"groups": groups})
+
+
+@require_GET
+@crm_view
+def group_tasks(request, pk: int):
+    group = selectors.group_for_page(pk=pk)
+    selected, _query = status_filter(request, TaskStatus)
+    assignee_id = _int_param(request, "assignee")
+    tasks = selectors.group_tasks(group=group, assignee_id=assignee_id, statuses=selected)
+    page = _page(request, tasks)
+    query = urlencode(
+        [("f", "1"), *(("status", s) for s in selected)]
+        + ([("assignee", assignee_id)] if assignee_id else [])
+    )
+    return render(
+        request,
+        "activities/group_tasks.html",
+        {
+            "group": group,
+            "page_obj": page,
+            "members": selectors.group_members(group=group),
+            "assignee_id": assignee_id,
+            "statuses": TaskStatus.choices,
+            "selected_statuses": selected,
+            "filter_query": query,
+            "today": timezone.localdate(),
+            "here": request.get_full_path(),
+        },
+    )
+
+
+# --- live search for the pickers -------------------------------------------------------
+
+
+@require_GET
+@crm_view
+def pick_contacts(request):
+    term = request.GET.get("contact_q", "")[:100]
+    return render(
+        request,
+        "activities/partials/pick_contacts_results.html",
+        {"results": selectors.contact_pick_search(term=term), "term": term},
+    )
+
+
+@require_GET
+@crm_view
+def pick_company(request):
+    term = request.GET.get("company_q", "")[:100]
+    results = company_search(term=term, limit=15) if len(term.strip()) >= 2 else []
+    return render(
+        request,
+        "activities/partials/pick_company_results.html",
+        {"results": results, "term": term},
+    )

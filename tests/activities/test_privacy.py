@@ -1,0 +1,106 @@
+"""The notes privacy matrix: author / other staff / administrator / no CRM access
+× card / company page / project page / history / Django admin / by URL."""
+
+import pytest
+from django.urls import reverse
+
+from activities import services
+from tests.factories import CompanyLinkFactory, ProjectFactory
+
+pytestmark = pytest.mark.django_db
+
+SECRET = "Hemmelig-notat-4711"
+OPEN = "Apent-notat-0815"
+
+
+@pytest.fixture
+def notes(staff):
+    link = CompanyLinkFactory()
+    contact, company = link.contact, link.company
+    project = ProjectFactory()
+    project.participants.add(contact)
+    made = {}
+    for where, kwargs in {
+        "card": {"contact": contact},
+        "company": {"company": company, "contact_persons": [contact]},
+        "project": {"project": project},
+    }.items():
+        made[where] = services.note_create(
+            author=staff, text=f"{SECRET} {where}", private=True, **kwargs
+        )
+        services.note_create(author=staff, text=f"{OPEN} {where}", **kwargs)
+    return {"contact": contact, "company": company, "project": project, "private": made}
+
+
+def _pages(notes):
+    contact, company, project = notes["contact"], notes["company"], notes["project"]
+    return {
+        "card": reverse("contacts:tab", args=[contact.pk, "notes"]),
+        "company": reverse("companies:tab", args=[company.pk, "notes"]),
+        "project": reverse("activities:project_tab", args=[project.pk, "notes"]),
+        "history": reverse("contacts:tab", args=[contact.pk, "history"]),
+    }
+
+
+def test_author_sees_own_private_notes_everywhere(client, staff, notes):
+    client.force_login(staff)
+    pages = _pages(notes)
+    for where in ("card", "company", "project"):
+        text = client.get(pages[where]).text
+        assert f"{SECRET} {where}" in text, where
+        assert f"{OPEN} {where}" in text, where
+    # The card shows all three kinds.
+    card = client.get(pages["card"]).text
+    assert all(f"{SECRET} {w}" in card for w in ("card", "company", "project"))
+    assert SECRET in client.get(pages["history"]).text
+
+
+@pytest.mark.parametrize("who", ["other_staff", "firm_admin"])
+def test_others_never_see_a_private_note(client, notes, who, request):
+    client.force_login(request.getfixturevalue(who))
+    for where, url in _pages(notes).items():
+        response = client.get(url)
+        assert response.status_code == 200, where
+        assert SECRET not in response.text, where
+    assert OPEN in client.get(_pages(notes)["card"]).text
+
+
+@pytest.mark.parametrize("who", ["other_staff", "firm_admin"])
+def test_someone_elses_private_note_by_url_is_404(client, notes, who, request):
+    client.force_login(request.getfixturevalue(who))
+    note = notes["private"]["card"]
+    assert client.get(reverse("activities:note_update", args=[note.pk])).status_code == 404
+    assert client.post(reverse("activities:note_delete", args=[note.pk])).status_code == 404
+
+
+def test_others_cannot_edit_a_public_note(client, other_staff, staff):
+    link = CompanyLinkFactory()
+    note = services.note_create(author=staff, text="Offentlig", contact=link.contact)
+    client.force_login(other_staff)
+    assert client.get(reverse("activities:note_update", args=[note.pk])).status_code == 403
+
+
+def test_no_crm_access_sees_nothing(client, no_access_user, notes):
+    client.force_login(no_access_user)
+    for url in _pages(notes).values():
+        assert client.get(url).status_code == 403
+
+
+def test_admin_list_hides_others_private_notes(client, firm_admin, notes):
+    client.force_login(firm_admin)
+    response = client.get(reverse("admin:activities_note_changelist"))
+    assert response.status_code == 200
+    assert SECRET not in response.text
+    assert OPEN in response.text
+    note = notes["private"]["card"]
+    assert client.get(reverse("admin:activities_note_change", args=[note.pk])).status_code in (
+        302,
+        404,
+    )
+
+
+def test_admin_author_sees_own_private_note_in_admin(client, firm_admin):
+    link = CompanyLinkFactory()
+    services.note_create(author=firm_admin, text=SECRET, private=True, contact=link.contact)
+    client.force_login(firm_admin)
+    assert SECRET in client.get(reverse("admin:activities_note_changelist")).text
