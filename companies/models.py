@@ -1,6 +1,9 @@
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex, OpClass
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Cast, Upper
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
@@ -54,16 +57,29 @@ class Company(TimeStampedModel):
         ordering = ["sort_key", "id"]
         constraints = [
             models.CheckConstraint(
-                condition=~Q(name__regex=r"^\s*$"), name="company_name_not_blank"
+                condition=~Q(name__regex=r"^\s*$"),
+                name="company_name_not_blank",
+                violation_error_message=_("A company needs a name."),
             ),
         ]
         indexes = [
             models.Index(fields=["sort_key", "id"], name="company_sort_idx"),
             models.Index(fields=["org_number"], name="company_orgnr_idx"),
+            # The search panel (search/selectors.py): name and customer-number substrings.
+            GinIndex(OpClass(Upper("name"), name="gin_trgm_ops"), name="company_name_trgm"),
+            GinIndex(
+                OpClass(Cast("customer_number", models.TextField()), name="gin_trgm_ops"),
+                name="company_custno_trgm",
+            ),
         ]
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        self.name = self.name.strip()
+        if not self.name:
+            raise ValidationError({"name": _("A company needs a name.")}, code="required")
 
     @property
     def is_customer(self) -> bool:

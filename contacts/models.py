@@ -1,7 +1,9 @@
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex, OpClass
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
-from django.db.models.functions import Concat, Lower
+from django.db.models.functions import Cast, Concat, Lower, Replace, Upper
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
@@ -71,6 +73,19 @@ class Contact(TimeStampedModel):
         output_field=models.TextField(db_collation="C"),
         db_persist=True,
     )
+    # The phones' digits (E.164 without «+»), space-separated, for the phone search: a
+    # typed «412 34 567» or «+47 41234567» matches however the number was stored.
+    phone_digits = models.GeneratedField(
+        expression=Concat(
+            Replace("mobile", models.Value("+"), output_field=models.TextField()),
+            models.Value(" ", output_field=models.TextField()),
+            Replace("work_phone", models.Value("+"), output_field=models.TextField()),
+            models.Value(" ", output_field=models.TextField()),
+            Replace("private_phone", models.Value("+"), output_field=models.TextField()),
+        ),
+        output_field=models.TextField(),
+        db_persist=True,
+    )
 
     objects = ContactQuerySet.as_manager()
 
@@ -84,13 +99,42 @@ class Contact(TimeStampedModel):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=~Q(last_name__regex=r"^\s*$"), name="contact_last_name_not_blank"
+                condition=~Q(last_name__regex=r"^\s*$"),
+                name="contact_last_name_not_blank",
+                violation_error_message=_("A contact needs a last name."),
             ),
         ]
-        indexes = [models.Index(fields=["sort_key", "id"], name="contact_sort_idx")]
+        indexes = [
+            models.Index(fields=["sort_key", "id"], name="contact_sort_idx"),
+            # The search panel (search/selectors.py): trigram indexes on exactly the
+            # expressions its icontains/istartswith lookups emit (UPPER(col::text) LIKE …).
+            GinIndex(
+                OpClass(Upper("last_name"), name="gin_trgm_ops"), name="contact_last_name_trgm"
+            ),
+            GinIndex(
+                OpClass(Upper("first_name"), name="gin_trgm_ops"), name="contact_first_name_trgm"
+            ),
+            GinIndex(
+                OpClass(
+                    Upper(Concat("first_name", models.Value(" "), "last_name")),
+                    name="gin_trgm_ops",
+                ),
+                name="contact_full_name_trgm",
+            ),
+            GinIndex(OpClass("phone_digits", name="gin_trgm_ops"), name="contact_phone_trgm"),
+            GinIndex(
+                OpClass(Cast("customer_number", models.TextField()), name="gin_trgm_ops"),
+                name="contact_custno_trgm",
+            ),
+        ]
 
     def __str__(self):
         return self.full_name
+
+    def clean(self):
+        self.first_name, self.last_name = self.first_name.strip(), self.last_name.strip()
+        if not self.last_name:
+            raise ValidationError({"last_name": _("A contact needs a last name.")}, code="required")
 
     @property
     def full_name(self) -> str:
@@ -127,7 +171,11 @@ class ContactEmail(models.Model):
             models.CheckConstraint(condition=~Q(email=""), name="contact_email_not_blank"),
         ]
         # Mail linking looks contacts up by address, whatever its case.
-        indexes = [models.Index(Lower("email"), name="contact_email_lower_idx")]
+        indexes = [
+            models.Index(Lower("email"), name="contact_email_lower_idx"),
+            # The search panel's e-mail search (icontains: UPPER(email::text) LIKE …).
+            GinIndex(OpClass(Upper("email"), name="gin_trgm_ops"), name="contact_email_trgm"),
+        ]
 
     def __str__(self):
         return self.email

@@ -87,7 +87,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='contact',
-            constraint=models.CheckConstraint(condition=models.Q(('last_name__regex', '^\\s*$'), _negated=True), name='contact_last_name_not_blank'),
+            constraint=models.CheckConstraint(condition=models.Q(('last_name__regex', '^\\s*$'), _negated=True), name='contact_last_name_not_blank', violation_error_message='A contact needs a last name.'),
         ),
         migrations.AddIndex(
             model_name='contactemail',

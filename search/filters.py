@@ -1,0 +1,143 @@
+"""The search panel's narrowing controls (S3) as django-filter FilterSets.
+
+The panel form is the FilterSet's form. ``q`` is matched according to ``type`` and
+``match``; the matching itself is in :mod:`search.selectors`, which chooses how to run it.
+"""
+
+import django_filters
+from django import forms
+from django.db.models import Exists, OuterRef
+from django.http import QueryDict
+from django.utils.translation import gettext_lazy as _
+
+from companies.models import CompanyLink
+from contacts.models import Category, Contact
+
+MAX_TERM = 200
+
+KIND_CHOICES = [("contact", _("Contact")), ("company", _("Company"))]
+SELECTION_CHOICES = [
+    ("all", _("All")),
+    ("mine", _("Mine")),
+    ("private", _("Private customers")),
+    ("company", _("Linked to company")),
+    ("my_categories", _("In my categories")),
+]
+TYPE_CHOICES = [
+    ("last_name", _("Last name")),
+    ("first_name", _("First name")),
+    ("full_name", _("Full name")),
+    ("email", _("E-mail")),
+    ("phone", _("Phone")),
+    ("customer_number", _("Customer number")),
+]
+MATCH_CHOICES = [("contains", _("Contains")), ("starts", _("Starts with"))]
+
+
+class SearchFilter(django_filters.FilterSet):
+    # q, kind, company, type and match are read by the selector and other filters.
+    q = django_filters.CharFilter(label=_("Search for"), max_length=MAX_TERM, method="_noop")
+    kind = django_filters.ChoiceFilter(
+        label=_("Search in"),
+        choices=KIND_CHOICES,
+        widget=forms.RadioSelect,
+        empty_label=None,
+        method="_noop",
+    )
+    selection = django_filters.ChoiceFilter(
+        label=_("Selection"),
+        choices=SELECTION_CHOICES,
+        method="filter_selection",
+        empty_label=None,
+    )
+    company = django_filters.CharFilter(
+        label=_("Company name"), max_length=MAX_TERM, method="_noop"
+    )
+    type = django_filters.ChoiceFilter(
+        label=_("Search type"), choices=TYPE_CHOICES, empty_label=None, method="_noop"
+    )
+    match = django_filters.ChoiceFilter(
+        label=_("Match"),
+        choices=MATCH_CHOICES,
+        widget=forms.RadioSelect,
+        empty_label=None,
+        method="_noop",
+    )
+    category = django_filters.ModelMultipleChoiceFilter(
+        label=_("Category"),
+        queryset=Category.objects.order_by("name"),
+        method="filter_category",
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        fields = ["q", "kind", "selection", "company", "type", "match", "category"]
+
+    def __init__(self, data=None, *args, user=None, **kwargs):
+        # Unset controls take their defaults, so that a bare ?q=hanse is valid.
+        data = data.copy() if data is not None else QueryDict(mutable=True)
+        for name, default in DEFAULTS.items():
+            if not data.get(name):
+                data[name] = default
+        super().__init__(data, *args, **kwargs)
+        self.user = user
+
+    def _noop(self, qs, name, value):
+        return qs
+
+    @property
+    def is_company_search(self) -> bool:
+        return self.form.cleaned_data.get("kind") == "company"
+
+    def filter_selection(self, qs, name, value):
+        user = self.user
+        if value == "mine":
+            return qs.filter(owner=user)
+        if value == "private":
+            return qs.filter(customer_number__isnull=False)
+        if value == "company" and not self.is_company_search:
+            term = self.form.cleaned_data.get("company") or ""
+            links = CompanyLink.objects.current().filter(contact=OuterRef("pk"))
+            if term:
+                links = links.filter(company__name__icontains=term)
+            return qs.filter(Exists(links))
+        if value == "my_categories":
+            # «Mine kategorier»: the categories I have put on contacts I own.
+            mine = Contact.categories.through.objects.filter(contact__owner=user).values(
+                "category_id"
+            )
+            return qs.filter(Exists(_category_rows(qs.model).filter(category_id__in=mine)))
+        return qs
+
+    def filter_category(self, qs, name, value):
+        if not value:
+            return qs
+        rows = _category_rows(qs.model).filter(category__in=value)
+        return qs.filter(Exists(rows))
+
+
+def _category_rows(model):
+    """The contact–category (or company–category) rows of the outer row."""
+    through = model.categories.through
+    owner = "contact" if model is Contact else "company"
+    return through.objects.filter(**{owner: OuterRef("pk")})
+
+
+DEFAULTS = {"kind": "contact", "selection": "all", "type": "last_name", "match": "contains"}
+
+
+def term_lookup(*, type: str, match: str, kind: str) -> tuple[str, str]:
+    """(expression name, lookup) for the term: the lookups the trigram indexes are made for."""
+    lookup = "istartswith" if match == "starts" else "icontains"
+    plain = "startswith" if match == "starts" else "contains"
+    if kind == "company":
+        return ("customer_number", plain) if type == "customer_number" else ("name", lookup)
+    return {
+        "last_name": ("last_name", lookup),
+        "first_name": ("first_name", lookup),
+        "full_name": ("full_name", lookup),
+        "email": ("email", lookup),
+        # Phone numbers are stored with the country code: digits match anywhere.
+        "phone": ("phone_digits", "contains"),
+        "customer_number": ("customer_number", plain),
+    }[type]

@@ -1,0 +1,22 @@
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+from django.views.decorators.vary import vary_on_headers
+
+from crm.access import crm_view
+
+from . import selectors
+
+
+@require_GET
+@vary_on_headers("HX-Request")
+@crm_view
+def search_results(request):
+    """The hit list (S4) at /search/?q=…&kind=…: a full page, or just the list for htmx."""
+    page = request.GET.get("page", "1")
+    result = selectors.search(
+        params=request.GET, user=request.user, page=int(page) if page.isdigit() else 1
+    )
+    context = {"result": result, "search_filter": result.filterset}
+    if request.htmx and not request.htmx.boosted:
+        return render(request, "search/results.html#hit-list", context)
+    return render(request, "search/results.html", context)

@@ -1,0 +1,230 @@
+import pytest
+from django.urls import reverse
+
+from tests.factories import (
+    CategoryFactory,
+    CompanyFactory,
+    CompanyLinkFactory,
+    ContactEmailFactory,
+    ContactFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+URL = reverse("search:results")
+
+
+def names(response):
+    return [f"{c.last_name}" for c in response.context["result"].hits]
+
+
+def get(client, **params):
+    response = client.get(URL, params)
+    assert response.status_code == 200
+    return response
+
+
+@pytest.fixture
+def people(db):
+    for last in ["Hansen", "Johansen", "Thorhansen", "Hanssen", "Ås", "Aas", "Øst", "Ost"]:
+        ContactFactory(last_name=last, first_name="Per")
+
+
+def test_anonymous_goes_to_login(client):
+    response = client.get(URL, {"q": "hanse"})
+    assert response.status_code == 302
+    assert reverse("login") in response["Location"]
+
+
+def test_no_crm_access_is_403(client, no_access_user):
+    client.force_login(no_access_user)
+    assert client.get(URL, {"q": "hanse"}).status_code == 403
+
+
+def test_hanse_finds_substrings_not_hanssen(staff_client, people):
+    assert names(get(staff_client, q="hanse")) == ["Hansen", "Johansen", "Thorhansen"]
+
+
+@pytest.mark.parametrize("typed", ["HANSE", "  hanse  ", "HaNsE"])
+def test_matching_ignores_case_and_surrounding_spaces(staff_client, people, typed):
+    assert names(get(staff_client, q=typed)) == ["Hansen", "Johansen", "Thorhansen"]
+
+
+def test_norwegian_letters_are_not_folded(staff_client, people):
+    assert names(get(staff_client, q="å")) == ["Ås"]
+    assert names(get(staff_client, q="Ø")) == ["Øst"]
+    assert names(get(staff_client, q="os")) == ["Ost"]
+
+
+def test_percent_and_underscore_are_literal(staff_client, people):
+    ContactFactory(last_name="100%_Berg")
+    assert names(get(staff_client, q="%")) == ["100%_Berg"]
+    assert names(get(staff_client, q="_")) == ["100%_Berg"]
+
+
+def test_long_input_is_a_message_not_an_error(staff_client, people):
+    response = get(staff_client, q="x" * 201)
+    assert response.context["result"].hits == []
+    assert "200" in response.content.decode()
+    assert get(staff_client, q="x" * 200).context["result"].hits == []
+
+
+def test_empty_input_is_no_error(staff_client, people):
+    response = get(staff_client, q="")
+    assert response.context["result"].searched is False
+
+
+def test_norwegian_order(staff_client):
+    for last in ["Zahl", "Øst", "Ås", "Æra", "de Vries", "Berg"]:
+        ContactFactory(last_name=last, first_name="Per")
+    got = names(get(staff_client, q="per", type="first_name"))
+    assert got == ["Berg", "de Vries", "Zahl", "Æra", "Øst", "Ås"]
+
+
+def test_starts_with(staff_client, people):
+    assert names(get(staff_client, q="hans", match="starts")) == ["Hansen", "Hanssen"]
+
+
+def test_first_and_full_name(staff_client):
+    ContactFactory(first_name="Kari", last_name="Nordmann")
+    ContactFactory(first_name="Ola", last_name="Kari")
+    assert names(get(staff_client, q="kari", type="first_name")) == ["Nordmann"]
+    assert names(get(staff_client, q="kari nord", type="full_name")) == ["Nordmann"]
+
+
+def test_email_search(staff_client):
+    ContactEmailFactory(contact=ContactFactory(last_name="Epost"), email="ola.epost@firma.no")
+    ContactEmailFactory(contact=ContactFactory(last_name="Annen"), email="x@y.no")
+    assert names(get(staff_client, q="EPOST@FIRMA", type="email")) == ["Epost"]
+
+
+def test_phone_digits_match_however_typed(staff_client):
+    ContactFactory(last_name="Telefon", mobile="+4741234567")
+    ContactFactory(last_name="Annen", mobile="+4799999999")
+    for typed in ["412 34 567", "+47 41234567", "1234"]:
+        assert names(get(staff_client, q=typed, type="phone")) == ["Telefon"]
+
+
+def test_customer_number_search(staff_client):
+    ContactFactory(last_name="Kunde").__class__.objects.filter(last_name="Kunde").update(
+        customer_number=10042
+    )
+    ContactFactory(last_name="Ikke")
+    assert names(get(staff_client, q="1004", type="customer_number", match="starts")) == ["Kunde"]
+
+
+def test_selection_mine(staff_client, staff, other_staff):
+    ContactFactory(last_name="Hansen", owner=staff)
+    ContactFactory(last_name="Johansen", owner=other_staff)
+    assert names(get(staff_client, q="hanse", selection="mine")) == ["Hansen"]
+
+
+def test_selection_private_customers(staff_client):
+    ContactFactory(last_name="Hansen")
+    c = ContactFactory(last_name="Johansen")
+    type(c).objects.filter(pk=c.pk).update(customer_number=10001)
+    assert names(get(staff_client, q="hanse", selection="private")) == ["Johansen"]
+
+
+def test_selection_linked_to_company(staff_client):
+    CompanyLinkFactory(
+        contact=ContactFactory(last_name="Hansen"), company=CompanyFactory(name="Fjord AS")
+    )
+    CompanyLinkFactory(
+        contact=ContactFactory(last_name="Johansen"), company=CompanyFactory(name="Berg AS")
+    )
+    ContactFactory(last_name="Thorhansen")
+    got = names(get(staff_client, q="hanse", selection="company", company="fjord"))
+    assert got == ["Hansen"]
+    assert names(get(staff_client, q="hanse", selection="company")) == ["Hansen", "Johansen"]
+
+
+def test_selection_my_categories(staff_client, staff, other_staff):
+    vip, press = CategoryFactory(name="VIP"), CategoryFactory(name="Presse")
+    ContactFactory(last_name="Mine", owner=staff).categories.add(vip)
+    ContactFactory(last_name="Hansen", owner=other_staff).categories.add(vip)
+    ContactFactory(last_name="Johansen", owner=other_staff).categories.add(press)
+    assert names(get(staff_client, q="", selection="my_categories")) == ["Hansen", "Mine"]
+
+
+def test_category_one_or_more(staff_client):
+    vip, press, other = (
+        CategoryFactory(name="VIP"),
+        CategoryFactory(name="Presse"),
+        CategoryFactory(),
+    )
+    ContactFactory(last_name="Hansen").categories.add(vip, press)
+    ContactFactory(last_name="Johansen").categories.add(press)
+    ContactFactory(last_name="Thorhansen").categories.add(other)
+    assert names(get(staff_client, q="hanse", category=[vip.pk])) == ["Hansen"]
+    assert names(get(staff_client, q="hanse", category=[vip.pk, press.pk])) == [
+        "Hansen",
+        "Johansen",
+    ]
+
+
+def test_company_search_by_name(staff_client):
+    CompanyFactory(name="Hansen Bygg AS")
+    CompanyFactory(name="Fjord AS")
+    response = get(staff_client, q="hanse", kind="company")
+    assert [c.name for c in response.context["result"].hits] == ["Hansen Bygg AS"]
+
+
+def test_hit_list_shows_companies_positions_phone_email(staff_client):
+    contact = ContactFactory(last_name="Hansen", mobile="+4741234567")
+    ContactEmailFactory(contact=contact, email="per@hansen.no")
+    CompanyLinkFactory(contact=contact, company=CompanyFactory(name="Fjord AS"), position="Selger")
+    html = get(staff_client, q="hanse").content.decode()
+    for text in [
+        "Fjord AS",
+        "Selger",
+        "+47 41 23 45 67",
+        "per@hansen.no",
+        contact.get_absolute_url(),
+    ]:
+        assert text in html
+
+
+def test_pagination(staff_client):
+    ContactFactory.create_batch(55, last_name="Hansen")
+    first = get(staff_client, q="hanse")
+    assert len(first.context["result"].hits) == 50
+    second = get(staff_client, q="hanse", page="2")
+    assert len(second.context["result"].hits) == 5
+    assert second.context["result"].count == 55
+
+
+def test_count_over_the_cap(staff_client, settings):
+    settings.SEARCH_COUNT_CAP = 3
+    ContactFactory.create_batch(5, last_name="Hansen")
+    result = get(staff_client, q="hanse").context["result"]
+    assert result.over_cap and result.count == 3
+    assert len(result.hits) == 5
+    settings.SEARCH_COUNT_CAP = 5
+    result = get(staff_client, q="hanse").context["result"]
+    assert not result.over_cap and result.count == 5
+
+
+def test_htmx_gets_only_the_hit_list(staff_client, people):
+    response = staff_client.get(URL, {"q": "hanse"}, headers={"HX-Request": "true"})
+    html = response.content.decode()
+    assert 'id="hit-list"' in html and "<html" not in html
+
+
+def test_panel_is_on_every_crm_page_and_keeps_the_query(staff_client, people):
+    home = staff_client.get(reverse("home")).content.decode()
+    assert "data-search-field" in home
+    page = get(staff_client, q="hanse", selection="mine").content.decode()
+    assert 'value="hanse"' in page
+    assert '<option value="mine" selected>' in page
+
+
+def test_query_count_is_fixed(staff_client, django_assert_max_num_queries):
+    for i in range(30):
+        contact = ContactFactory(last_name=f"Hansen{i}")
+        ContactEmailFactory(contact=contact)
+        CompanyLinkFactory(contact=contact)
+    with django_assert_max_num_queries(7):
+        staff_client.get(URL, {"q": "hanse"})
+    with django_assert_max_num_queries(6):
+        staff_client.get(URL, {"q": "hanse"}, headers={"HX-Request": "true"})
