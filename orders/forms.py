@@ -1,0 +1,87 @@
+from decimal import Decimal
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Column, Layout, Row
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import Order, OrderLine
+
+
+class OrderForm(forms.ModelForm):
+    class Meta:
+        model = Order
+        fields = ["date", "reference"]
+        widgets = {"date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+        help_texts = {"reference": _("The customer's reference or order number, if any.")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+        self.helper.layout = Layout(Row(Column("date", css_class="col-md-3"), Column("reference")))
+
+
+class OrderLineForm(forms.ModelForm):
+    """One line. An untouched extra line (only its defaults) is skipped, not an error."""
+
+    class Meta:
+        model = OrderLine
+        fields = ["description", "quantity", "unit_price", "vat_rate", "discount_percent"]
+        widgets = {
+            "quantity": forms.NumberInput(attrs={"step": "any", "min": "0.001"}),
+            "unit_price": forms.NumberInput(attrs={"step": "0.01", "min": "0"}),
+            "discount_percent": forms.NumberInput(
+                attrs={"step": "0.01", "min": "0", "max": "100"}
+            ),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["discount_percent"].required = False
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+
+    def clean_discount_percent(self):
+        return self.cleaned_data.get("discount_percent") or Decimal(0)
+
+    def line_values(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+
+
+class BaseLineFormSet(forms.BaseFormSet):
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        # Laid out here, where the formset's «Delete» box exists.
+        form.helper.layout = Layout(
+            Row(
+                Column("description", css_class="col-12 col-lg-4"),
+                Column("quantity", css_class="col-4 col-lg-1"),
+                Column("unit_price", css_class="col-8 col-lg-2"),
+                Column("vat_rate", css_class="col-6 col-lg-2"),
+                Column("discount_percent", css_class="col-6 col-lg-2"),
+                Column("DELETE", css_class="col-12 col-lg-1 align-self-center"),
+            )
+        )
+
+    def line_values(self) -> list[dict]:
+        return [
+            form.line_values()
+            for form in self.forms
+            # An untouched extra line validates to {}; kept lines always have a description.
+            if form.cleaned_data and not self._should_delete_form(form)
+        ]
+
+
+LineFormSet = forms.formset_factory(
+    OrderLineForm,
+    formset=BaseLineFormSet,
+    extra=0,
+    min_num=1,
+    validate_min=True,
+    max_num=200,
+    validate_max=True,
+    can_delete=True,
+)

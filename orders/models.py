@@ -1,0 +1,280 @@
+"""Orders for customers and the invoices and credit notes made from them (SPEC A4)."""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from crm.timestamps import TimeStampedModel
+
+from . import money
+
+
+class VatRate(models.IntegerChoices):
+    STANDARD = 25, _("25 % (standard)")
+    FOOD = 15, _("15 % (food)")
+    LOW = 12, _("12 % (transport, hotels, culture)")
+    ZERO = 0, _("0 % (exempt)")
+
+
+class OrderStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    CONFIRMED = "confirmed", _("Confirmed")
+    INVOICED = "invoiced", _("Invoiced")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class Order(TimeStampedModel):
+    """An order for exactly one customer: a private customer (contact) or a company.
+
+    Status moves draft → confirmed → invoiced, or to cancelled before it is invoiced;
+    the services enforce the moves. The totals are kept on the row (written by the
+    services whenever the lines change) so lists show amounts without reading lines.
+    """
+
+    contact = models.ForeignKey(
+        "contacts.Contact",
+        verbose_name=_("private customer"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="orders",
+    )
+    company = models.ForeignKey(
+        "companies.Company",
+        verbose_name=_("company"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="orders",
+    )
+    date = models.DateField(_("order date"), default=timezone.localdate)
+    reference = models.CharField(_("reference"), max_length=200, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=OrderStatus, default=OrderStatus.DRAFT
+    )
+    net_total = models.DecimalField(
+        _("total excl. VAT"), max_digits=14, decimal_places=2, default=Decimal("0.00")
+    )
+    vat_total = models.DecimalField(
+        _("VAT"), max_digits=14, decimal_places=2, default=Decimal("0.00")
+    )
+    gross_total = models.DecimalField(
+        _("total incl. VAT"), max_digits=14, decimal_places=2, default=Decimal("0.00")
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("order")
+        verbose_name_plural = _("orders")
+        ordering = ["-date", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(contact__isnull=False) & Q(company__isnull=True))
+                | (Q(contact__isnull=True) & Q(company__isnull=False)),
+                name="order_exactly_one_customer",
+                violation_error_message=_("An order has exactly one customer."),
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["contact", "-date"], name="order_contact_idx"),
+            models.Index(fields=["company", "-date"], name="order_company_idx"),
+        ]
+
+    def __str__(self):
+        return _("Order %(number)s") % {"number": self.pk}
+
+    @property
+    def customer(self):
+        return self.contact if self.contact_id else self.company
+
+    @property
+    def customer_name(self) -> str:
+        customer = self.customer
+        return customer.full_name if self.contact_id else customer.name
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status == OrderStatus.DRAFT
+
+    def totals(self) -> money.Totals:
+        return money.totals(self.lines.all())
+
+    def get_absolute_url(self):
+        return reverse("orders:detail", args=[self.pk])
+
+
+class OrderLine(models.Model):
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")
+    position = models.PositiveSmallIntegerField(default=0)
+    description = models.CharField(_("description"), max_length=300)
+    quantity = models.DecimalField(
+        _("quantity"),
+        max_digits=12,
+        decimal_places=3,
+        default=Decimal(1),
+        validators=[MinValueValidator(Decimal("0.001"))],
+    )
+    unit_price = models.DecimalField(
+        _("unit price"),
+        max_digits=12,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0.00"))],
+    )
+    vat_rate = models.PositiveSmallIntegerField(
+        _("VAT rate"), choices=VatRate, default=VatRate.STANDARD
+    )
+    discount_percent = models.DecimalField(
+        _("discount %"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal(0),
+        validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(100))],
+    )
+
+    class Meta:
+        verbose_name = _("order line")
+        verbose_name_plural = _("order lines")
+        ordering = ["position", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(vat_rate__in=[25, 15, 12, 0]), name="orderline_vat_rate_known"
+            ),
+            models.CheckConstraint(
+                condition=Q(discount_percent__gte=0) & Q(discount_percent__lte=100),
+                name="orderline_discount_range",
+            ),
+            models.CheckConstraint(condition=Q(quantity__gt=0), name="orderline_quantity_pos"),
+            models.CheckConstraint(condition=Q(unit_price__gte=0), name="orderline_price_nonneg"),
+        ]
+
+    def __str__(self):
+        return self.description
+
+    @property
+    def net_amount(self) -> Decimal:
+        return money.line_net(self.quantity, self.unit_price, self.discount_percent)
+
+    @property
+    def vat_amount(self) -> Decimal:
+        return money.line_vat(self.net_amount, self.vat_rate)
+
+
+class InvoiceCounter(models.Model):
+    """The last number of the gap-free invoice series, one row per series.
+
+    Numbers are taken with ``SELECT … FOR UPDATE`` on this row inside the transaction that
+    saves the invoice: a second invoicing waits for the first to commit, and a rolled-back
+    invoicing rolls its number back with it. (A PostgreSQL sequence would be faster but
+    skips numbers on rollback, which the bookkeeping rules do not allow.)
+    """
+
+    series = models.CharField(max_length=20, primary_key=True)
+    last_number = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("invoice number series")
+        verbose_name_plural = _("invoice number series")
+
+    def __str__(self):
+        return f"{self.series}: {self.last_number}"
+
+
+class InvoiceKind(models.TextChoices):
+    INVOICE = "invoice", _("Invoice")
+    CREDIT_NOTE = "credit", _("Credit note")
+
+
+class Invoice(TimeStampedModel):
+    """An invoice made from a confirmed order, or a credit note for a whole invoice.
+
+    Both are numbered from one gap-free series (see ``InvoiceCounter``): a credit note is
+    a sales document too, and one series means every number is used exactly once. The
+    customer and the amounts are copied here when it is issued: an issued invoice never
+    changes, whatever later happens to the customer's card.
+    """
+
+    kind = models.CharField(
+        _("kind"), max_length=10, choices=InvoiceKind, default=InvoiceKind.INVOICE
+    )
+    number = models.PositiveBigIntegerField(_("invoice number"), unique=True, editable=False)
+    order = models.ForeignKey(
+        Order, verbose_name=_("order"), on_delete=models.PROTECT, related_name="invoices"
+    )
+    credited_invoice = models.OneToOneField(
+        "self",
+        verbose_name=_("credits invoice"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="credit_note",
+    )
+    invoice_date = models.DateField(_("invoice date"))
+    due_date = models.DateField(_("due date"))
+    kid = models.CharField(_("KID"), max_length=25)
+    customer_number = models.PositiveBigIntegerField(_("customer number"))
+    customer_name = models.CharField(_("customer"), max_length=300)
+    customer_address = models.TextField(_("customer address"), blank=True)
+    net_total = models.DecimalField(_("total excl. VAT"), max_digits=14, decimal_places=2)
+    vat_total = models.DecimalField(_("VAT"), max_digits=14, decimal_places=2)
+    gross_total = models.DecimalField(_("total incl. VAT"), max_digits=14, decimal_places=2)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("issued by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("invoice")
+        verbose_name_plural = _("invoices")
+        ordering = ["-number"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(kind="invoice") & Q(credited_invoice__isnull=True))
+                | (Q(kind="credit") & Q(credited_invoice__isnull=False)),
+                name="invoice_credit_note_credits_one",
+            ),
+            models.CheckConstraint(
+                condition=Q(due_date__gte=models.F("invoice_date")),
+                name="invoice_due_after_date",
+            ),
+        ]
+
+    def __str__(self):
+        if self.kind == InvoiceKind.CREDIT_NOTE:
+            return _("Credit note %(number)s") % {"number": self.number}
+        return _("Invoice %(number)s") % {"number": self.number}
+
+    @property
+    def is_credit_note(self) -> bool:
+        return self.kind == InvoiceKind.CREDIT_NOTE
+
+    @property
+    def credit_note_or_none(self):
+        try:
+            return self.credit_note
+        except Invoice.DoesNotExist:
+            return None
+
+    def totals(self) -> money.Totals:
+        """Per VAT rate, from the order's lines (frozen once the order is invoiced)."""
+        totals = self.order.totals()
+        return totals.negated() if self.is_credit_note else totals
+
+    def get_absolute_url(self):
+        return reverse("orders:invoice", args=[self.pk])

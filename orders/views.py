@@ -1,0 +1,191 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.vary import vary_on_headers
+
+from companies.models import Company
+from contacts.models import Contact
+from crm.access import crm_view
+from crm.forms import apply_validation_error
+
+from . import selectors, services
+from .forms import LineFormSet, OrderForm, OrderLineForm
+from .models import Invoice, Order
+
+LINES_PREFIX = "lines"
+
+
+def _customer(kind: str, pk: int):
+    model = Contact if kind == "contact" else Company
+    return get_object_or_404(model, pk=pk)
+
+
+def _with_extra_line(data):
+    """The posted data with one more (empty) line: «Add line» works without JavaScript."""
+    data = data.copy()
+    key = f"{LINES_PREFIX}-TOTAL_FORMS"
+    try:
+        total = int(data.get(key, "0"))
+    except ValueError:
+        return data  # the formset reports the broken management form
+    if 0 <= total < 200:
+        data[key] = str(total + 1)
+        # A bound form shows only posted data: give the new line its defaults.
+        for name, field in OrderLineForm.base_fields.items():
+            if field.initial is not None:
+                data[f"{LINES_PREFIX}-{total}-{name}"] = str(field.initial)
+    return data
+
+
+def _order_form_page(request, *, customer, order=None):
+    """The order form (new and edit): the order's fields and a formset of lines."""
+    adding_line = request.method == "POST" and "add_line" in request.POST
+    if request.method == "POST":
+        data = _with_extra_line(request.POST) if adding_line else request.POST
+        form = OrderForm(data, instance=order)
+        lines = LineFormSet(data, prefix=LINES_PREFIX)
+    else:
+        form = OrderForm(instance=order)
+        initial = (
+            [
+                {
+                    "description": line.description,
+                    "quantity": line.quantity,
+                    "unit_price": line.unit_price,
+                    "vat_rate": line.vat_rate,
+                    "discount_percent": line.discount_percent,
+                }
+                for line in order.lines.all()
+            ]
+            if order
+            else None
+        )
+        lines = LineFormSet(prefix=LINES_PREFIX, initial=initial)
+    if request.method == "POST" and not adding_line and form.is_valid() and lines.is_valid():
+        values = {
+            "lines": lines.line_values(),
+            "order_date": form.cleaned_data["date"],
+            "reference": form.cleaned_data["reference"],
+        }
+        try:
+            if order is None:
+                order = services.order_create(customer=customer, actor=request.user, **values)
+                messages.success(request, _("The order was saved as a draft."))
+            else:
+                order = services.order_update(order=order, **values)
+                messages.success(request, _("The changes were saved."))
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            return redirect(order)
+    context = {"form": form, "lines": lines, "customer": customer, "order": order}
+    if request.htmx and adding_line:
+        return render(request, "orders/order_form.html#order-form", context)
+    return render(request, "orders/order_form.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@vary_on_headers("HX-Request")
+@crm_view
+def order_create(request, kind: str, pk: int):
+    """«Ny ordre» for a company or a contact; a contact without a customer number is refused."""
+    customer = _customer(kind, pk)
+    if customer.customer_number is None:
+        return render(
+            request,
+            "orders/not_customer.html",
+            {"customer": customer, "is_contact": kind == "contact"},
+        )
+    return _order_form_page(request, customer=customer)
+
+
+@require_http_methods(["GET", "POST"])
+@vary_on_headers("HX-Request")
+@crm_view
+def order_update(request, pk: int):
+    order = selectors.order_for_page(pk=pk)
+    if not order.is_editable:
+        messages.error(request, _("Only a draft order can be changed."))
+        return redirect(order)
+    return _order_form_page(request, customer=order.customer, order=order)
+
+
+@require_GET
+@crm_view
+def order_detail(request, pk: int):
+    order = selectors.order_for_page(pk=pk)
+    return render(request, "orders/order_detail.html", {"order": order, "totals": order.totals()})
+
+
+def _transition(request, pk: int, action, success: str):
+    order = get_object_or_404(Order, pk=pk)
+    try:
+        result = action(order=order, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(order)
+    messages.success(request, success)
+    return redirect(result)
+
+
+@require_POST
+@crm_view
+def order_confirm(request, pk: int):
+    return _transition(request, pk, services.order_confirm, _("The order was confirmed."))
+
+
+@require_POST
+@crm_view
+def order_cancel(request, pk: int):
+    return _transition(request, pk, services.order_cancel, _("The order was cancelled."))
+
+
+@require_POST
+@crm_view
+def order_invoice(request, pk: int):
+    return _transition(request, pk, services.invoice_issue, _("The invoice was issued."))
+
+
+@require_GET
+@crm_view
+def invoice_detail(request, pk: int):
+    """The printable invoice (or credit note); the browser's print makes the PDF."""
+    invoice = selectors.invoice_for_page(pk=pk)
+    return render(
+        request,
+        "orders/invoice_detail.html",
+        {"invoice": invoice, "lines": invoice.order.lines.all(), "totals": invoice.totals()},
+    )
+
+
+@require_POST
+@crm_view
+def invoice_credit(request, pk: int):
+    invoice = get_object_or_404(Invoice, pk=pk)
+    try:
+        note = services.credit_note_issue(invoice=invoice, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(invoice)
+    messages.success(request, _("The credit note was issued."))
+    return redirect(note)
+
+
+def contact_orders_tab_context(request, contact):
+    return {
+        "customer": contact,
+        "customer_kind": "contact",
+        "orders": selectors.orders_for_contact(contact=contact),
+        "invoices": selectors.invoices_for_contact(contact=contact),
+    }
+
+
+def company_orders_tab_context(request, company):
+    return {
+        "customer": company,
+        "customer_kind": "company",
+        "orders": selectors.orders_for_company(company=company),
+        "invoices": selectors.invoices_for_company(company=company),
+    }

@@ -1,0 +1,62 @@
+import re
+
+import pytest
+from django.urls import reverse
+
+from orders.kid import kid_is_valid
+from orders.models import Invoice
+from tests.browser.conftest import assert_accessible
+from tests.factories import ContactFactory
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
+
+
+def test_private_customer_gets_an_order_and_a_printable_invoice(live_server, page, login, staff):
+    contact = ContactFactory(first_name="Kari", last_name="Nordmann", customer_number=None)
+    login(staff)
+    page.goto(live_server.url + reverse("contacts:tab", args=[contact.pk, "orders"]))
+    # Not a customer yet: refused, with the «+» offered.
+    page.get_by_role("link", name="Ny ordre").click()
+    assert page.get_by_test_id("not-customer").is_visible()
+    assert_accessible(page)
+    page.goto(live_server.url + contact.get_absolute_url())
+    page.get_by_role(
+        "button", name="Gi neste kundenummer (gjør kontakten til privatkunde)"
+    ).click()
+    assert page.get_by_test_id("customer-number").is_visible()
+
+    page.get_by_role("tab", name="Ordre og faktura").click()
+    page.get_by_role("link", name="Ny ordre").click()
+    page.get_by_label("Referanse").fill("Vinduspuss")
+    page.get_by_label("Beskrivelse").fill("Vindusvask")
+    page.get_by_label("Antall").fill("2")
+    page.get_by_label("Enhetspris").fill("450")
+    page.get_by_role("button", name="Legg til linje").click()
+    lines = page.get_by_test_id("order-line")
+    lines.nth(1).wait_for()
+    assert page.get_by_label("Beskrivelse").first.input_value() == "Vindusvask"
+    second = lines.nth(1)
+    second.get_by_label("Beskrivelse").fill("Fruktkurv")
+    second.get_by_label("Enhetspris").fill("200")
+    second.get_by_label("Mva-sats").select_option("15")
+    second.get_by_label("Rabatt %").fill("10")
+    assert_accessible(page)
+    page.get_by_role("button", name="Lagre ordre").click()
+
+    page.get_by_role("button", name="Bekreft ordre").click()
+    page.get_by_role("button", name="Lag faktura").click()
+    page.wait_for_url(re.compile(r"/orders/invoices/\d+/$"))
+    invoice = Invoice.objects.get()
+    kid = page.get_by_test_id("kid").inner_text()
+    assert kid == invoice.kid and kid_is_valid(kid)
+    # 900 + 225 VAT (25 %) and 180 + 27 VAT (15 %, after 10 % off).
+    assert page.get_by_test_id("total-net").inner_text() == "1\xa0080,00"
+    assert page.get_by_test_id("total-vat").inner_text() == "252,00"
+    assert page.get_by_test_id("total-gross").inner_text() == "1\xa0332,00"
+    totals = page.get_by_test_id("totals").inner_text()
+    assert "25 %" in totals and "15 %" in totals
+    page.emulate_media(media="print")
+    assert page.get_by_test_id("kid").is_visible()
+    assert not page.get_by_role("button", name="Skriv ut").is_visible()
+    page.emulate_media(media="screen")
+    assert_accessible(page)
