@@ -17,6 +17,7 @@ urlpatterns = [
     path("companies/", include("companies.urls")),
     path("", include("activities.urls")),
     path("files/", include("files.urls")),
+    path("mail/", include("mailbox.urls")),
     path("", include("cardservices.urls")),
     path("orders/", include("orders.urls")),
     path("search/", include("search.urls")),

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "cardservices",
     "orders",
     "search",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -97,7 +98,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "crm.auth.CrmModelBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -229,6 +230,13 @@ PHONE_DIRECTORY_API_KEY = env("PHONE_DIRECTORY_API_KEY", default="")
 PHONE_DIRECTORY_TIMEOUT = env.float("PHONE_DIRECTORY_TIMEOUT", default=5.0)
 MAP_SECOND_PROVIDER_URL = env("MAP_SECOND_PROVIDER_URL", default="")
 MAP_SECOND_PROVIDER_NAME = env("MAP_SECOND_PROVIDER_NAME", default="")
+
+# Linked e-mail (mailbox): background work on Django's tasks framework, stored in the
+# database and run by `manage.py db_worker`; account passwords encrypted with a Fernet key
+# (derived from SECRET_KEY when MAILBOX_ENCRYPTION_KEY is unset).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+MAILBOX_ENCRYPTION_KEY = env("MAILBOX_ENCRYPTION_KEY", default="")
+MAILBOX_SYNC_INTERVAL = env.int("MAILBOX_SYNC_INTERVAL", default=300)
 
 PHONENUMBER_DEFAULT_REGION = "NO"
 PHONENUMBER_DB_FORMAT = "E164"
