@@ -4,6 +4,7 @@ from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import ProtectedError
 from django.utils.translation import gettext as _
 
 from contacts.customer_numbers import next_customer_number
@@ -48,7 +49,15 @@ def company_make_customer(*, company: Company) -> Company:
 
 @transaction.atomic
 def company_delete(*, company: Company) -> None:
-    company.delete()
+    """Delete with what belongs to it; refused while bookkeeping records point at it."""
+    try:
+        company.delete()
+    except ProtectedError:
+        raise ValidationError(
+            _("%(name)s has orders or invoices that must be kept, and cannot be deleted.")
+            % {"name": company},
+            code="protected",
+        ) from None
 
 
 @transaction.atomic

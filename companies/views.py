@@ -9,7 +9,7 @@ from django.views.decorators.vary import vary_on_headers
 from contacts.models import Contact
 from contacts.selectors import contact_search_by_last_name
 from crm.access import crm_view
-from crm.deletion import delete_consequences
+from crm.deletion import delete_preview
 from crm.forms import apply_validation_error
 
 from . import selectors, services
@@ -85,15 +85,21 @@ def company_update(request, pk: int):
 @crm_view
 def company_delete(request, pk: int):
     company = get_object_or_404(Company, pk=pk)
-    if request.method == "POST":
+    consequences, blockers = delete_preview(company)
+    if request.method == "POST" and not blockers:
         name = company.name
-        services.company_delete(company=company)
+        try:
+            services.company_delete(company=company)
+        except ValidationError as refusal:
+            messages.error(request, " ".join(refusal.messages))
+            return redirect("companies:delete", pk=company.pk)
         messages.success(request, _("%(name)s was deleted.") % {"name": name})
         return redirect("home")
     return render(
         request,
         "companies/company_confirm_delete.html",
-        {"company": company, "consequences": delete_consequences(company)},
+        {"company": company, "consequences": consequences, "blockers": blockers},
+        status=409 if blockers and request.method == "POST" else 200,
     )
 
 

@@ -134,7 +134,9 @@ class Contact(TimeStampedModel):
     def clean(self):
         self.first_name, self.last_name = self.first_name.strip(), self.last_name.strip()
         if not self.last_name:
-            raise ValidationError({"last_name": _("A contact needs a last name.")}, code="required")
+            raise ValidationError(
+                {"last_name": _("A contact needs a last name.")}, code="required"
+            )
 
     @property
     def full_name(self) -> str:

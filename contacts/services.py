@@ -2,7 +2,10 @@
 
 from collections.abc import Iterable
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import ProtectedError
+from django.utils.translation import gettext as _
 
 from .customer_numbers import next_customer_number
 from .models import Category, Contact, ContactEmail
@@ -78,4 +81,12 @@ def contact_make_customer(*, contact: Contact) -> Contact:
 
 @transaction.atomic
 def contact_delete(*, contact: Contact) -> None:
-    contact.delete()
+    """Delete with what belongs to it; refused while bookkeeping records point at it."""
+    try:
+        contact.delete()
+    except ProtectedError:
+        raise ValidationError(
+            _("%(name)s has orders or invoices that must be kept, and cannot be deleted.")
+            % {"name": contact},
+            code="protected",
+        ) from None

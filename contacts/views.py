@@ -6,7 +6,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django.views.decorators.vary import vary_on_headers
 
 from crm.access import crm_view
-from crm.deletion import delete_consequences
+from crm.deletion import delete_preview
 from crm.forms import apply_validation_error
 
 from . import selectors, services
@@ -67,15 +67,21 @@ def contact_update(request, pk: int):
 @crm_view
 def contact_delete(request, pk: int):
     contact = get_object_or_404(Contact, pk=pk)
-    if request.method == "POST":
+    consequences, blockers = delete_preview(contact)
+    if request.method == "POST" and not blockers:
         name = contact.full_name
-        services.contact_delete(contact=contact)
+        try:
+            services.contact_delete(contact=contact)
+        except ValidationError as refusal:
+            messages.error(request, " ".join(refusal.messages))
+            return redirect("contacts:delete", pk=contact.pk)
         messages.success(request, _("%(name)s was deleted.") % {"name": name})
         return redirect("home")
     return render(
         request,
         "contacts/contact_confirm_delete.html",
-        {"contact": contact, "consequences": delete_consequences(contact)},
+        {"contact": contact, "consequences": consequences, "blockers": blockers},
+        status=409 if blockers and request.method == "POST" else 200,
     )
 
 

@@ -187,3 +187,15 @@ def test_card_and_companies_tab_run_a_fixed_number_of_queries(
             reverse("contacts:tab", args=[contact.pk, "companies"]), headers={"HX-Request": "true"}
         )
         assert response.status_code == 200
+
+
+def test_a_customer_with_orders_cannot_be_deleted_and_the_page_says_why(staff_client):
+    from tests.factories import OrderFactory
+
+    order = OrderFactory()
+    url = reverse("contacts:delete", args=[order.contact.pk])
+    page = staff_client.get(url).content.decode()
+    assert "kan ikke slettes" in page and "Ja, slett" not in page
+    response = staff_client.post(url)
+    assert response.status_code == 409
+    assert Contact.objects.filter(pk=order.contact.pk).exists()
