@@ -3,7 +3,7 @@ from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
-from django.db.models.functions import Cast, Concat, Lower, Replace, Upper
+from django.db.models.functions import Cast, Collate, Concat, Lower, Replace, Upper
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
@@ -125,6 +125,19 @@ class Contact(TimeStampedModel):
             GinIndex(
                 OpClass(Cast("customer_number", models.TextField()), name="gin_trgm_ops"),
                 name="contact_custno_trgm",
+            ),
+            # The last-name search (search/selectors.py): an index-only ordered walk that
+            # tests the last name (and the «mine»/«private» narrowing) without the heap …
+            models.Index(
+                fields=["sort_key", "id"],
+                include=["last_name", "owner", "customer_number"],
+                name="contact_sort_cover_idx",
+            ),
+            # … and the distinct last names in Norwegian order, walked as a loose index scan.
+            models.Index(
+                Collate(NorwegianSortKey("last_name"), "C"),
+                "last_name",
+                name="contact_last_name_key_idx",
             ),
         ]
 

@@ -6,6 +6,7 @@ The panel form is the FilterSet's form. ``q`` is matched according to ``type`` a
 
 import django_filters
 from django import forms
+from django.core.cache import cache
 from django.db.models import Exists, OuterRef
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
@@ -82,6 +83,14 @@ class SearchFilter(django_filters.FilterSet):
         super().__init__(data, *args, **kwargs)
         self.user = user
 
+    @property
+    def form(self):
+        if not hasattr(self, "_form"):
+            # The panel is on every page: its category boxes come from the cache (the
+            # queryset still validates what is sent).
+            super().form.fields["category"].widget.choices = category_choices()
+        return self._form
+
     def _noop(self, qs, name, value):
         return qs
 
@@ -114,6 +123,27 @@ class SearchFilter(django_filters.FilterSet):
             return qs
         rows = _category_rows(qs.model).filter(category__in=value)
         return qs.filter(Exists(rows))
+
+
+CATEGORY_CHOICES_KEY = "search:category-choices"
+CATEGORY_CHOICES_TIMEOUT = 60
+
+
+def category_choices() -> list[tuple[int, str]]:
+    """The categories as (id, name) by name, cached; emptied when one is saved or deleted.
+
+    Each process has its own cache unless CACHES names a shared one: another worker
+    process then shows a changed category within ``CATEGORY_CHOICES_TIMEOUT`` seconds.
+    """
+    choices = cache.get(CATEGORY_CHOICES_KEY)
+    if choices is None:
+        choices = list(Category.objects.order_by("name").values_list("pk", "name"))
+        cache.set(CATEGORY_CHOICES_KEY, choices, CATEGORY_CHOICES_TIMEOUT)
+    return choices
+
+
+def forget_category_choices(**kwargs) -> None:
+    cache.delete(CATEGORY_CHOICES_KEY)
 
 
 def _category_rows(model):
