@@ -5,3 +5,23 @@ from django.utils.translation import gettext_lazy as _
 class MailboxConfig(AppConfig):
     name = "mailbox"
     verbose_name = _("E-mail")
+
+    def ready(self):
+        from contacts.tabs import card_tabs
+        from crm.tabs import Tab
+        from history.verbs import register_verb
+
+        from . import views
+
+        card_tabs.register(
+            Tab(
+                slug="email",
+                label=_("E-mail"),
+                template="mailbox/partials/contact_email_tab.html",
+                context=views.email_tab_context,
+            )
+        )
+        register_verb("mailbox.linked", _("E-mail «%(subject)s» was linked"))
+        register_verb("mailbox.sent", _("%(actor)s sent the e-mail «%(subject)s»"))
+        register_verb("mailbox.locked", _("%(actor)s locked the e-mail to administrators"))
+        register_verb("mailbox.unlocked", _("%(actor)s opened the e-mail again"))

@@ -1,0 +1,32 @@
+from django.contrib import admin
+
+from crm.access import is_firm_admin
+
+from .models import MailAccount, Message
+
+
+@admin.register(MailAccount)
+class MailAccountAdmin(admin.ModelAdmin):
+    list_display = ["email", "user", "host", "link_to_crm", "last_synced_at"]
+    list_select_related = ["user"]
+    exclude = ["password_encrypted"]
+    readonly_fields = ["last_synced_at", "last_error"]
+
+
+@admin.register(Message)
+class MessageAdmin(admin.ModelAdmin):
+    list_display = ["subject", "from_address", "sent_at", "has_attachments"]
+    search_fields = ["subject"]
+    date_hierarchy = "sent_at"
+    readonly_fields = ["message_id", "from_address", "to_addresses", "cc_addresses", "sent_at"]
+    exclude = ["html_body"]
+
+    def get_queryset(self, request):
+        # A locked contact's e-mail stays hidden from anyone but the firm's administrators.
+        return super().get_queryset(request).visible_to(request.user)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return is_firm_admin(request.user) and super().has_change_permission(request, obj)

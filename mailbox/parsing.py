@@ -1,0 +1,196 @@
+"""Reading a raw RFC 5322 message with the standard library's modern policy."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from email import policy
+from email.headerregistry import Address
+from email.parser import BytesParser
+from email.utils import getaddresses, parsedate_to_datetime
+
+import nh3
+from django.utils import timezone
+
+ALLOWED_TAGS = nh3.ALLOWED_TAGS | {"font", "center"}
+ALLOWED_ATTRIBUTES = {
+    **nh3.ALLOWED_ATTRIBUTES,
+    "*": {"align", "dir", "lang", "title"},
+    "img": {"src", "alt", "width", "height"},
+    "td": {"colspan", "rowspan", "align", "valign", "width"},
+    "th": {"colspan", "rowspan", "align", "valign", "width"},
+    "table": {"width", "border", "cellpadding", "cellspacing"},
+    "font": {"color", "size", "face"},
+}
+
+
+class MalformedMessage(Exception):
+    pass
+
+
+@dataclass
+class ParsedAttachment:
+    filename: str
+    content_type: str
+    content: bytes
+    content_id: str = ""
+
+
+@dataclass
+class ParsedMessage:
+    message_id: str
+    subject: str
+    from_name: str
+    from_address: str
+    to: list[str]
+    cc: list[str]
+    sent_at: datetime
+    text: str
+    html: str  # raw: sanitise with sanitise_html() after cid: rewriting
+    attachments: list[ParsedAttachment] = field(default_factory=list)
+    size: int = 0
+    fallback_key: str = ""
+
+    @property
+    def dedupe_key(self) -> str:
+        return f"id:{self.message_id}"[:300] if self.message_id else self.fallback_key
+
+
+def _header(msg, name) -> str:
+    try:
+        value = msg.get(name)
+    except Exception:  # a header the modern policy cannot even parse
+        value = msg.get_all(name, failobj=[""])[0] if hasattr(msg, "get_all") else ""
+    return re.sub(r"\s+", " ", str(value or "")).strip()
+
+
+def _addresses(msg, name) -> list[tuple[str, str]]:
+    values = []
+    for raw in msg.get_all(name, []) or []:
+        try:
+            addresses = getattr(raw, "addresses", None)
+            if addresses is not None:
+                values.extend((a.display_name, a.addr_spec) for a in addresses if a.addr_spec)
+                continue
+        except Exception:
+            pass
+        values.extend(getaddresses([str(raw)]))
+    return [(n, a.strip().lower()) for n, a in values if a and "@" in a][:200]
+
+
+def _text_of(part) -> str:
+    try:
+        return part.get_content()
+    except (LookupError, UnicodeError, ValueError, AssertionError):
+        payload = part.get_payload(decode=True) or b""
+        return payload.decode("utf-8", errors="replace")
+
+
+def parse_message(raw: bytes) -> ParsedMessage:
+    """Parse a message; raise MalformedMessage when nothing sensible can be read."""
+    if not raw or not raw.strip():
+        raise MalformedMessage("empty message")
+    try:
+        msg = BytesParser(policy=policy.default).parsebytes(raw)
+    except Exception as error:  # the parser is lenient; this is the rare hard failure
+        raise MalformedMessage(str(error)) from error
+    has_header = any(msg.get(h) for h in ("From", "To", "Subject", "Date", "Message-ID"))
+    if not has_header:
+        raise MalformedMessage("no headers")
+    message_id = _header(msg, "Message-ID").strip("<> ")[:900]
+    senders = _addresses(msg, "From")
+    from_name, from_address = senders[0] if senders else ("", "")
+    sent_at = None
+    try:
+        sent_at = parsedate_to_datetime(_header(msg, "Date"))
+        if timezone.is_naive(sent_at):
+            sent_at = timezone.make_aware(sent_at, timezone.get_default_timezone())
+    except (TypeError, ValueError, IndexError):
+        sent_at = None
+    text = html = ""
+    attachments: list[ParsedAttachment] = []
+    try:
+        body = msg.get_body(preferencelist=("plain",))
+        if body is not None:
+            text = _text_of(body)
+        body = msg.get_body(preferencelist=("html",))
+        if body is not None:
+            html = _text_of(body)
+        for part in msg.walk():
+            if part.is_multipart():
+                continue
+            disposition = part.get_content_disposition()
+            content_id = str(part.get("Content-ID") or "").strip("<> ")
+            is_inline_image = content_id and part.get_content_maintype() == "image"
+            if disposition != "attachment" and not is_inline_image:
+                continue
+            content = part.get_payload(decode=True) or b""
+            try:
+                filename = part.get_filename() or ""
+            except Exception:
+                filename = ""
+            attachments.append(
+                ParsedAttachment(
+                    filename=(filename or content_id or "vedlegg")[:200],
+                    content_type=part.get_content_type(),
+                    content=content,
+                    content_id=content_id,
+                )
+            )
+    except Exception as error:
+        # A broken multipart: keep what the top level offers rather than nothing.
+        if not (text or html):
+            payload = msg.get_payload(decode=True) if not msg.is_multipart() else None
+            if payload is None:
+                raise MalformedMessage(f"unreadable body: {error}") from error
+            text = payload.decode("utf-8", errors="replace")
+    subject = _header(msg, "Subject")
+    fallback = hashlib.sha256(
+        "\x1f".join(
+            [_header(msg, "Date"), from_address, subject, text[:2000] or html[:2000]]
+        ).encode("utf-8", errors="replace")
+    ).hexdigest()
+    return ParsedMessage(
+        message_id=message_id,
+        subject=subject[:2000],
+        from_name=from_name[:300],
+        from_address=from_address[:320],
+        to=[a for _, a in _addresses(msg, "To")],
+        cc=[a for _, a in _addresses(msg, "Cc")],
+        sent_at=sent_at or timezone.now(),
+        text=text.replace("\x00", ""),
+        html=html.replace("\x00", ""),
+        attachments=attachments,
+        size=len(raw),
+        fallback_key=f"sha256:{fallback}",
+    )
+
+
+def rewrite_cid(html: str, urls: dict[str, str]) -> str:
+    """Point ``cid:`` references at our attachment URLs (nh3 would drop cid: links)."""
+    if not urls:
+        return html
+
+    def repl(match):
+        return urls.get(match.group(2).strip(), match.group(0)) if match.group(2) else ""
+
+    return re.sub(r"cid:(<)?([^\"'>\s)]+)>?", lambda m: urls.get(m.group(2), m.group(0)), html)
+
+
+def sanitise_html(html: str) -> str:
+    if not html:
+        return ""
+    return nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes={"http", "https", "mailto", "tel"},
+        link_rel="noopener noreferrer nofollow",
+        strip_comments=True,
+    )
+
+
+def format_address(name: str, address: str) -> str:
+    return str(Address(display_name=name, addr_spec=address)) if name else address

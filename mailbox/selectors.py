@@ -1,0 +1,80 @@
+"""Reads for linked e-mail. Every read of message content goes through the lock check."""
+
+from __future__ import annotations
+
+from django.core.paginator import Paginator
+from django.db.models import Exists, OuterRef
+from django.http import Http404
+
+from crm.access import is_firm_admin
+
+from .models import MailAccount, Message, MessageContact
+
+PAGE_SIZE = 25
+
+
+def can_read_contact_mail(*, user, contact) -> bool:
+    return not contact.email_locked or is_firm_admin(user)
+
+
+def contact_messages_page(*, user, contact, query: str = "", page: str | int = 1):
+    """A page of the contact's linked messages, newest first (None when locked to ``user``)."""
+    if not can_read_contact_mail(user=user, contact=contact):
+        return None
+    links = (
+        MessageContact.objects.filter(contact=contact)
+        .select_related("message")
+        .only(
+            "direction",
+            "message__id",
+            "message__subject",
+            "message__from_name",
+            "message__from_address",
+            "message__to_addresses",
+            "message__sent_at",
+            "message__has_attachments",
+        )
+    )
+    if not is_firm_admin(user):
+        # A message also linked to a locked contact stays hidden.
+        links = links.exclude(
+            Exists(
+                MessageContact.objects.filter(
+                    message=OuterRef("message"), contact__email_locked=True
+                )
+            )
+        )
+    if query:
+        links = links.filter(message__subject__icontains=query)
+    links = links.order_by("-message__sent_at", "-message_id")
+    return Paginator(links, PAGE_SIZE).get_page(page)
+
+
+def contact_message(*, user, contact, pk: int) -> tuple[Message, str]:
+    """One message linked to the contact with its direction; 404 when not readable."""
+    if not can_read_contact_mail(user=user, contact=contact):
+        raise Http404
+    link = (
+        MessageContact.objects.filter(contact=contact, message_id=pk)
+        .select_related("message")
+        .first()
+    )
+    if link is None or not Message.objects.visible_to(user).filter(pk=pk).exists():
+        raise Http404
+    message = link.message
+    message.attachment_list = list(message.attachments.all())
+    return message, link.direction
+
+
+def readable_message(*, user, pk: int) -> Message:
+    """A linked message the user may read (for the body frame and attachments)."""
+    message = (
+        Message.objects.visible_to(user).filter(pk=pk, links__isnull=False).distinct().first()
+    )
+    if message is None:
+        raise Http404
+    return message
+
+
+def user_accounts(*, user):
+    return MailAccount.objects.filter(user=user).order_by("email", "id")

@@ -1,0 +1,463 @@
+"""Writes for linked e-mail: accounts, storing synced messages, linking, sending, the lock."""
+
+from __future__ import annotations
+
+import logging
+import socket
+import ssl
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMessage, mailers
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.db.models.functions import Lower
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from contacts.models import Contact, ContactEmail
+from files.services import file_store
+
+from . import crypto
+from .models import (
+    Direction,
+    MailAccount,
+    Message,
+    MessageAddress,
+    MessageAttachment,
+    MessageContact,
+    MessageCopy,
+)
+from .parsing import ParsedMessage, parse_message, rewrite_cid, sanitise_html
+
+logger = logging.getLogger("mailbox")
+HISTORY_VERB = "mailbox.linked"
+
+
+def _history(**kwargs) -> None:
+    from history.services import history_record
+
+    history_record(**kwargs)
+
+
+# --- accounts ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def mail_account_save(
+    *,
+    user,
+    account: MailAccount | None = None,
+    email: str,
+    host: str,
+    port: int,
+    security: str,
+    username: str,
+    password: str = "",
+    folders: str,
+    link_to_crm: bool,
+) -> MailAccount:
+    """Create or update a user's account; an empty password keeps the stored one."""
+    account = account or MailAccount(user=user)
+    account.email, account.host, account.port = email.strip(), host.strip(), port
+    account.security, account.username = security, username.strip()
+    account.folders = ", ".join(n.strip() for n in folders.split(",") if n.strip())
+    account.link_to_crm = link_to_crm
+    if password:
+        account.password_encrypted = crypto.encrypt(password)
+    if not account.password_encrypted:
+        raise ValidationError({"password": _("Enter the password of the mail account.")})
+    if not account.folders:
+        raise ValidationError({"folders": _("Name at least one folder, e.g. INBOX.")})
+    account.full_clean()
+    account.save()
+    if account.link_to_crm:
+        messages = Message.objects.filter(copies__account=account).distinct()
+        _link_messages(messages)
+    return account
+
+
+@transaction.atomic
+def mail_account_delete(*, account: MailAccount) -> None:
+    account.delete()
+
+
+def imap_connect(account: MailAccount, *, timeout: float = 30):
+    from imap_tools import MailBox, MailBoxStartTls, MailBoxUnencrypted
+
+    kind = {"ssl": MailBox, "starttls": MailBoxStartTls, "none": MailBoxUnencrypted}
+    box = kind[account.security](account.host, account.port, timeout=timeout)
+    return box.login(account.username, crypto.decrypt(account.password_encrypted))
+
+
+def mail_account_test(*, account: MailAccount) -> tuple[bool, str]:
+    """Try to log in and select the folders: (ok, a message a user understands)."""
+    from imap_tools.errors import MailboxLoginError
+
+    try:
+        with imap_connect(account, timeout=15) as box:
+            missing = [name for name in account.folder_list() if not box.folder.exists(name)]
+    except (socket.gaierror, UnicodeError):
+        return False, _("The server name %(host)s was not found. Check the IMAP server.") % {
+            "host": account.host
+        }
+    except TimeoutError:
+        return False, _("No answer from %(host)s on port %(port)s. Check the server and port.") % {
+            "host": account.host,
+            "port": account.port,
+        }
+    except ConnectionRefusedError:
+        return False, _("%(host)s refused the connection on port %(port)s.") % {
+            "host": account.host,
+            "port": account.port,
+        }
+    except ssl.SSLError as error:
+        return False, _(
+            "The encrypted connection failed (%(error)s). Check the encryption setting and port."
+        ) % {"error": error.reason or error}
+    except MailboxLoginError:
+        return False, _("The server refused the user name or password.")
+    except OSError as error:
+        return False, _("Could not connect: %(error)s") % {"error": error}
+    except Exception as error:  # imaplib's protocol errors, e.g. plain IMAP on a TLS port
+        return False, _("The server did not answer as an IMAP server: %(error)s") % {
+            "error": error
+        }
+    if missing:
+        return False, _("Connected, but these folders do not exist: %(folders)s") % {
+            "folders": ", ".join(missing)
+        }
+    return True, _("Connected and logged in. All folders were found.")
+
+
+# --- storing messages ---------------------------------------------------------------------
+
+
+@dataclass
+class StoreResult:
+    message: Message
+    created: bool
+
+
+def _store_attachments(message: Message, parsed: ParsedMessage) -> str:
+    urls = {}
+    for item in parsed.attachments:
+        stored = file_store(content=item.content, name=item.filename)
+        attachment = MessageAttachment.objects.create(
+            message=message,
+            file=stored,
+            filename=stored.name,
+            content_type=item.content_type[:255],
+            content_id=item.content_id[:255],
+            size=len(item.content),
+        )
+        if item.content_id:
+            urls[item.content_id] = reverse("mailbox:attachment", args=[attachment.pk])
+    return sanitise_html(rewrite_cid(parsed.html, urls))
+
+
+@transaction.atomic
+def message_store(
+    *, parsed: ParsedMessage, account: MailAccount | None, folder: str = "", uid: int = 0
+) -> StoreResult:
+    """Store a parsed message once (by Message-ID or the fallback hash), note the copy in
+    ``account``/``folder`` and link it to contacts when the account links to the CRM."""
+    message = Message.objects.filter(dedupe_key=parsed.dedupe_key).first()
+    created = message is None
+    if created:
+        try:
+            with transaction.atomic():
+                message = Message.objects.create(
+                    dedupe_key=parsed.dedupe_key,
+                    message_id=parsed.message_id,
+                    subject=parsed.subject,
+                    from_name=parsed.from_name,
+                    from_address=parsed.from_address,
+                    to_addresses=parsed.to,
+                    cc_addresses=parsed.cc,
+                    sent_at=parsed.sent_at,
+                    text_body=parsed.text,
+                    # With attachments, the HTML waits for their URLs (cid: rewriting).
+                    html_body="" if parsed.attachments else sanitise_html(parsed.html),
+                    has_attachments=bool(parsed.attachments),
+                    size=parsed.size,
+                )
+        except IntegrityError:  # another worker stored it a moment ago
+            message = Message.objects.get(dedupe_key=parsed.dedupe_key)
+            created = False
+        else:
+            if parsed.attachments:
+                message.html_body = _store_attachments(message, parsed)
+                message.save(update_fields=["html_body"])
+            MessageAddress.objects.bulk_create(
+                [MessageAddress(message=message, address=a) for a in message.addresses()],
+                ignore_conflicts=True,
+            )
+    if account is not None:
+        MessageCopy.objects.get_or_create(
+            message=message, account=account, folder=folder, defaults={"uid": uid}
+        )
+        if account.link_to_crm:
+            _link_messages(Message.objects.filter(pk=message.pk))
+    return StoreResult(message=message, created=created)
+
+
+def _link_messages(messages, *, contact_ids=None) -> int:
+    """Link ``messages`` (only those seen in a linking account) to contacts by address."""
+    rows = (
+        MessageAddress.objects.filter(
+            message__in=messages.filter(copies__account__link_to_crm=True)
+        )
+        .annotate(lower=Lower("address"))
+        .values_list("message_id", "address")
+    )
+    pairs = list(rows)
+    if not pairs:
+        return 0
+    addresses = {address for _message, address in pairs}
+    emails = ContactEmail.objects.annotate(lower=Lower("email")).filter(lower__in=addresses)
+    if contact_ids is not None:
+        emails = emails.filter(contact_id__in=contact_ids)
+    by_address: dict[str, set[int]] = {}
+    for contact_id, address in emails.values_list("contact_id", "lower"):
+        by_address.setdefault(address, set()).add(contact_id)
+    wanted: dict[tuple[int, int], None] = {}
+    for message_id, address in pairs:
+        for contact_id in by_address.get(address, ()):
+            wanted[(message_id, contact_id)] = None
+    if not wanted:
+        return 0
+    existing = set(
+        MessageContact.objects.filter(
+            message_id__in={m for m, _c in wanted}, contact_id__in={c for _m, c in wanted}
+        ).values_list("message_id", "contact_id")
+    )
+    new = [key for key in wanted if key not in existing]
+    if not new:
+        return 0
+    info = {
+        m.pk: m
+        for m in Message.objects.filter(pk__in={m for m, _c in new}).only(
+            "pk", "from_address", "subject", "sent_at"
+        )
+    }
+    contact_addresses: dict[int, set[str]] = {}
+    for contact_id, address in ContactEmail.objects.filter(
+        contact_id__in={c for _m, c in new}
+    ).values_list("contact_id", Lower("email")):
+        contact_addresses.setdefault(contact_id, set()).add(address)
+    links = []
+    for message_id, contact_id in new:
+        message = info[message_id]
+        received = message.from_address.lower() in contact_addresses.get(contact_id, set())
+        links.append(
+            MessageContact(
+                message_id=message_id,
+                contact_id=contact_id,
+                direction=Direction.RECEIVED if received else Direction.SENT,
+            )
+        )
+    MessageContact.objects.bulk_create(links, ignore_conflicts=True)
+    for link in links:
+        message = info[link.message_id]
+        _history(
+            contact=link.contact_id,
+            verb=HISTORY_VERB,
+            actor=None,
+            actor_label="sync_mail",
+            data={
+                "subject": message.subject or _("(no subject)"),
+                "direction": link.direction,
+            },
+            target=message,
+            mail=True,
+            occurred_at=message.sent_at,
+        )
+    return len(links)
+
+
+@transaction.atomic
+def contact_link_past_mail(*, contact: Contact | int) -> int:
+    """Link a contact to every stored message carrying one of its addresses (call after
+    adding or changing a contact's e-mail address). Returns how many links were made."""
+    contact_id = getattr(contact, "pk", contact)
+    addresses = [
+        a.lower()
+        for a in ContactEmail.objects.filter(contact_id=contact_id).values_list("email", flat=True)
+    ]
+    if not addresses:
+        return 0
+    messages = Message.objects.filter(address_rows__address__in=addresses).distinct()
+    return _link_messages(messages, contact_ids=[contact_id])
+
+
+def raw_message_store(*, raw: bytes, account: MailAccount | None, folder="", uid=0):
+    return message_store(parsed=parse_message(raw), account=account, folder=folder, uid=uid)
+
+
+# --- sending ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def mail_send(*, user, contact: Contact, to: str, subject: str, body: str) -> Message:
+    """Send a plain-text e-mail to the contact through Django's mailer, store it and link it."""
+    to = to.strip().lower()
+    if not ContactEmail.objects.filter(contact=contact).filter(Q(email__iexact=to)).exists():
+        raise ValidationError({"to": _("Choose one of the contact's e-mail addresses.")})
+    if not subject.strip():
+        raise ValidationError({"subject": _("Write a subject.")})
+    account = MailAccount.objects.filter(user=user).order_by("id").first()
+    sender = account.email if account else (user.email or None)
+    email = EmailMessage(subject=subject.strip(), body=body, to=[to])
+    if sender:
+        email.from_email = sender
+    from django.core.mail.message import make_msgid
+
+    email.extra_headers["Message-ID"] = make_msgid(domain="crm.local")
+    raw = email.message().as_bytes()
+    try:
+        mailers.default.send_messages([email])
+    except (OSError, Exception) as error:
+        logger.warning("Sending mail failed: %s", error)
+        raise ValidationError(
+            _("The e-mail could not be sent: %(error)s") % {"error": error}
+        ) from error
+    parsed = parse_message(raw)
+    result = message_store(parsed=parsed, account=None)
+    message = result.message
+    MessageContact.objects.get_or_create(
+        message=message, contact=contact, defaults={"direction": Direction.SENT}
+    )
+    _history(
+        contact=contact,
+        verb="mailbox.sent",
+        actor=user,
+        data={"subject": message.subject},
+        target=message,
+        mail=True,
+    )
+    return message
+
+
+# --- the lock -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def contact_email_lock(*, contact: Contact, actor, locked: bool = True) -> Contact:
+    from crm.access import is_firm_admin
+
+    if not is_firm_admin(actor):
+        raise ValidationError(_("Only the firm's administrators can lock e-mail."))
+    contact = Contact.objects.select_for_update().get(pk=contact.pk)
+    if contact.email_locked == locked:
+        return contact
+    Contact.objects.filter(pk=contact.pk).update(email_locked=locked, updated_at=timezone.now())
+    contact.email_locked = locked
+    _history(
+        contact=contact,
+        verb="mailbox.locked" if locked else "mailbox.unlocked",
+        actor=actor,
+        data={},
+    )
+    return contact
+
+
+def contact_email_unlock(*, contact: Contact, actor) -> Contact:
+    return contact_email_lock(contact=contact, actor=actor, locked=False)
+
+
+# --- the sync -----------------------------------------------------------------------------
+
+
+@dataclass
+class SyncReport:
+    account_id: int
+    new: int = 0
+    seen: int = 0
+    skipped: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+BATCH = 200
+
+
+def account_sync(*, account: MailAccount, progress=None) -> SyncReport:
+    """Read new messages from every folder of ``account`` (incremental by UID; a changed
+    UIDVALIDITY starts the folder over, which dedupe makes harmless)."""
+    import re
+
+    from django.db import connection
+
+    from .models import MailFolderState
+
+    report = SyncReport(account_id=account.pk)
+    # One sync per account at a time, however many workers run.
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", [7410, account.pk])
+        if not cursor.fetchone()[0]:
+            report.errors.append("busy")
+            return report
+    try:
+        with imap_connect(account) as box:
+            for folder in account.folder_list():
+                if not box.folder.exists(folder):
+                    report.errors.append(f"{folder}: missing")
+                    continue
+                status = box.folder.status(folder, ["UIDVALIDITY", "UIDNEXT", "MESSAGES"])
+                box.folder.set(folder, readonly=True)
+                state, _created = MailFolderState.objects.get_or_create(
+                    account=account, name=folder
+                )
+                if state.uidvalidity != status["UIDVALIDITY"]:
+                    state.uidvalidity, state.last_uid = status["UIDVALIDITY"], 0
+                    MessageCopy.objects.filter(account=account, folder=folder).delete()
+                    state.save()
+                if status["UIDNEXT"] and status["UIDNEXT"] <= state.last_uid + 1:
+                    continue
+                uids = [int(u) for u in box.uids(f"UID {state.last_uid + 1}:*")]
+                uids = sorted(u for u in uids if u > state.last_uid)
+                if progress:
+                    progress(folder=folder, total=len(uids), done=0)
+                for start in range(0, len(uids), BATCH):
+                    chunk = uids[start : start + BATCH]
+                    ok, data = box.client.uid("fetch", ",".join(map(str, chunk)), "(BODY.PEEK[])")
+                    for item in data:
+                        if not isinstance(item, tuple):
+                            continue
+                        match = re.search(rb"UID (\d+)", item[0])
+                        uid = int(match.group(1)) if match else 0
+                        report.seen += 1
+                        try:
+                            parsed = parse_message(item[1])
+                            result = message_store(
+                                parsed=parsed, account=account, folder=folder, uid=uid
+                            )
+                        except Exception as error:
+                            report.skipped += 1
+                            logger.warning(
+                                "Skipped message UID %s in %s of account %s: %s",
+                                uid,
+                                folder,
+                                account.pk,
+                                error,
+                            )
+                            continue
+                        report.new += result.created
+                    state.last_uid = chunk[-1]
+                    state.save(update_fields=["last_uid"])
+                    if progress:
+                        progress(folder=folder, total=len(uids), done=start + len(chunk))
+        account.last_error = ""
+    except Exception as error:
+        logger.warning("Mail sync of account %s failed: %s", account.pk, error)
+        report.errors.append(str(error))
+        account.last_error = str(error)[:2000]
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [7410, account.pk])
+    account.last_synced_at = timezone.now()
+    MailAccount.objects.filter(pk=account.pk).update(
+        last_synced_at=account.last_synced_at, last_error=account.last_error
+    )
+    return report

@@ -1,0 +1,60 @@
+"""Scheduled mail sync on Django's tasks framework (django-tasks-db's DatabaseBackend).
+
+``manage.py sync_mail --schedule`` enqueues :func:`sync_all_mail` once; each run syncs
+every account and enqueues the next run ``MAILBOX_SYNC_INTERVAL`` seconds later, unless
+one is already waiting. ``manage.py db_worker`` (one or several) runs them; an advisory
+lock per account keeps two workers off the same mailbox.
+"""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.tasks import task
+from django.utils import timezone
+
+
+@task
+def sync_account_mail(account_id: int) -> dict:
+    from .models import MailAccount
+    from .services import account_sync
+
+    account = MailAccount.objects.filter(pk=account_id).first()
+    if account is None:
+        return {"account": account_id, "missing": True}
+    report = account_sync(account=account)
+    return {
+        "account": account_id,
+        "new": report.new,
+        "skipped": report.skipped,
+        "errors": report.errors,
+    }
+
+
+@task
+def sync_all_mail() -> int:
+    from .models import MailAccount
+
+    ids = list(MailAccount.objects.order_by("id").values_list("id", flat=True))
+    for account_id in ids:
+        sync_account_mail.enqueue(account_id)
+    schedule_next_sync()
+    return len(ids)
+
+
+def pending_sync_exists() -> bool:
+    from django_tasks_db.models import DBTaskResult
+
+    return DBTaskResult.objects.filter(
+        task_path=f"{sync_all_mail.module_path}", status="READY"
+    ).exists()
+
+
+def schedule_next_sync(*, now: bool = False) -> bool:
+    """Enqueue the next all-accounts sync unless one is already waiting."""
+    if pending_sync_exists():
+        return False
+    delay = 0 if now else settings.MAILBOX_SYNC_INTERVAL
+    run_after = timezone.now() + timedelta(seconds=delay)
+    transaction.on_commit(lambda: sync_all_mail.using(run_after=run_after).enqueue())
+    return True

@@ -1,0 +1,18 @@
+from django.urls import path
+
+from . import views
+
+app_name = "mailbox"
+
+urlpatterns = [
+    path("accounts/", views.account_list, name="account_list"),
+    path("accounts/new/", views.account_form, name="account_create"),
+    path("accounts/<int:pk>/edit/", views.account_form, name="account_update"),
+    path("accounts/<int:pk>/test/", views.account_test, name="account_test"),
+    path("accounts/<int:pk>/delete/", views.account_delete, name="account_delete"),
+    path("contacts/<int:contact_pk>/messages/<int:pk>/", views.message_detail, name="detail"),
+    path("contacts/<int:contact_pk>/compose/", views.compose, name="compose"),
+    path("contacts/<int:contact_pk>/lock/", views.contact_lock, name="lock"),
+    path("messages/<int:pk>/body/", views.message_body, name="body"),
+    path("attachments/<int:pk>/", views.attachment_download, name="attachment"),
+]

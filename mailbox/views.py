@@ -1,0 +1,181 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.csp import CSP
+from django.utils.translation import gettext as _
+from django.views.decorators.clickjacking import xframe_options_sameorigin
+from django.views.decorators.csp import csp_override
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from contacts.models import Contact, ContactEmail
+from crm.access import admin_view, crm_view
+from crm.forms import apply_validation_error
+from files.responses import file_download_response
+
+from . import selectors, services
+from .forms import ComposeForm, MailAccountForm, MailSearchForm
+from .models import MailAccount, MessageAttachment
+
+# The message body frame: no scripts, no forms, images only from us; it may sit only
+# in our own pages.
+BODY_CSP = {
+    "default-src": [CSP.NONE],
+    "img-src": [CSP.SELF, "data:"],
+    "style-src": [CSP.UNSAFE_INLINE],
+    "font-src": [CSP.NONE],
+    "form-action": [CSP.NONE],
+    "base-uri": [CSP.NONE],
+    "frame-ancestors": [CSP.SELF],
+    "sandbox": True,
+}
+
+
+def email_tab_context(request, contact) -> dict:
+    form = MailSearchForm(request.GET or None)
+    query = form.cleaned_data["q"].strip() if form.is_valid() else ""
+    page = selectors.contact_messages_page(
+        user=request.user, contact=contact, query=query, page=request.GET.get("page", 1)
+    )
+    return {
+        "mail_page": page,
+        "mail_locked": page is None,
+        "mail_query": query,
+        "mail_search_form": form,
+    }
+
+
+def _tab_url(contact_id: int) -> str:
+    return reverse("contacts:tab", args=[contact_id, "email"])
+
+
+# --- accounts -----------------------------------------------------------------------------
+
+
+@require_GET
+@crm_view
+def account_list(request):
+    return render(
+        request,
+        "mailbox/mailaccount_list.html",
+        {"accounts": selectors.user_accounts(user=request.user)},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@crm_view
+def account_form(request, pk: int | None = None):
+    account = get_object_or_404(MailAccount, pk=pk, user=request.user) if pk else None
+    form = MailAccountForm(request.POST or None, instance=account)
+    test_result = None
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            saved = services.mail_account_save(user=request.user, account=account, **data)
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            if "test" in request.POST:
+                ok, text = services.mail_account_test(account=saved)
+                (messages.success if ok else messages.error)(request, text)
+                return redirect("mailbox:account_update", pk=saved.pk)
+            messages.success(request, _("The mail account was saved."))
+            return redirect("mailbox:account_list")
+    return render(
+        request,
+        "mailbox/mailaccount_form.html",
+        {"form": form, "account": account, "test_result": test_result},
+    )
+
+
+@require_POST
+@crm_view
+def account_test(request, pk: int):
+    account = get_object_or_404(MailAccount, pk=pk, user=request.user)
+    ok, text = services.mail_account_test(account=account)
+    (messages.success if ok else messages.error)(request, text)
+    return redirect("mailbox:account_update", pk=account.pk)
+
+
+@require_http_methods(["GET", "POST"])
+@crm_view
+def account_delete(request, pk: int):
+    account = get_object_or_404(MailAccount, pk=pk, user=request.user)
+    if request.method == "POST":
+        services.mail_account_delete(account=account)
+        messages.success(request, _("The mail account was removed."))
+        return redirect("mailbox:account_list")
+    return render(request, "mailbox/mailaccount_confirm_delete.html", {"account": account})
+
+
+# --- messages -----------------------------------------------------------------------------
+
+
+@require_GET
+@crm_view
+def message_detail(request, contact_pk: int, pk: int):
+    contact = get_object_or_404(Contact, pk=contact_pk)
+    message, direction = selectors.contact_message(user=request.user, contact=contact, pk=pk)
+    context = {"contact": contact, "message": message, "direction": direction}
+    if request.htmx:
+        return render(request, "mailbox/message_detail.html#message", context)
+    return render(request, "mailbox/message_detail.html", context)
+
+
+@require_GET
+@crm_view
+@xframe_options_sameorigin
+@csp_override(BODY_CSP)
+def message_body(request, pk: int):
+    """The sanitised HTML body alone, for a sandboxed <iframe>."""
+    message = selectors.readable_message(user=request.user, pk=pk)
+    return render(request, "mailbox/message_body.html", {"message": message})
+
+
+@require_GET
+@crm_view
+def attachment_download(request, pk: int):
+    attachment = get_object_or_404(MessageAttachment.objects.select_related("file"), pk=pk)
+    selectors.readable_message(user=request.user, pk=attachment.message_id)
+    return file_download_response(attachment.file)
+
+
+@require_http_methods(["GET", "POST"])
+@crm_view
+def compose(request, contact_pk: int):
+    contact = get_object_or_404(Contact, pk=contact_pk)
+    if not selectors.can_read_contact_mail(user=request.user, contact=contact):
+        raise Http404
+    addresses = list(ContactEmail.objects.filter(contact=contact).values_list("email", flat=True))
+    form = ComposeForm(request.POST or None, addresses=addresses)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.mail_send(user=request.user, contact=contact, **form.cleaned_data)
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, _("The e-mail was sent."))
+            return redirect(_tab_url(contact.pk))
+    status = 400 if form.errors else 200
+    return render(
+        request,
+        "mailbox/compose.html",
+        {"form": form, "contact": contact, "addresses": addresses},
+        status=status,
+    )
+
+
+@require_POST
+@admin_view
+def contact_lock(request, contact_pk: int):
+    contact = get_object_or_404(Contact, pk=contact_pk)
+    locked = request.POST.get("locked") != "0"
+    services.contact_email_lock(contact=contact, actor=request.user, locked=locked)
+    text = (
+        _("E-mail for %(name)s is now locked to administrators.")
+        if locked
+        else _("E-mail for %(name)s is open again.")
+    )
+    messages.success(request, text % {"name": contact.full_name})
+    return redirect(_tab_url(contact.pk))

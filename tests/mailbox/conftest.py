@@ -1,0 +1,96 @@
+import itertools
+import threading
+
+import pytest
+
+from tests.mailbox.dovecot import Dovecot
+
+_users = itertools.count(1)
+
+
+@pytest.fixture(scope="session")
+def dovecot():
+    """One real Dovecot for the session; each test takes fresh users from it."""
+    with Dovecot() as server:
+        yield server
+
+
+@pytest.fixture
+def imap_user(dovecot):
+    """A fresh IMAP user: (username, password)."""
+    name = f"user{next(_users)}"
+    dovecot.add_user(name, f"pw-{name}")
+    return name, f"pw-{name}"
+
+
+@pytest.fixture
+def make_account(dovecot):
+    from mailbox.services import mail_account_save
+
+    def _make(user, imap_user, *, link=True, folders="INBOX, Sent"):
+        name, password = imap_user
+        return mail_account_save(
+            user=user,
+            email=f"{name}@firma.no",
+            host=dovecot.host,
+            port=dovecot.port,
+            security="none",
+            username=name,
+            password=password,
+            folders=folders,
+            link_to_crm=link,
+        )
+
+    return _make
+
+
+@pytest.fixture
+def smtp_server():
+    """A real SMTP server on loopback (aiosmtpd) that keeps what it receives."""
+    from aiosmtpd.controller import Controller
+
+    from tests.mailbox.dovecot import free_port
+
+    class Handler:
+        def __init__(self):
+            self.messages = []
+            self.lock = threading.Lock()
+
+        async def handle_DATA(self, server, session, envelope):
+            with self.lock:
+                self.messages.append(envelope)
+            return "250 OK"
+
+    handler = Handler()
+    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    yield controller, handler
+    controller.stop()
+
+
+def raw_mail(
+    *,
+    subject="Hei",
+    sender="kunde@example.no",
+    to="ola@firma.no",
+    cc="",
+    message_id="auto",
+    body="Hei på deg",
+    date="Tue, 24 Nov 2026 10:00:00 +0100",
+) -> bytes:
+    from email.message import EmailMessage
+    from email.utils import make_msgid
+
+    msg = EmailMessage()
+    msg["Subject"] = subject
+    msg["From"] = sender
+    msg["To"] = to
+    if cc:
+        msg["Cc"] = cc
+    msg["Date"] = date
+    if message_id == "auto":
+        msg["Message-ID"] = make_msgid(domain="example.no")
+    elif message_id:
+        msg["Message-ID"] = message_id
+    msg.set_content(body)
+    return msg.as_bytes()

@@ -1,0 +1,324 @@
+import pytest
+from django.contrib.admin.sites import site
+from django.test import RequestFactory
+from django.urls import reverse
+
+from history.models import Entry
+from mailbox.models import MailAccount, Message
+from mailbox.services import contact_email_lock, mail_account_save, raw_message_store
+from tests.factories import ContactEmailFactory, ContactFactory
+from tests.mailbox.conftest import raw_mail
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def linked(staff):
+    """A contact with one linked, received message that has an attachment."""
+    from email.message import EmailMessage
+
+    contact = ContactFactory(last_name="Postmann")
+    ContactEmailFactory(contact=contact, email="pat@example.no")
+    account = mail_account_save(
+        user=staff,
+        email="ola@firma.no",
+        host="127.0.0.1",
+        port=143,
+        security="none",
+        username="ola",
+        password="x",
+        folders="INBOX",
+        link_to_crm=True,
+    )
+    msg = EmailMessage()
+    msg["From"], msg["To"], msg["Subject"] = "Pat <pat@example.no>", "ola@firma.no", "Hemmelig"
+    msg["Message-ID"] = "<secret@example.no>"
+    msg["Date"] = "Mon, 23 Nov 2026 09:00:00 +0100"
+    msg.set_content("Brødtekst")
+    msg.add_alternative("<p>HTML-tekst<script>x()</script></p>", subtype="html")
+    msg.add_attachment(b"PDFDATA", "application", "pdf", filename="kontrakt.pdf")
+    message = raw_message_store(raw=msg.as_bytes(), account=account, folder="INBOX", uid=1).message
+    return contact, message
+
+
+def _urls(contact, message):
+    return {
+        "tab": reverse("contacts:tab", args=[contact.pk, "email"]),
+        "detail": reverse("mailbox:detail", args=[contact.pk, message.pk]),
+        "body": reverse("mailbox:body", args=[message.pk]),
+        "attachment": reverse("mailbox:attachment", args=[message.attachments.get().pk]),
+    }
+
+
+def test_tab_lists_messages_newest_first_with_marker(client, staff, linked):
+    contact, message = linked
+    raw_message_store(
+        raw=raw_mail(
+            subject="Nyere", sender="pat@example.no", date="Wed, 25 Nov 2026 10:00:00 +0100"
+        ),
+        account=MailAccount.objects.get(),
+        folder="INBOX",
+        uid=2,
+    )
+    client.force_login(staff)
+    response = client.get(_urls(contact, message)["tab"])
+    html = response.content.decode()
+    assert html.index("Nyere") < html.index("Hemmelig")
+    assert "bi-paperclip" in html
+
+
+def test_tab_searches_in_subject(client, staff, linked):
+    contact, message = linked
+    client.force_login(staff)
+    url = _urls(contact, message)["tab"]
+    assert "Hemmelig" in client.get(url, {"q": "hemme"}).content.decode()
+    assert "Hemmelig" not in client.get(url, {"q": "annet"}).content.decode()
+
+
+def test_tab_query_count_is_pinned(client, staff, linked, django_assert_max_num_queries):
+    contact, message = linked
+    client.force_login(staff)
+    with django_assert_max_num_queries(20):
+        client.get(_urls(contact, message)["tab"], headers={"HX-Request": "true"})
+
+
+def test_message_view_shows_body_frame_and_attachment(client, staff, linked):
+    contact, message = linked
+    client.force_login(staff)
+    urls = _urls(contact, message)
+    html = client.get(urls["detail"]).content.decode()
+    assert 'sandbox=""' in html and urls["body"] in html and "kontrakt.pdf" in html
+    body = client.get(urls["body"])
+    assert "HTML-tekst" in body.content.decode()
+    assert "<script" not in body.content.decode().split("<body>")[1]
+    assert "sandbox" in body["Content-Security-Policy"]
+    assert "frame-ancestors 'self'" in body["Content-Security-Policy"]
+    assert body["X-Frame-Options"] == "SAMEORIGIN"
+    download = client.get(urls["attachment"])
+    assert b"".join(download.streaming_content) == b"PDFDATA"
+
+
+def test_anonymous_is_sent_to_login(client, linked):
+    for url in _urls(*linked).values():
+        assert client.get(url).status_code == 302
+
+
+def test_no_crm_access_gets_403(client, no_access_user, linked):
+    client.force_login(no_access_user)
+    for url in _urls(*linked).values():
+        assert client.get(url).status_code == 403
+
+
+def test_message_not_linked_to_contact_is_404(client, staff, linked):
+    _contact, message = linked
+    client.force_login(staff)
+    other = ContactFactory()
+    assert client.get(reverse("mailbox:detail", args=[other.pk, message.pk])).status_code == 404
+
+
+def test_unlinked_message_body_is_404(client, staff):
+    message = raw_message_store(raw=raw_mail(), account=None).message
+    client.force_login(staff)
+    assert client.get(reverse("mailbox:body", args=[message.pk])).status_code == 404
+
+
+# --- the lock matrix ----------------------------------------------------------------------
+
+
+def test_lock_hides_everything_from_staff_and_shows_it_to_admins(
+    client, staff, firm_admin, linked
+):
+    contact, message = linked
+    urls = _urls(contact, message)
+    contact_email_lock(contact=contact, actor=firm_admin)
+
+    client.force_login(staff)
+    tab = client.get(urls["tab"]).content.decode()
+    assert "Hemmelig" not in tab and 'data-testid="mail-locked"' in tab
+    for name in ("detail", "body", "attachment"):
+        assert client.get(urls[name]).status_code == 404, name
+    history = client.get(reverse("contacts:tab", args=[contact.pk, "history"])).content.decode()
+    assert "Hemmelig" not in history
+    card = client.get(reverse("contacts:detail", args=[contact.pk])).content.decode()
+    assert "Hemmelig" not in card and "pat@example.no</td>" not in card
+
+    client.force_login(firm_admin)
+    assert "Hemmelig" in client.get(urls["tab"]).content.decode()
+    for name in ("detail", "body", "attachment"):
+        assert client.get(urls[name]).status_code == 200, name
+
+
+def test_lock_hides_message_in_django_admin_from_non_administrators(staff, firm_admin, linked):
+    contact, message = linked
+    contact_email_lock(contact=contact, actor=firm_admin)
+    admin = site._registry[Message]
+    request = RequestFactory().get("/")
+    request.user = staff
+    assert not admin.get_queryset(request).exists()
+    request.user = firm_admin
+    assert admin.get_queryset(request).get() == message
+
+
+def test_only_administrators_may_lock(client, staff, firm_admin, linked):
+    contact, _message = linked
+    url = reverse("mailbox:lock", args=[contact.pk])
+    client.force_login(staff)
+    assert client.post(url).status_code == 403
+    client.force_login(firm_admin)
+    assert client.post(url, {"locked": "1"}).status_code == 302
+    contact.refresh_from_db()
+    assert contact.email_locked
+    client.post(url, {"locked": "0"})
+    contact.refresh_from_db()
+    assert not contact.email_locked
+    verbs = list(
+        Entry.objects.filter(contact=contact, verb__in=["mailbox.locked", "mailbox.unlocked"])
+        .order_by("id")
+        .values_list("verb", "actor")
+    )
+    assert verbs == [("mailbox.locked", firm_admin.pk), ("mailbox.unlocked", firm_admin.pk)]
+
+
+def test_locked_tab_shows_lock_button_text_to_admin(client, firm_admin, linked):
+    contact, _message = linked
+    client.force_login(firm_admin)
+    html = client.get(reverse("contacts:tab", args=[contact.pk, "email"])).content.decode()
+    assert reverse("mailbox:lock", args=[contact.pk]) in html
+
+
+# --- sending ------------------------------------------------------------------------------
+
+
+def test_compose_sends_through_smtp_and_links_at_once(
+    client, staff, linked, smtp_server, settings
+):
+    controller, handler = smtp_server
+    settings.MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {"host": controller.hostname, "port": controller.port, "use_tls": False},
+        }
+    }
+    contact, _message = linked
+    client.force_login(staff)
+    url = reverse("mailbox:compose", args=[contact.pk])
+    response = client.post(url, {"to": "pat@example.no", "subject": "Avtale", "body": "Hei Pat"})
+    assert response.status_code == 302
+    assert len(handler.messages) == 1
+    assert handler.messages[0].rcpt_tos == ["pat@example.no"]
+    sent = Message.objects.get(subject="Avtale")
+    assert sent.links.get().contact == contact
+    assert sent.links.get().direction == "sent"
+
+
+def test_compose_with_unreachable_smtp_shows_a_message(client, staff, linked, settings):
+    from tests.mailbox.dovecot import free_port
+
+    settings.MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {"host": "127.0.0.1", "port": free_port(), "use_tls": False, "timeout": 2},
+        }
+    }
+    contact, _message = linked
+    client.force_login(staff)
+    response = client.post(
+        reverse("mailbox:compose", args=[contact.pk]),
+        {"to": "pat@example.no", "subject": "Avtale", "body": "Hei"},
+    )
+    assert response.status_code == 400
+    assert not Message.objects.filter(subject="Avtale").exists()
+
+
+def test_compose_refuses_address_not_on_the_contact(client, staff, linked):
+    contact, _message = linked
+    client.force_login(staff)
+    response = client.post(
+        reverse("mailbox:compose", args=[contact.pk]),
+        {"to": "annen@example.no", "subject": "x", "body": "y"},
+    )
+    assert response.status_code == 400
+
+
+# --- accounts -----------------------------------------------------------------------------
+
+
+def test_account_form_creates_account_with_encrypted_password(client, staff):
+    client.force_login(staff)
+    response = client.post(
+        reverse("mailbox:account_create"),
+        {
+            "email": "ola@firma.no",
+            "host": "imap.firma.no",
+            "port": "993",
+            "security": "ssl",
+            "username": "ola",
+            "password": "hemmelig-1",
+            "folders": "INBOX, Sent",
+            "link_to_crm": "on",
+            "save": "1",
+        },
+    )
+    assert response.status_code == 302
+    account = MailAccount.objects.get(user=staff)
+    assert "hemmelig-1" not in account.password_encrypted
+
+
+def test_account_form_with_bad_port_shows_message(client, staff):
+    client.force_login(staff)
+    response = client.post(
+        reverse("mailbox:account_create"),
+        {
+            "email": "ola@firma.no",
+            "host": "imap.firma.no",
+            "port": "99999",
+            "security": "ssl",
+            "username": "ola",
+            "password": "x",
+            "folders": "INBOX",
+        },
+    )
+    assert response.status_code == 200
+    assert "is-invalid" in response.content.decode()
+
+
+def test_other_users_account_is_404(client, other_staff, staff):
+    account = mail_account_save(
+        user=staff,
+        email="ola@firma.no",
+        host="h",
+        port=993,
+        security="ssl",
+        username="ola",
+        password="x",
+        folders="INBOX",
+        link_to_crm=True,
+    )
+    client.force_login(other_staff)
+    assert client.get(reverse("mailbox:account_update", args=[account.pk])).status_code == 404
+
+
+def test_test_connection_button_reports_the_problem(client, staff):
+    from tests.mailbox.dovecot import free_port
+
+    account = mail_account_save(
+        user=staff,
+        email="ola@firma.no",
+        host="127.0.0.1",
+        port=free_port(),
+        security="none",
+        username="ola",
+        password="x",
+        folders="INBOX",
+        link_to_crm=True,
+    )
+    client.force_login(staff)
+    response = client.post(reverse("mailbox:account_test", args=[account.pk]), follow=True)
+    assert "avviste tilkoblingen" in response.content.decode()
+
+
+def test_message_view_query_count_is_pinned(client, staff, linked, django_assert_max_num_queries):
+    contact, message = linked
+    client.force_login(staff)
+    with django_assert_max_num_queries(12):
+        assert client.get(_urls(contact, message)["detail"]).status_code == 200
