@@ -25,6 +25,10 @@ def _set_emails(contact: Contact, emails: Iterable[str]) -> None:
         ContactEmail(contact=contact, email=address, position=i)
         for i, address in enumerate(wanted)
     )
+    # A new address links the e-mail already synced from and to it (K9).
+    from mailbox.services import contact_link_past_mail
+
+    contact_link_past_mail(contact=contact)
 
 
 @transaction.atomic

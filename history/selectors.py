@@ -10,6 +10,7 @@ from django.utils import timezone
 from crm.access import is_firm_admin
 
 from .models import Entry
+from .visibility import hidden_for
 
 
 def _start_of(day: dt.date) -> dt.datetime:
@@ -33,6 +34,8 @@ def timeline(
     )
     if contact.email_locked and not is_firm_admin(viewer):
         entries = entries.filter(mail=False)
+    if (hidden := hidden_for(viewer)) is not None:
+        entries = entries.exclude(hidden)
     if date_from:
         entries = entries.filter(occurred_at__gte=_start_of(date_from))
     if date_to:

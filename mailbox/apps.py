@@ -10,8 +10,9 @@ class MailboxConfig(AppConfig):
         from contacts.tabs import card_tabs
         from crm.tabs import Tab
         from history.verbs import register_verb
+        from history.visibility import register_hiding_rule
 
-        from . import views
+        from . import selectors, views
 
         card_tabs.register(
             Tab(
@@ -25,3 +26,4 @@ class MailboxConfig(AppConfig):
         register_verb("mailbox.sent", _("%(actor)s sent the e-mail «%(subject)s»"))
         register_verb("mailbox.locked", _("%(actor)s locked the e-mail to administrators"))
         register_verb("mailbox.unlocked", _("%(actor)s opened the e-mail again"))
+        register_hiding_rule(selectors.locked_mail_history)

@@ -78,3 +78,22 @@ def readable_message(*, user, pk: int) -> Message:
 
 def user_accounts(*, user):
     return MailAccount.objects.filter(user=user).order_by("email", "id")
+
+
+def locked_mail_history(viewer):
+    """For the history timeline: e-mail entries about a message that is also linked to a
+    locked contact are hidden from non-administrators on every contact's timeline."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.db.models import CharField, Q
+    from django.db.models.functions import Cast
+
+    if is_firm_admin(viewer):
+        return None
+    locked = (
+        MessageContact.objects.filter(contact__email_locked=True)
+        .annotate(key=Cast("message_id", CharField()))
+        .values("key")
+    )
+    return Q(
+        mail=True, target_type=ContentType.objects.get_for_model(Message), target_id__in=locked
+    )

@@ -322,3 +322,31 @@ def test_message_view_query_count_is_pinned(client, staff, linked, django_assert
     client.force_login(staff)
     with django_assert_max_num_queries(12):
         assert client.get(_urls(contact, message)["detail"]).status_code == 200
+
+
+def test_a_message_shared_with_a_locked_contact_is_hidden_from_the_other_contacts_history(
+    client, staff, firm_admin, linked
+):
+    contact, message = linked
+    colleague = ContactFactory(last_name="Kollega")
+    ContactEmailFactory(contact=colleague, email="ola@firma.no")
+    from mailbox.services import contact_link_past_mail
+
+    contact_link_past_mail(contact=colleague)
+    contact_email_lock(contact=contact, actor=firm_admin)
+    history_url = reverse("contacts:tab", args=[colleague.pk, "history"])
+
+    client.force_login(staff)
+    assert "Hemmelig" not in client.get(history_url).content.decode()
+    client.force_login(firm_admin)
+    assert "Hemmelig" in client.get(history_url).content.decode()
+
+
+def test_a_new_address_on_the_contact_links_its_past_mail(staff, linked):
+    from contacts.services import contact_update
+
+    _, message = linked
+    other = ContactFactory(last_name="Senere")
+    assert not message.links.filter(contact=other).exists()
+    contact_update(contact=other, emails=["PAT@example.no"])
+    assert message.links.filter(contact=other).exists()
