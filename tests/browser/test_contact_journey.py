@@ -9,7 +9,9 @@ from tests.browser.conftest import assert_accessible
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 
 
-def test_new_contact_becomes_customer_and_is_linked_to_a_new_company(live_server, page, login, staff):
+def test_new_contact_becomes_customer_and_is_linked_to_a_new_company(
+    live_server, page, login, staff
+):
     login(staff)
     page.get_by_role("link", name="Ny kontakt").click()
     assert_accessible(page)
