@@ -97,6 +97,7 @@ def _link_people(ctx):
                     "updated_at",
                 ],
                 batch,
+                without_triggers=True,
             )
         batch.clear()
 

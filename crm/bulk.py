@@ -21,10 +21,27 @@ def next_values(sequence: str, count: int) -> list[int]:
         return [row[0] for row in cursor.fetchall()]
 
 
-def copy_rows(table: str, columns: Sequence[str], rows: Iterable[Sequence]) -> None:
-    """COPY rows into a table (None becomes NULL). The caller owns the transaction."""
+def copy_rows(
+    table: str, columns: Sequence[str], rows: Iterable[Sequence], *, without_triggers: bool = False
+) -> None:
+    """COPY rows into a table (None becomes NULL). The caller owns the transaction.
+
+    ``without_triggers``: the table's own triggers (the history capture) do not fire for
+    these rows; foreign keys are still checked. For demo data and imports that record
+    their history in one set-based step afterwards (see history/demo.py), instead of a
+    trigger call per row. Needs ownership of the table, and locks it until commit.
+    """
     column_list = ", ".join(f'"{c}"' for c in columns)
     sql = f'COPY "{table}" ({column_list}) FROM STDIN'
-    with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
-        for row in rows:
-            copy.write_row(row)
+    with connection.cursor() as cursor:
+        if without_triggers:
+            # ALTER TABLE refuses while deferred foreign-key checks are queued: check them
+            # now, and the copied rows' as they arrive, then defer again as Django does.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute(f'ALTER TABLE "{table}" DISABLE TRIGGER USER')
+        with cursor.cursor.copy(sql) as copy:
+            for row in rows:
+                copy.write_row(row)
+        if without_triggers:
+            cursor.execute(f'ALTER TABLE "{table}" ENABLE TRIGGER USER')
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")

@@ -70,3 +70,17 @@ def test_seed_demo_names_are_norwegian_with_valid_org_numbers():
     assert all(orgnr.is_valid(n) for n in Company.objects.values_list("org_number", flat=True))
     assert Contact.objects.filter(customer_number__isnull=False).exists() or True
     assert all(c.emails.exists() for c in Contact.objects.all()[:10])
+
+
+def test_seeded_contacts_have_a_created_entry_and_their_first_change_shows_old_and_new():
+    from contacts.services import contact_update
+    from history.models import Entry
+
+    call_command("seed_demo", contacts=20, companies=3, quiet=True)
+    contact = Contact.objects.order_by("id").first()
+    created = Entry.objects.get(contact=contact, verb="contacts.created")
+    assert created.actor_label == "seed_demo"
+    old_city = contact.city
+    contact_update(contact=contact, city="Vardø")
+    change = Entry.objects.get(contact=contact, verb="contacts.changed")
+    assert change.data["changes"]["city"] == [old_city, "Vardø"]
