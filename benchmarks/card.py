@@ -14,6 +14,18 @@ from common import bench_user, emit, setup_django, time_get
 
 
 def main():
+    import argparse
+
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--only", nargs="*", help="page names to time, e.g. card card/files")
+    parser.add_argument("--runs", type=int, default=30)
+    args = parser.parse_args()
+    wanted = set(args.only or [])
+
+    def measure(client, page, url):
+        if not wanted or page in wanted:
+            emit({"page": page, **time_get(client, url, runs=args.runs)})
+
     setup_django()
     from django.test import Client
     from django.urls import reverse
@@ -30,22 +42,18 @@ def main():
             )
     client = Client()
     client.force_login(bench_user())
-    emit({"page": "card", **time_get(client, reverse("contacts:detail", args=[contact.pk]))})
+    measure(client, "card", reverse("contacts:detail", args=[contact.pk]))
     htmx = Client(headers={"HX-Request": "true"})
     htmx.force_login(bench_user())
-    emit(
-        {
-            "page": "card/companies",
-            **time_get(htmx, reverse("contacts:tab", args=[contact.pk, "companies"])),
-        }
-    )
+    measure(htmx, "card/companies", reverse("contacts:tab", args=[contact.pk, "companies"]))
     import card_tabs
 
     for info in sorted(pkgutil.iter_modules(card_tabs.__path__), key=lambda m: m.name):
         module = importlib.import_module(f"card_tabs.{info.name}")
+        if wanted and f"card/{module.TAB}" not in wanted:
+            continue
         module.build(contact)
-        url = reverse("contacts:tab", args=[contact.pk, module.TAB])
-        emit({"page": f"card/{module.TAB}", **time_get(htmx, url)})
+        measure(htmx, f"card/{module.TAB}", reverse("contacts:tab", args=[contact.pk, module.TAB]))
 
 
 if __name__ == "__main__":

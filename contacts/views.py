@@ -35,7 +35,11 @@ def contact_create(request):
 @vary_on_headers("HX-Request")
 @crm_view
 def contact_detail(request, pk: int, tab: str | None = None):
-    contact = selectors.contact_for_card(pk=pk)
+    if request.htmx and tab is not None:
+        # Only the tab is sent: the card's left side (e-mails, categories) is not needed.
+        contact = get_object_or_404(Contact, pk=pk)
+    else:
+        contact = selectors.contact_for_card(pk=pk)
     context = {
         "contact": contact,
         "just_saved": request.GET.get("saved") == "1",
