@@ -61,8 +61,35 @@ def _notes(user):
     )
 
 
+_USER_NAME = ("first_name", "last_name", "username")
+
+
+def _names(relation: str, *fields: str) -> list[str]:
+    return [f"{relation}__{field}" for field in fields]
+
+
 def notes_for_contact(*, user, contact):
-    return _notes(user).for_contact(contact)
+    """The card's notes tab: only the columns a row shows, so the join before the sort
+    stays narrow (the contact's own wide row is not needed on its own card)."""
+    return (
+        Note.objects.visible_to(user)
+        .for_contact(contact)
+        .select_related("author", "company", "project")
+        .only(
+            "created_at",
+            "updated_at",
+            "text",
+            "private",
+            "author_id",
+            "contact_id",
+            "company_id",
+            "project_id",
+            *_names("author", *_USER_NAME),
+            "company__name",
+            "project__name",
+        )
+        .order_by("-created_at", "-id")
+    )
 
 
 def notes_for_company(*, user, company):
@@ -83,14 +110,44 @@ def note_for_user(*, user, pk: int) -> Note:
 
 
 def appointments_for_contact(*, contact, statuses: list[str] | None):
-    qs = Appointment.objects.filter(contacts=contact).select_related("owner", "company")
+    qs = (
+        Appointment.objects.filter(contacts=contact)
+        .select_related("owner", "company")
+        .only(
+            "title",
+            "start_at",
+            "end_at",
+            "all_day",
+            "location",
+            "status",
+            "owner_id",
+            "company_id",
+            *_names("owner", *_USER_NAME),
+            "company__name",
+        )
+    )
     if statuses:
         qs = qs.filter(status__in=statuses)
     return qs.order_by("-start_at", "-id")
 
 
 def tasks_for_contact(*, contact, statuses: list[str] | None):
-    qs = Task.objects.filter(contacts=contact).select_related("assignee", "company", "group")
+    qs = (
+        Task.objects.filter(contacts=contact)
+        .select_related("assignee", "company")
+        .only(
+            "title",
+            "status",
+            "priority",
+            "due_date",
+            "due_time",
+            "created_at",
+            "assignee_id",
+            "company_id",
+            *_names("assignee", *_USER_NAME),
+            "company__name",
+        )
+    )
     if statuses:
         qs = qs.filter(status__in=statuses)
     return qs.order_by("-created_at", "-id")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -23,10 +23,11 @@ from contacts.models import Contact
 from crm.access import crm_view
 from crm.deletion import delete_consequences
 from crm.forms import apply_validation_error
+from crm.pagination import page_with_total
 
 from . import calendar, selectors, services
 from .forms import AppointmentForm, NoteEditForm, NoteForm, ProjectForm, TaskForm, local_datetime
-from .models import Appointment, AppointmentStatus, Project, Task, TaskStatus
+from .models import Appointment, AppointmentStatus, Project, Task, TaskPriority, TaskStatus
 from .tabs import project_tabs
 
 PAGE_SIZE = 25
@@ -77,33 +78,92 @@ def _card_tab_panel(request, contact_id: int, slug: str):
 # --- card tabs -------------------------------------------------------------------------
 
 
+def _tab_page(request, queryset):
+    return page_with_total(queryset, request.GET.get("page"), PAGE_SIZE)
+
+
+def _row_urls(rows, **names: str) -> None:
+    """Give each row ``<attr>`` = the URL ``names[attr]`` for its pk: reverse() once per
+    name instead of a {% url %} per row (a tab renders dozens of rows)."""
+    marker = "2147483647"
+    patterns = {
+        attr: reverse(name, args=[int(marker)]).partition(marker)[::2]
+        for attr, name in names.items()
+    }
+    for row in rows:
+        for attr, (head, tail) in patterns.items():
+            setattr(row, attr, f"{head}{row.pk}{tail}")
+
+
+def _display_labels(rows, field: str, choices) -> None:
+    """``<field>_label`` as get_<field>_display() gives it, looked up in one dict:
+    Django's get_FOO_display() rebuilds the choices dict on every call."""
+    labels = {value: str(label) for value, label in choices.choices}
+    for row in rows:
+        value = getattr(row, field)
+        setattr(row, f"{field}_label", labels.get(value, value))
+
+
 def appointments_tab_context(request, contact):
     selected, query = status_filter(request, AppointmentStatus)
-    page = _page(request, selectors.appointments_for_contact(contact=contact, statuses=selected))
+    page = _tab_page(
+        request, selectors.appointments_for_contact(contact=contact, statuses=selected)
+    )
+    _row_urls(
+        page,
+        detail_url="activities:appointment_detail",
+        update_url="activities:appointment_update",
+        delete_url="activities:appointment_delete",
+    )
+    _display_labels(page, "status", AppointmentStatus)
+    _row_urls([a.company for a in page if a.company is not None], detail_url="companies:detail")
+    tab_url = reverse("contacts:tab", args=[contact.pk, "appointments"])
     return {
         "page_obj": page,
         "statuses": AppointmentStatus.choices,
         "selected_statuses": selected,
         "filter_query": query,
+        "tab_url": tab_url,
+        "tab_url_q": quote(tab_url),
     }
 
 
 def tasks_tab_context(request, contact):
     selected, query = status_filter(request, TaskStatus)
-    page = _page(request, selectors.tasks_for_contact(contact=contact, statuses=selected))
+    page = _tab_page(request, selectors.tasks_for_contact(contact=contact, statuses=selected))
+    _row_urls(
+        page,
+        complete_url="activities:task_complete",
+        update_url="activities:task_update",
+        delete_url="activities:task_delete",
+    )
+    _display_labels(page, "status", TaskStatus)
+    _display_labels(page, "priority", TaskPriority)
+    tab_url = reverse("contacts:tab", args=[contact.pk, "tasks"])
     return {
         "page_obj": page,
         "statuses": TaskStatus.choices,
         "selected_statuses": selected,
         "filter_query": query,
         "today": timezone.localdate(),
+        "tab_url": tab_url,
+        "tab_url_q": quote(tab_url),
     }
+
+
+def _notes_page(request, notes):
+    page = _tab_page(request, notes)
+    _row_urls(page, update_url="activities:note_update", delete_url="activities:note_delete")
+    return page
 
 
 def contact_notes_tab_context(request, contact):
     notes = selectors.notes_for_contact(user=request.user, contact=contact)
+    page = _notes_page(request, notes)
+    _row_urls([n.company for n in page if n.company_id], detail_url="companies:detail")
+    _row_urls([n.project for n in page if n.project_id], detail_url="activities:project_detail")
     return {
-        "page_obj": _page(request, notes),
+        "page_obj": page,
         "note_form": getattr(request, "_note_form", None) or NoteForm(),
         "note_action": reverse("activities:note_create") + f"?contact={contact.pk}",
         "note_target": "contact",
@@ -114,7 +174,7 @@ def contact_notes_tab_context(request, contact):
 def company_notes_tab_context(request, company):
     notes = selectors.notes_for_company(user=request.user, company=company)
     return {
-        "page_obj": _page(request, notes),
+        "page_obj": _notes_page(request, notes),
         "note_form": getattr(request, "_note_form", None) or NoteForm(company=company),
         "note_action": reverse("activities:note_create") + f"?company={company.pk}",
         "note_target": "company",
@@ -125,7 +185,7 @@ def company_notes_tab_context(request, company):
 def project_notes_tab_context(request, project):
     notes = selectors.notes_for_project(user=request.user, project=project)
     return {
-        "page_obj": _page(request, notes),
+        "page_obj": _notes_page(request, notes),
         "note_form": getattr(request, "_note_form", None) or NoteForm(),
         "note_action": reverse("activities:note_create") + f"?project={project.pk}",
         "note_target": "project",

@@ -29,6 +29,18 @@ def company_links_for_contact(*, contact):
     return list(
         _with_is_current(CompanyLink.objects.filter(contact=contact))
         .select_related("company")
+        # Only what the tab shows: the company's other columns cost per row to load.
+        .only(
+            "contact_id",
+            "company_id",
+            "position",
+            "work_phone",
+            "mobile",
+            "email",
+            "start_date",
+            "end_date",
+            "company__name",
+        )
         .order_by("-current", "company__sort_key", "-end_date", "id")
     )
 

@@ -227,5 +227,18 @@ def people_tab_context(request, company):
     return {"links": selectors.company_people(company=company)}
 
 
+def _url_pattern(name: str) -> tuple[str, str]:
+    """``name``'s URL split around its pk, so a long list reverses once, not per row."""
+    sentinel = "987654321"
+    prefix, _, suffix = reverse(name, args=[int(sentinel)]).rpartition(sentinel)
+    return prefix, suffix
+
+
 def companies_tab_context(request, contact):
-    return {"links": selectors.company_links_for_contact(contact=contact)}
+    links = selectors.company_links_for_contact(contact=contact)
+    company_prefix, company_suffix = _url_pattern("companies:detail")
+    edit_prefix, edit_suffix = _url_pattern("companies:link_update")
+    for link in links:
+        link.company_url = f"{company_prefix}{link.company_id}{company_suffix}"
+        link.edit_url = f"{edit_prefix}{link.pk}{edit_suffix}"
+    return {"links": links}

@@ -13,6 +13,7 @@ from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.shortcuts import get_object_or_404
 
 from crm.access import has_crm_access
+from crm.pagination import page_with_total
 
 from .models import FileLink, StoredFile
 
@@ -57,26 +58,48 @@ def _order(sort: str) -> list[str]:
     return [f"-{f}" if descending else f for f in fields]
 
 
-def _other_links():
-    return Prefetch(
-        "file__links",
-        queryset=FileLink.objects.select_related("contact", "company", "project").order_by(
-            "created_at", "id"
-        ),
-        to_attr="all_links",
+def _places_only(queryset):
+    """A link with just enough of its place to name it: the place rows are wide."""
+    return queryset.select_related("contact", "company", "project").only(
+        "created_at",
+        "file_id",
+        "contact_id",
+        "company_id",
+        "project_id",
+        "contact__first_name",
+        "contact__last_name",
+        "company__name",
+        "project__name",
     )
 
 
 def file_links_for_place(*, kind: str, obj, sort: str = DEFAULT_SORT, page: str | int = 1):
     """One page of the files linked to a contact, company or project, each with every
     place it is linked (``link.file.all_links``) so "where else" costs no extra query."""
+    other_links = Prefetch(
+        "file__links",
+        queryset=_places_only(FileLink.objects.order_by("created_at", "id")),
+        to_attr="all_links",
+    )
     queryset = (
         FileLink.objects.filter(**{kind: obj})
         .select_related("file", "file__uploader")
-        .prefetch_related(_other_links())
+        .only(
+            "created_at",
+            "file_id",
+            f"{kind}_id",
+            "file__name",
+            "file__size",
+            "file__content_type",
+            "file__uploader_id",
+            "file__uploader__first_name",
+            "file__uploader__last_name",
+            "file__uploader__username",
+        )
+        .prefetch_related(other_links)
         .order_by(*_order(clean_sort(sort)))
     )
-    return Paginator(queryset, PER_PAGE).get_page(page)
+    return page_with_total(queryset, page, PER_PAGE)
 
 
 def file_picker(*, user, kind: str, obj, term: str = "", scope: str = "all", page=1):

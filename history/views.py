@@ -27,15 +27,20 @@ def history_tab_context(request, contact) -> dict:
             contact=contact, viewer=request.user, date_from=date_from, date_to=date_to
         )
         page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
-        rows = [
-            {
-                "entry": entry,
-                "when": timezone.localtime(entry.occurred_at),
-                "actor": actor_name(entry),
-                "sentence": render(entry),
-            }
-            for entry in page.object_list
-        ]
+        rows = []
+        for entry in page.object_list:
+            when = timezone.localtime(entry.occurred_at)
+            rows.append(
+                {
+                    "entry": entry,
+                    "when": when,
+                    # Formatted here: the |date and |time filters cost per row.
+                    "when_iso": when.isoformat(),
+                    "when_time": f"{when.hour:02d}:{when.minute:02d}",
+                    "actor": actor_name(entry),
+                    "sentence": render(entry),
+                }
+            )
         days = [
             {"day": day, "rows": list(group)}
             for day, group in groupby(rows, key=lambda row: row["when"].date())

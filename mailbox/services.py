@@ -256,6 +256,7 @@ def _link_messages(messages, *, contact_ids=None) -> int:
                 message_id=message_id,
                 contact_id=contact_id,
                 direction=Direction.RECEIVED if received else Direction.SENT,
+                sent_at=message.sent_at,
             )
         )
     MessageContact.objects.bulk_create(links, ignore_conflicts=True)
@@ -327,7 +328,9 @@ def mail_send(*, user, contact: Contact, to: str, subject: str, body: str) -> Me
     result = message_store(parsed=parsed, account=None)
     message = result.message
     MessageContact.objects.get_or_create(
-        message=message, contact=contact, defaults={"direction": Direction.SENT}
+        message=message,
+        contact=contact,
+        defaults={"direction": Direction.SENT, "sent_at": message.sent_at},
     )
     _history(
         contact=contact,

@@ -38,6 +38,14 @@ def email_tab_context(request, contact) -> dict:
     page = selectors.contact_messages_page(
         user=request.user, contact=contact, query=query, page=request.GET.get("page", 1)
     )
+    if page is not None:
+        # One reverse() for the page, not one per row.
+        sentinel = "987654321"
+        prefix, _, suffix = reverse("mailbox:detail", args=[contact.pk, int(sentinel)]).rpartition(
+            sentinel
+        )
+        for link in page.object_list:
+            link.detail_url = f"{prefix}{link.message_id}{suffix}"
     return {
         "mail_page": page,
         "mail_locked": page is None,

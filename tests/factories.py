@@ -350,6 +350,7 @@ class MessageContactFactory(DjangoModelFactory):
     message = factory.SubFactory(MessageFactory)
     contact = factory.SubFactory(ContactFactory)
     direction = "received"
+    sent_at = factory.LazyAttribute(lambda o: o.message.sent_at)
 
 
 class MessageAttachmentFactory(DjangoModelFactory):

@@ -35,9 +35,11 @@ def build(contact):
         ignore_conflicts=True,
     )
     keys = [m.dedupe_key for m in messages]
-    rows = list(Message.objects.filter(dedupe_key__in=keys).values_list("pk", "from_address"))
+    rows = list(
+        Message.objects.filter(dedupe_key__in=keys).values_list("pk", "from_address", "sent_at")
+    )
     MessageAddress.objects.bulk_create(
-        [MessageAddress(message_id=pk, address=address) for pk, _ in rows],
+        [MessageAddress(message_id=pk, address=address) for pk, _, _ in rows],
         ignore_conflicts=True,
     )
     MessageContact.objects.bulk_create(
@@ -46,8 +48,9 @@ def build(contact):
                 message_id=pk,
                 contact=contact,
                 direction="received" if sender == address else "sent",
+                sent_at=sent_at,
             )
-            for pk, sender in rows
+            for pk, sender, sent_at in rows
         ],
         ignore_conflicts=True,
     )

@@ -1,5 +1,6 @@
 import pytest
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from tests.browser.conftest import assert_accessible
 from tests.factories import ContactFactory, UserFactory
@@ -19,7 +20,8 @@ def test_send_sms_from_the_card_and_see_it_in_the_history(live_server, page, log
     login(user)
     page.goto(live_server.url + reverse("contacts:detail", args=[contact.pk]))
     page.get_by_role("tab", name="Tjenester").click()
-    page.get_by_role("link", name="Send SMS").click()
+    expect(page.locator("#tab-panel")).to_have_attribute("data-active-tab", "services")
+    page.locator("#tab-panel").get_by_role("link", name="Send SMS").first.click()
     page.wait_for_url(f"**/contacts/{contact.pk}/services/sms/")
     assert_accessible(page)
     field = page.get_by_label("Melding")
