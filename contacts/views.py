@@ -53,7 +53,7 @@ def contact_detail(request, pk: int, tab: str | None = None):
 @require_http_methods(["GET", "POST"])
 @crm_view
 def contact_update(request, pk: int):
-    contact = selectors.contact_for_card(pk=pk)
+    contact = selectors.contact_for_edit(pk=pk)
     form = ContactForm(request.POST or None, instance=contact)
     if request.method == "POST" and form.is_valid():
         data = {name: form.cleaned_data[name] for name in form.Meta.fields}

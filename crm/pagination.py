@@ -20,3 +20,36 @@ def page_with_total(queryset, number, per_page: int) -> Page:
     # Paginator.count is a cached property: give it the total the rows carried.
     paginator.__dict__["count"] = rows[0].page_total if rows else 0
     return Page(rows, number, paginator)
+
+
+class SimplePage:
+    """A page that knows whether there is a next one, but not how many there are: for
+    long timelines, where counting every row would cost more than showing a page."""
+
+    def __init__(self, rows: list, number: int, per_page: int):
+        self.number = number
+        self.has_next = len(rows) > per_page
+        self.object_list = rows[:per_page]
+        self.has_previous = number > 1
+
+    def has_other_pages(self) -> bool:
+        return self.has_next or self.has_previous
+
+    def next_page_number(self) -> int:
+        return self.number + 1
+
+    def previous_page_number(self) -> int:
+        return self.number - 1
+
+    def __iter__(self):
+        return iter(self.object_list)
+
+
+def page_without_total(queryset, number, per_page: int) -> SimplePage:
+    """The page ``number`` of ``queryset`` by fetching one row more than it shows."""
+    try:
+        number = max(int(number), 1)
+    except (TypeError, ValueError):
+        number = 1
+    bottom = (number - 1) * per_page
+    return SimplePage(list(queryset[bottom : bottom + per_page + 1]), number, per_page)

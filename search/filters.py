@@ -126,6 +126,9 @@ class SearchFilter(django_filters.FilterSet):
 
 
 CATEGORY_CHOICES_KEY = "search:category-choices"
+# The rendered empty panel per language (search/templatetags/search.py); it lists the
+# categories, so it goes when they change.
+PANEL_CACHE_KEY = "search:panel:{language}"
 CATEGORY_CHOICES_TIMEOUT = 60
 
 
@@ -143,7 +146,12 @@ def category_choices() -> list[tuple[int, str]]:
 
 
 def forget_category_choices(**kwargs) -> None:
-    cache.delete(CATEGORY_CHOICES_KEY)
+    from django.conf import settings
+
+    cache.delete_many(
+        [CATEGORY_CHOICES_KEY]
+        + [PANEL_CACHE_KEY.format(language=code) for code, _ in settings.LANGUAGES]
+    )
 
 
 def _category_rows(model):

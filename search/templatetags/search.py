@@ -1,19 +1,36 @@
 from django import template
+from django.core.cache import cache
+from django.template.loader import render_to_string
+from django.utils.translation import get_language
 
 from contacts.models import Contact
-from search.filters import SearchFilter
+from search.filters import PANEL_CACHE_KEY, SearchFilter
 
 register = template.Library()
 
+# The empty panel is the same for every user in a language; it is on every page.
+PANEL_CACHE_TIMEOUT = 300
 
-@register.inclusion_tag("search/partials/panel_form.html", takes_context=True)
+
+@register.simple_tag(takes_context=True)
 def search_panel(context):
-    """The panel on every CRM page; on the hit list it shows the search being made."""
+    """The panel on every CRM page; on the hit list it shows the search being made
+    (and searches live, with htmx); elsewhere «Søk» opens the hit list."""
     request = context["request"]
     search_filter = context.get("search_filter")
-    # Live (htmx) only where the hit list is; elsewhere «Søk» opens the hit list.
-    live = search_filter is not None
-    if search_filter is None:
-        search_filter = SearchFilter(user=request.user, queryset=Contact.objects.none())
-        search_filter.is_valid()
-    return {"form": search_filter.form, "live": live}
+    if search_filter is not None:
+        return _render(search_filter.form, live=True, request=request)
+    key = PANEL_CACHE_KEY.format(language=get_language())
+    html = cache.get(key)
+    if html is None:
+        empty = SearchFilter(user=request.user, queryset=Contact.objects.none())
+        empty.is_valid()
+        html = _render(empty.form, live=False, request=request)
+        cache.set(key, html, PANEL_CACHE_TIMEOUT)
+    return html
+
+
+def _render(form, *, live, request):
+    return render_to_string(
+        "search/partials/panel_form.html", {"form": form, "live": live}, request=request
+    )

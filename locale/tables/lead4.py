@@ -1,0 +1,1 @@
+NB = {"Page %(number)s": "Side %(number)s"}
