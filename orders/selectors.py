@@ -7,19 +7,19 @@ from .models import Invoice, Order, OrderLine
 
 
 def orders_for_contact(*, contact):
-    return list(Order.objects.filter(contact=contact).order_by("-date", "-id"))
+    return Order.objects.filter(contact=contact).order_by("-date", "-id")
 
 
 def orders_for_company(*, company):
-    return list(Order.objects.filter(company=company).order_by("-date", "-id"))
+    return Order.objects.filter(company=company).order_by("-date", "-id")
 
 
 def invoices_for_contact(*, contact):
-    return list(Invoice.objects.filter(order__contact=contact).order_by("-number"))
+    return Invoice.objects.filter(order__contact=contact).order_by("-number")
 
 
 def invoices_for_company(*, company):
-    return list(Invoice.objects.filter(order__company=company).order_by("-number"))
+    return Invoice.objects.filter(order__company=company).order_by("-number")
 
 
 def order_for_page(*, pk: int) -> Order:

@@ -312,3 +312,14 @@ def test_order_and_invoice_pages_in_fixed_queries(
         assert staff_client.get(order.get_absolute_url()).status_code == 200
     with django_assert_max_num_queries(10):
         assert staff_client.get(invoice.get_absolute_url()).status_code == 200
+
+
+def test_a_long_order_list_on_the_card_is_paginated(staff_client):
+    contact = CustomerContactFactory()
+    OrderFactory.create_batch(30, contact=contact)
+    url = reverse("contacts:tab", args=[contact.pk, "orders"])
+    first = staff_client.get(url, headers={"HX-Request": "true"}).content.decode()
+    assert first.count('data-testid="order-row"') == 25
+    assert "orders_page=2" in first
+    second = staff_client.get(url, {"orders_page": 2}, headers={"HX-Request": "true"})
+    assert second.content.decode().count('data-testid="order-row"') == 5
