@@ -26,7 +26,7 @@ def _with_is_current(queryset):
 
 def company_links_for_contact(*, contact):
     """The contact's company links: current ones first, then former, each by company name."""
-    return list(
+    return (
         _with_is_current(CompanyLink.objects.filter(contact=contact))
         .select_related("company")
         # Only what the tab shows: the company's other columns cost per row to load.

@@ -11,6 +11,7 @@ from contacts.selectors import contact_search_by_last_name
 from crm.access import crm_view
 from crm.deletion import delete_preview
 from crm.forms import apply_validation_error
+from crm.pagination import page_with_total
 
 from . import selectors, services
 from .forms import CompanyForm, CompanyLinkForm
@@ -234,11 +235,22 @@ def _url_pattern(name: str) -> tuple[str, str]:
     return prefix, suffix
 
 
+LINKS_PER_PAGE = 25
+
+
 def companies_tab_context(request, contact):
-    links = selectors.company_links_for_contact(contact=contact)
+    page = page_with_total(
+        selectors.company_links_for_contact(contact=contact),
+        request.GET.get("page"),
+        LINKS_PER_PAGE,
+    )
     company_prefix, company_suffix = _url_pattern("companies:detail")
     edit_prefix, edit_suffix = _url_pattern("companies:link_update")
-    for link in links:
+    for link in page:
         link.company_url = f"{company_prefix}{link.company_id}{company_suffix}"
         link.edit_url = f"{edit_prefix}{link.pk}{edit_suffix}"
-    return {"links": links}
+    return {
+        "links": page.object_list,
+        "links_page": page,
+        "tab_url": reverse("contacts:tab", args=[contact.pk, "companies"]),
+    }

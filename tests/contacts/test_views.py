@@ -199,3 +199,13 @@ def test_a_customer_with_orders_cannot_be_deleted_and_the_page_says_why(staff_cl
     response = staff_client.post(url)
     assert response.status_code == 409
     assert Contact.objects.filter(pk=order.contact.pk).exists()
+
+
+def test_many_company_links_are_paginated_current_first(staff_client):
+    contact = ContactFactory()
+    CompanyLinkFactory.create_batch(30, contact=contact)
+    url = reverse("contacts:tab", args=[contact.pk, "companies"])
+    first = staff_client.get(url, headers={"HX-Request": "true"}).content.decode()
+    assert first.count('data-testid="company-link"') == 25
+    second = staff_client.get(url, {"page": 2}, headers={"HX-Request": "true"}).content.decode()
+    assert second.count('data-testid="company-link"') == 5
