@@ -1,4 +1,5 @@
 from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
@@ -16,7 +17,13 @@ def search_results(request):
     result = selectors.search(
         params=request.GET, user=request.user, page=int(page) if page.isdigit() else 1
     )
-    context = {"result": result, "search_filter": result.filterset}
+    context = {
+        "result": result,
+        "search_filter": result.filterset,
+        # Row links from one reverse() each: per-row reversing is most of a page's cost.
+        "contact_base": reverse("contacts:detail", args=[0]).removesuffix("0/"),
+        "company_base": reverse("companies:detail", args=[0]).removesuffix("0/"),
+    }
     if request.htmx and not request.htmx.boosted:
         return render(request, "search/results.html#hit-list", context)
     return render(request, "search/results.html", context)

@@ -1,3 +1,6 @@
+import functools
+
+import phonenumbers
 from django import template
 from django.utils.translation import gettext_lazy as _
 from stdnum.no import orgnr
@@ -32,3 +35,35 @@ def http_url(value: str) -> str:
 
     text = "".join(ch for ch in (value or "") if ch.isprintable() and not ch.isspace())
     return text if urlsplit(text).scheme.lower() in ("http", "https") else ""
+
+
+@functools.lru_cache(maxsize=4096)
+def _phone_text(e164: str) -> tuple[str, str]:
+    try:
+        number = phonenumbers.parse(e164)
+    except phonenumbers.NumberParseException:
+        return f"tel:{e164}", e164  # stored before validation: shown as it is
+    return (
+        phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.RFC3966),
+        phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL),
+    )
+
+
+@register.filter
+def first_phone(obj) -> tuple[str, str] | None:
+    """(tel: href, «+47 412 34 567») of the first phone the object has, or None.
+
+    Formatting is cached per number: in a hit list of 50 it is most of the row's cost.
+    """
+    for name, _label in _PHONE_FIELDS:
+        if text := phone_text(getattr(obj, name, None)):
+            return text
+    return None
+
+
+@register.filter
+def phone_text(value) -> tuple[str, str] | None:
+    """(tel: href, international form) of one phone number, or None when empty."""
+    if not value:
+        return None
+    return _phone_text(str(value.as_e164 if hasattr(value, "as_e164") else value))
