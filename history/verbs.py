@@ -12,12 +12,15 @@ registered, or data missing a key, still renders (never an error on the timeline
 
 from __future__ import annotations
 
+import datetime
+import re
 from collections.abc import Callable
 from typing import Any
 
 import phonenumbers
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
+from django.utils.formats import date_format
 from django.utils.functional import Promise
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -69,7 +72,13 @@ def _show(value) -> str:
         return gettext("yes") if value else gettext("no")
     if isinstance(value, list):
         return ", ".join(_show(v) for v in value)
+    if isinstance(value, str) and _ISO_DATE.fullmatch(value):
+        # Dates come out of the JSON snapshots as ISO text; users read dd.mm.yyyy.
+        return date_format(datetime.date.fromisoformat(value), "SHORT_DATE_FORMAT")
     return str(value)
+
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 # --- the verbs captured from the contacts and companies tables -----------------------

@@ -181,3 +181,12 @@ def test_deleting_a_contact_erases_its_history():
     pk = contact.pk
     contact.delete()
     assert not Entry.objects.filter(contact_id=pk).exists()
+
+
+def test_dates_in_sentences_read_dd_mm_yyyy():
+    import datetime
+
+    link = CompanyLinkFactory(company=CompanyFactory(name="Havbruk AS"))
+    link.end_date = datetime.date(2026, 3, 7)
+    link.save()
+    assert "07.03.2026" in render(last(link.contact, "companies.ended"))
