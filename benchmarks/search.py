@@ -6,8 +6,15 @@ database ``<name>_bench_search`` unless they are already there (and prints how l
 took), then times ``/search/`` end to end in-process (test client, logged in) for each
 term: 30 runs after a warm-up. One JSON line per term:
 {"term", "type", "hits", "p50_ms", "p95_ms", "queries"}.
+
+With ``--explain`` it instead runs every search type × match × kind, with a three-letter
+and a two-letter term, under ``EXPLAIN (ANALYZE)`` and prints one JSON line each:
+{"explain", "kind", "type", "match", "term", "plan", "indexes", "seq_scans", "db_ms"} —
+``seq_scans`` names any table read whole (it should be empty), ``indexes`` the indexes the
+plans used, ``db_ms`` the summed execution time of the search's queries.
 """
 
+import sys
 import time
 
 from common import bench_user, emit, setup_django, time_get
@@ -56,9 +63,73 @@ def load():
     )
 
 
+def _plan_nodes(node):
+    yield node
+    for child in node.get("Plans", []):
+        yield from _plan_nodes(child)
+
+
+def explain_all(user):
+    """EXPLAIN (ANALYZE) every search type's queries on the million rows."""
+    import json
+
+    from django.db import connection
+    from django.http import QueryDict
+    from django.test.utils import CaptureQueriesContext
+
+    from search.filters import KIND_CHOICES, MATCH_CHOICES, TYPE_CHOICES
+    from search.selectors import search
+
+    samples = {
+        "last_name": ("han", "ha"),
+        "first_name": ("kar", "ka"),
+        "full_name": ("ola", "ol"),
+        "email": ("hansen1", "ha"),
+        "phone": ("4123", "41"),
+        "customer_number": ("123", "12"),
+        "note": ("møte", "mø"),
+    }
+    for kind, _label in KIND_CHOICES:
+        for type_, _label in TYPE_CHOICES:
+            if kind == "company" and type_ not in ("last_name", "customer_number", "note"):
+                continue  # a company search matches its name whatever the type says
+            for match, _label in MATCH_CHOICES:
+                for term in samples.get(type_, ("han", "ha")):
+                    params = QueryDict(mutable=True)
+                    params.update({"q": term, "kind": kind, "type": type_, "match": match})
+                    with CaptureQueriesContext(connection) as captured:
+                        result = search(params=params, user=user)
+                    indexes, seq_scans, db_ms = set(), set(), 0.0
+                    with connection.cursor() as cursor:
+                        for query in captured.captured_queries:
+                            cursor.execute("EXPLAIN (ANALYZE, FORMAT JSON) " + query["sql"])
+                            raw = cursor.fetchone()[0]
+                            plan = (json.loads(raw) if isinstance(raw, str) else raw)[0]
+                            db_ms += plan["Execution Time"]
+                            for node in _plan_nodes(plan["Plan"]):
+                                if "Index Name" in node:
+                                    indexes.add(node["Index Name"])
+                                if node["Node Type"] == "Seq Scan":
+                                    seq_scans.add(node["Relation Name"])
+                    emit(
+                        {
+                            "explain": f"{kind}/{type_}/{match}",
+                            "term": term,
+                            "plan": result.plan,
+                            "hits": result.count,
+                            "indexes": sorted(indexes),
+                            "seq_scans": sorted(seq_scans),
+                            "db_ms": round(db_ms, 2),
+                        }
+                    )
+
+
 def main():
     setup_django("bench_search")
     load()
+    if "--explain" in sys.argv:
+        explain_all(bench_user())
+        return
     from urllib.parse import urlencode
 
     from django.http import QueryDict

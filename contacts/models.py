@@ -133,6 +133,14 @@ class Contact(TimeStampedModel):
                 include=["last_name", "owner", "customer_number"],
                 name="contact_sort_cover_idx",
             ),
+            # … the same walk over private customers alone («Privatkunder»), small enough
+            # that a capped count of a frequent name stays quick …
+            models.Index(
+                fields=["sort_key", "id"],
+                include=["last_name", "owner"],
+                condition=Q(customer_number__isnull=False),
+                name="contact_private_sort_idx",
+            ),
             # … and the distinct last names in Norwegian order, walked as a loose index scan.
             models.Index(
                 Collate(NorwegianSortKey("last_name"), "C"),
