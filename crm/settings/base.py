@@ -6,6 +6,8 @@ import environ
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
+from crm.file_storage import files_storage
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 env = environ.Env()
@@ -144,21 +146,10 @@ STORAGES = {
 
 # Uploaded files (the files app). MEDIA_URL is never served: downloads go through an
 # access-checked view. With FILES_S3_BUCKET set, the bytes live in an S3-compatible store
-# (django-storages) so that several web servers share them; otherwise under MEDIA_ROOT.
+# (django-storages; see crm/file_storage.py) so that several web servers share them;
+# otherwise under MEDIA_ROOT.
 FILES_MAX_UPLOAD_MB = env.int("FILES_MAX_UPLOAD_MB", default=25)
-if env("FILES_S3_BUCKET", default=""):
-    STORAGES["default"] = {
-        "BACKEND": "storages.backends.s3.S3Storage",
-        "OPTIONS": {
-            "bucket_name": env("FILES_S3_BUCKET"),
-            "endpoint_url": env("FILES_S3_ENDPOINT_URL", default=None),
-            "access_key": env("FILES_S3_ACCESS_KEY_ID", default=None),
-            "secret_key": env("FILES_S3_SECRET_ACCESS_KEY", default=None),
-            "region_name": env("FILES_S3_REGION", default=None),
-            "default_acl": "private",
-            "file_overwrite": False,
-        },
-    }
+STORAGES["default"] = files_storage(env)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
