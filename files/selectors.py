@@ -1,9 +1,18 @@
-"""Every read the file area needs.
+"""Every read the file area needs, and the one decision on which files a user may see.
 
-Access: a file is seen only through a place the user can see. Contacts, companies and
-projects are open to every user with CRM access, so a file is visible to them when it
-is linked somewhere; a file linked nowhere (say, only an e-mail attachment) is not
-reachable through the file area at all.
+Access: a user with CRM access sees a file when
+
+- it is linked to a contact, company or project (those are open to every CRM user), or
+- an app shares it through a source registered in :mod:`files.access` (the mailbox: the
+  attachments of the messages the user may read),
+
+unless a hiding rule registered there hides it (the mailbox: attachments of messages linked
+to a contact whose e-mail is locked, from everyone but the firm's administrators). A rule
+hides a file everywhere, even where it is also linked into a file area.
+
+:func:`files_visible_to` decides every download, e-mail attachments included. The file
+area itself (the tab, «Hent fra systemet», delete and «Fjern herfra») deals only in linked
+files (:func:`file_area_files_visible_to`), under the same hiding rules.
 """
 
 from __future__ import annotations
@@ -15,6 +24,7 @@ from django.shortcuts import get_object_or_404
 from crm.access import has_crm_access
 from crm.pagination import page_with_total
 
+from . import access
 from .models import FileLink, StoredFile
 
 PER_PAGE = 25
@@ -29,21 +39,48 @@ DEFAULT_SORT = "-date"
 SCOPES = ("all", "contact", "company", "project")
 
 
+def _not_hidden(user, *, file_ref: str = "pk") -> Q:
+    hidden = access.hidden_from(user, file_ref=file_ref)
+    return Q() if hidden is None else ~hidden
+
+
 def files_visible_to(user):
+    """Every file ``user`` may download: linked somewhere or shared by a source, and
+    not hidden. One query, each rule an EXISTS on the file's id."""
     if not has_crm_access(user):
         return StoredFile.objects.none()
-    return StoredFile.objects.linked()
+    visible = Q(Exists(FileLink.objects.filter(file=OuterRef("pk"))))
+    shared = access.shared_with(user)
+    if shared is not None:
+        visible |= shared
+    return StoredFile.objects.filter(visible, _not_hidden(user))
+
+
+def file_area_files_visible_to(user):
+    """The files of the file areas ``user`` may see: linked somewhere and not hidden."""
+    if not has_crm_access(user):
+        return StoredFile.objects.none()
+    return StoredFile.objects.linked().filter(_not_hidden(user))
 
 
 def file_for_user(*, user, pk: int) -> StoredFile:
+    """A file to download (404 unless visible)."""
     return get_object_or_404(files_visible_to(user), pk=pk)
+
+
+def file_area_file_for_user(*, user, pk: int) -> StoredFile:
+    """A file of the file area, to delete (404 unless linked somewhere and visible)."""
+    return get_object_or_404(file_area_files_visible_to(user), pk=pk)
 
 
 def link_for_user(*, user, pk: int) -> FileLink:
     if not has_crm_access(user):
         return get_object_or_404(FileLink.objects.none(), pk=pk)
     return get_object_or_404(
-        FileLink.objects.select_related("file", "contact", "company", "project"), pk=pk
+        FileLink.objects.filter(_not_hidden(user, file_ref="file_id")).select_related(
+            "file", "contact", "company", "project"
+        ),
+        pk=pk,
     )
 
 
@@ -73,16 +110,17 @@ def _places_only(queryset):
     )
 
 
-def file_links_for_place(*, kind: str, obj, sort: str = DEFAULT_SORT, page: str | int = 1):
-    """One page of the files linked to a contact, company or project, each with every
-    place it is linked (``link.file.all_links``) so "where else" costs no extra query."""
+def file_links_for_place(*, user, kind: str, obj, sort: str = DEFAULT_SORT, page: str | int = 1):
+    """One page of the files linked to a contact, company or project that ``user`` may
+    see, each with every place it is linked (``link.file.all_links``) so "where else"
+    costs no extra query."""
     other_links = Prefetch(
         "file__links",
         queryset=_places_only(FileLink.objects.order_by("created_at", "id")),
         to_attr="all_links",
     )
     queryset = (
-        FileLink.objects.filter(**{kind: obj})
+        FileLink.objects.filter(_not_hidden(user, file_ref="file_id"), **{kind: obj})
         .select_related("file", "file__uploader")
         .only(
             "created_at",
@@ -104,9 +142,10 @@ def file_links_for_place(*, kind: str, obj, sort: str = DEFAULT_SORT, page: str 
 
 def file_picker(*, user, kind: str, obj, term: str = "", scope: str = "all", page=1):
     """«Hent fra systemet»: files linked elsewhere that the user can see, not yet linked
-    here, narrowed by the kind of place and by a word in the file's or a place's name."""
+    here, narrowed by the kind of place and by a word in the file's or a place's name.
+    Only files of file areas: an e-mail attachment linked nowhere else is not offered."""
     here = FileLink.objects.filter(file=OuterRef("pk"), **{kind: obj})
-    queryset = files_visible_to(user).exclude(Exists(here))
+    queryset = file_area_files_visible_to(user).exclude(Exists(here))
     if scope in ("contact", "company", "project"):
         queryset = queryset.filter(
             Exists(FileLink.objects.filter(file=OuterRef("pk"), **{f"{scope}__isnull": False}))

@@ -84,7 +84,7 @@ def _tab_context(request, obj) -> dict:
     kind = place_kind(obj)
     sort = selectors.clean_sort(request.GET.get("sort"))
     page = selectors.file_links_for_place(
-        kind=kind, obj=obj, sort=sort, page=request.GET.get("page") or 1
+        user=request.user, kind=kind, obj=obj, sort=sort, page=request.GET.get("page") or 1
     )
     _add_row_urls(page)
     tab_url = files_tab_url(kind, obj.pk)
@@ -195,6 +195,8 @@ def _file_upload_checked(request, kind, place, back, handler):
 @require_GET
 @crm_view
 def file_download(request, pk: int):
+    """The one download of a stored file, whichever app keeps it (an e-mail attachment
+    too): the files app's selectors decide, with the rules other apps registered."""
     stored = selectors.file_for_user(user=request.user, pk=pk)
     return file_download_response(stored)
 
@@ -211,7 +213,7 @@ def file_pick(request, kind: str, pk: int):
     back = files_tab_url(kind, place.pk)
     if request.method == "POST":
         ids = [int(v) for v in request.POST.getlist("file") if v.isdigit()]
-        chosen = list(selectors.files_visible_to(request.user).filter(pk__in=ids))
+        chosen = list(selectors.file_area_files_visible_to(request.user).filter(pk__in=ids))
         if not chosen:
             messages.error(request, _("Mark one or more files in the list first."))
         else:
@@ -277,7 +279,7 @@ def link_delete(request, pk: int):
 @require_http_methods(["GET", "POST"])
 @crm_view
 def file_delete(request, pk: int):
-    stored = selectors.file_for_user(user=request.user, pk=pk)
+    stored = selectors.file_area_file_for_user(user=request.user, pk=pk)
     links = list(stored.links.select_related("contact", "company", "project"))
     first = links[0] if links else None
     default = files_tab_url(first.place_kind, first.place.pk) if first else "/"

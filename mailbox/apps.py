@@ -9,6 +9,7 @@ class MailboxConfig(AppConfig):
     def ready(self):
         from contacts.tabs import card_tabs
         from crm.tabs import Tab
+        from files.access import register_file_hiding_rule, register_file_source
         from history.verbs import register_verb
         from history.visibility import register_hiding_rule
 
@@ -27,3 +28,5 @@ class MailboxConfig(AppConfig):
         register_verb("mailbox.locked", _("%(actor)s locked the e-mail to administrators"))
         register_verb("mailbox.unlocked", _("%(actor)s opened the e-mail again"))
         register_hiding_rule(selectors.locked_mail_history)
+        register_file_source(selectors.readable_attachments)
+        register_file_hiding_rule(selectors.locked_attachments)

@@ -226,4 +226,4 @@ class MessageAttachment(models.Model):
         return self.filename
 
     def get_absolute_url(self):
-        return reverse("mailbox:attachment", args=[self.pk])
+        return reverse("files:download", args=[self.file_id])

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from django.core.paginator import Paginator
+from django.db.models import Exists, OuterRef
 from django.http import Http404
 
 from crm.access import is_firm_admin
 
-from .models import MailAccount, Message, MessageContact
+from .models import MailAccount, Message, MessageAttachment, MessageContact
 
 PAGE_SIZE = 25
 
@@ -66,14 +67,43 @@ def contact_message(*, user, contact, pk: int) -> tuple[Message, str]:
     return message, link.direction
 
 
-def readable_message(*, user, pk: int) -> Message:
-    """A linked message the user may read (for the body frame and attachments)."""
-    message = (
-        Message.objects.visible_to(user).filter(pk=pk, links__isnull=False).distinct().first()
+def readable_messages(user):
+    """The messages ``user`` may read: linked to a contact, and not locked to them."""
+    return Message.objects.visible_to(user).filter(
+        Exists(MessageContact.objects.filter(message=OuterRef("pk")))
     )
+
+
+def readable_message(*, user, pk: int) -> Message:
+    """A linked message the user may read (for the body frame)."""
+    message = readable_messages(user).filter(pk=pk).first()
     if message is None:
         raise Http404
     return message
+
+
+# --- rules for the files app (registered in MailboxConfig.ready) ---------------------------
+
+
+def readable_attachments(user):
+    """File source: the attachments of the messages ``user`` may read, downloaded through
+    the files app (files.access)."""
+    return MessageAttachment.objects.filter(message__in=readable_messages(user))
+
+
+def locked_attachments(user):
+    """File hiding rule: attachments of a message linked to a contact whose e-mail is
+    locked are hidden from everyone but the firm's administrators, even where the file
+    is also linked into a file area (files.access)."""
+    if is_firm_admin(user):
+        return None
+    return MessageAttachment.objects.filter(
+        Exists(
+            MessageContact.objects.filter(
+                message=OuterRef("message_id"), contact__email_locked=True
+            )
+        )
+    )
 
 
 def user_accounts(*, user):

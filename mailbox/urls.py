@@ -14,5 +14,6 @@ urlpatterns = [
     path("contacts/<int:contact_pk>/compose/", views.compose, name="compose"),
     path("contacts/<int:contact_pk>/lock/", views.contact_lock, name="lock"),
     path("messages/<int:pk>/body/", views.message_body, name="body"),
-    path("attachments/<int:pk>/", views.attachment_download, name="attachment"),
+    # Inline images in stored bodies point here; the download itself is files:download.
+    path("attachments/<int:pk>/", views.attachment_redirect, name="attachment"),
 ]

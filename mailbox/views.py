@@ -12,7 +12,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from contacts.models import Contact, ContactEmail
 from crm.access import admin_view, crm_view
 from crm.forms import apply_validation_error
-from files.responses import file_download_response
 
 from . import selectors, services
 from .forms import ComposeForm, MailAccountForm, MailSearchForm
@@ -143,10 +142,13 @@ def message_body(request, pk: int):
 
 @require_GET
 @crm_view
-def attachment_download(request, pk: int):
-    attachment = get_object_or_404(MessageAttachment.objects.select_related("file"), pk=pk)
-    selectors.readable_message(user=request.user, pk=attachment.message_id)
-    return file_download_response(attachment.file)
+def attachment_redirect(request, pk: int):
+    """The attachment's old address, kept because message bodies show inline (cid:)
+    images from it (stored ones, and mailbox.services still writes it): it moves for good
+    to the files app's download, which decides access with the mailbox's rules
+    (selectors.readable_attachments, selectors.locked_attachments)."""
+    file_id = get_object_or_404(MessageAttachment.objects.values_list("file_id", flat=True), pk=pk)
+    return redirect("files:download", pk=file_id, permanent=True)
 
 
 @require_http_methods(["GET", "POST"])

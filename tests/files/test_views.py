@@ -176,7 +176,7 @@ def test_no_crm_access_is_forbidden(client, no_access_user):
 
 
 def test_a_file_linked_nowhere_is_not_reachable(staff_client):
-    # Such as an e-mail attachment: it is seen only through something the user can see.
+    # Neither in a file area nor shared by a source (such as a readable e-mail's attachment).
     stored = StoredFileFactory()
     assert staff_client.get(reverse("files:download", args=[stored.pk])).status_code == 404
     assert staff_client.get(reverse("files:delete", args=[stored.pk])).status_code == 404

@@ -46,7 +46,7 @@ def _urls(contact, message):
         "tab": reverse("contacts:tab", args=[contact.pk, "email"]),
         "detail": reverse("mailbox:detail", args=[contact.pk, message.pk]),
         "body": reverse("mailbox:body", args=[message.pk]),
-        "attachment": reverse("mailbox:attachment", args=[message.attachments.get().pk]),
+        "attachment": reverse("files:download", args=[message.attachments.get().file_id]),
     }
 
 
@@ -94,8 +94,35 @@ def test_message_view_shows_body_frame_and_attachment(client, staff, linked):
     assert "sandbox" in body["Content-Security-Policy"]
     assert "frame-ancestors 'self'" in body["Content-Security-Policy"]
     assert body["X-Frame-Options"] == "SAMEORIGIN"
+    assert f'href="{urls["attachment"]}"' in html
     download = client.get(urls["attachment"])
     assert b"".join(download.streaming_content) == b"PDFDATA"
+    assert download["Content-Disposition"] == 'attachment; filename="kontrakt.pdf"'
+
+
+def test_old_attachment_address_moves_for_good_to_the_files_download(client, staff, linked):
+    # Stored bodies show inline (cid:) images from the old address.
+    _contact, message = linked
+    attachment = message.attachments.get()
+    old = reverse("mailbox:attachment", args=[attachment.pk])
+    assert client.get(old).status_code == 302  # anonymous: to the login page
+    client.force_login(staff)
+    response = client.get(old)
+    assert response.status_code == 301
+    assert response["Location"] == reverse("files:download", args=[attachment.file_id])
+    assert (
+        client.get(reverse("mailbox:attachment", args=[attachment.pk + 1000])).status_code == 404
+    )
+
+
+def test_old_attachment_address_of_a_locked_message_leads_to_404(
+    client, staff, firm_admin, linked
+):
+    contact, message = linked
+    contact_email_lock(contact=contact, actor=firm_admin)
+    client.force_login(staff)
+    old = reverse("mailbox:attachment", args=[message.attachments.get().pk])
+    assert client.get(old, follow=True).status_code == 404
 
 
 def test_anonymous_is_sent_to_login(client, linked):
