@@ -7,8 +7,10 @@ and the allowed transitions beside it. Who may read a note is decided in one pla
 
 from django.conf import settings
 from django.contrib.auth.models import Group
+from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Upper
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -258,15 +260,50 @@ class NoteQuerySet(models.QuerySet):
 
     def for_contact(self, contact):
         """Notes on the card itself, on a company naming the person as a contact person,
-        and on projects the person takes part in."""
+        and on projects the person takes part in (:func:`_contact_routes`)."""
         contact_id = getattr(contact, "pk", contact)
-        persons = Note.contact_persons.through.objects.filter(contact_id=contact_id)
-        projects = Project.participants.through.objects.filter(contact_id=contact_id)
-        return self.filter(
-            Q(contact_id=contact_id)
-            | Q(pk__in=persons.values("note_id"))
-            | Q(project_id__in=projects.values("project_id"))
-        )
+        found = Q()
+        for column, links, link_column in _contact_routes():
+            if links is None:
+                found |= Q(**{column: contact_id})
+            else:
+                rows = links.objects.filter(contact_id=contact_id).values(link_column)
+                found |= Q(**{f"{column}__in": rows})
+        return self.filter(found)
+
+    def contact_ids(self):
+        """The ids of the contacts these notes concern: :meth:`for_contact` read the
+        other way, from notes to contacts (the search panel's note search).
+
+        A UNION ALL of one subquery per route, for ``Contact.pk__in``: PostgreSQL joins
+        the few contacts found to the matching notes rather than testing every contact.
+        """
+        parts = []
+        for column, links, link_column in _contact_routes():
+            if links is None:
+                part = self.filter(**{f"{column}__isnull": False}).values_list(column)
+            else:
+                notes = self.order_by().values(column)
+                part = links.objects.filter(**{f"{link_column}__in": notes}).values_list(
+                    "contact_id"
+                )
+            parts.append(part.order_by())
+        return parts[0].union(*parts[1:], all=True)
+
+
+def _contact_routes():
+    """THE rule for which notes concern a contact, read one way by
+    :meth:`NoteQuerySet.for_contact` (the card's notes tab) and the other by
+    :meth:`NoteQuerySet.contact_ids` (the search panel).
+
+    Each route is (note column, link model, link column matching the note column); the
+    link model is None where the note column holds the contact itself.
+    """
+    return (
+        ("contact_id", None, None),  # a note on the card
+        ("pk", Note.contact_persons.through, "note_id"),  # a chosen company contact person
+        ("project_id", Project.participants.through, "project_id"),  # a project participant
+    )
 
 
 class Note(TimeStampedModel):
@@ -337,6 +374,9 @@ class Note(TimeStampedModel):
         indexes = [
             models.Index(fields=["contact", "-created_at"], name="note_contact_idx"),
             models.Index(fields=["author", "private"], name="note_author_private_idx"),
+            # The search panel's note search: a trigram index on exactly the expression
+            # its icontains/istartswith lookups emit (UPPER(text::text) LIKE …).
+            GinIndex(OpClass(Upper("text"), name="gin_trgm_ops"), name="note_text_trgm"),
         ]
 
     def __str__(self):

@@ -31,6 +31,8 @@ TYPE_CHOICES = [
     ("email", _("E-mail")),
     ("phone", _("Phone")),
     ("customer_number", _("Customer number")),
+    # «Notat»: the text of the notes the user may read (search/selectors.py).
+    ("note", _("Note text")),
 ]
 MATCH_CHOICES = [("contains", _("Contains")), ("starts", _("Starts with"))]
 
@@ -165,9 +167,15 @@ DEFAULTS = {"kind": "contact", "selection": "all", "type": "last_name", "match":
 
 
 def term_lookup(*, type: str, match: str, kind: str) -> tuple[str, str]:
-    """(expression name, lookup) for the term: the lookups the trigram indexes are made for."""
+    """(expression name, lookup) for the term: the lookups the trigram indexes are made for.
+
+    ``note_text`` is the text of a note, for contacts and companies alike; «starts with»
+    means the note's text starts with the term, as for the other fields.
+    """
     lookup = "istartswith" if match == "starts" else "icontains"
     plain = "startswith" if match == "starts" else "contains"
+    if type == "note":
+        return ("note_text", lookup)
     if kind == "company":
         return ("customer_number", plain) if type == "customer_number" else ("name", lookup)
     return {

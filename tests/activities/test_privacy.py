@@ -1,5 +1,5 @@
 """The notes privacy matrix: author / other staff / administrator / no CRM access
-× card / company page / project page / history / Django admin / by URL."""
+× card / company page / project page / history / search / Django admin / by URL."""
 
 import pytest
 from django.urls import reverse
@@ -80,10 +80,39 @@ def test_others_cannot_edit_a_public_note(client, other_staff, staff):
     assert client.get(reverse("activities:note_update", args=[note.pk])).status_code == 403
 
 
+def _search(client, term, kind="contact"):
+    """The names in the search panel's hit list for a «Notat» search (the page itself
+    repeats the term in the panel, so its text says nothing)."""
+    response = client.get(reverse("search:results"), {"q": term, "type": "note", "kind": kind})
+    assert response.status_code == 200
+    return [str(hit) for hit in response.context["result"].hits]
+
+
+def test_author_finds_own_private_notes_in_search(client, staff, notes):
+    client.force_login(staff)
+    contact, company = str(notes["contact"]), str(notes["company"])
+    for where in ("card", "company", "project"):
+        assert _search(client, f"{SECRET} {where}") == [contact], where
+    assert _search(client, f"{SECRET} company", kind="company") == [company]
+
+
+@pytest.mark.parametrize("who", ["other_staff", "firm_admin"])
+def test_others_never_find_a_private_note_in_search(client, notes, who, request):
+    client.force_login(request.getfixturevalue(who))
+    for where in ("card", "company", "project"):
+        assert _search(client, f"{SECRET} {where}") == [], where
+    assert _search(client, SECRET) == []
+    assert _search(client, SECRET, kind="company") == []
+    assert _search(client, OPEN) == [str(notes["contact"])]
+    assert _search(client, OPEN, kind="company") == [str(notes["company"])]
+
+
 def test_no_crm_access_sees_nothing(client, no_access_user, notes):
     client.force_login(no_access_user)
     for url in _pages(notes).values():
         assert client.get(url).status_code == 403
+    search = client.get(reverse("search:results"), {"q": SECRET, "type": "note"})
+    assert search.status_code == 403
 
 
 def test_admin_list_hides_others_private_notes(client, firm_admin, notes):
