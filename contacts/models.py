@@ -141,12 +141,14 @@ class Contact(TimeStampedModel):
                 condition=Q(customer_number__isnull=False),
                 name="contact_private_sort_idx",
             ),
-            # … and the distinct last names in Norwegian order, walked as a loose index scan.
+            # … the distinct last names in Norwegian order, walked as a loose index scan …
             models.Index(
                 Collate(NorwegianSortKey("last_name"), "C"),
                 "last_name",
                 name="contact_last_name_key_idx",
             ),
+            # … and the distinct first names likewise, for the first-name search.
+            models.Index(fields=["first_name"], name="contact_first_name_idx"),
         ]
 
     def __str__(self):

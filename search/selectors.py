@@ -2,7 +2,7 @@
 
 Demo-like data (and real firms) have many people per last name, so the matches of a
 last-name term lie in a few long runs of the ``sort_key`` order. The last-name search
-therefore plans from the *distinct* last names (see ``_last_name_probe``):
+therefore plans from the *distinct* last names (see ``_name_probe``):
 
 1. a loose index scan over ``contact_last_name_key_idx`` lists the distinct last names in
    Norwegian order (one index probe each, ~2 ms for 100 names) and keeps those that match;
@@ -93,10 +93,13 @@ def search(*, params, user, page: int = 1) -> SearchResult:
     page = max(1, page)
     narrowed = filterset.qs
     matching = _match(narrowed, result.kind, data, result.term, user=user, indexed=True)
-    if result.term and result.kind == "contact" and data["type"] == "last_name":
-        names = _last_name_probe(result.term, starts=data["match"] == "starts")
+    if result.term and result.kind == "contact" and data["type"] in NAME_PROBES:
+        names = _name_probe(data["type"], result.term, starts=data["match"] == "starts")
         if names is not None:
-            _by_last_names(result, matching, names, page=page, narrowing=narrowing)
+            if data["type"] == "last_name":
+                _by_last_names(result, matching, names, page=page, narrowing=narrowing)
+            else:
+                _by_first_names(result, narrowed, names, page=page)
             return result
     if result.term and len(result.term) >= 3:
         result.plan = "trigram"
@@ -165,35 +168,73 @@ def _name_key():
     return Collate(NorwegianSortKey("last_name"), "C")
 
 
-def _last_name_probe(term: str, *, starts: bool):
-    """The distinct last names that match, as (sort key, name) in Norwegian order.
+def _by_first_names(result, narrowed, names, *, page):
+    """The first-name search planned from the matching distinct first names: the rows
+    with one of them, in name order; counted on ``contact_first_name_idx`` alone."""
+    result.plan = "names"
+    if not names:
+        result.page = 1
+        return
+    matching = narrowed.filter(first_name__in=[name for _key, name in names])
+    _page_and_count(
+        result, matching.order_by("sort_key", "id"), matching, page=page, reads=lambda qs: qs
+    )
 
-    A loose index scan (recursive CTE) steps from one distinct last name to the next on
-    ``contact_last_name_key_idx``. None when there are more than ``PROBE_STEPS`` distinct
-    names: the caller then plans without them.
+
+# The distinct-value probes: per search type, the index key the loose scan steps along
+# (an expression of the alias ``c``) and the column it lists.
+NAME_PROBES = {
+    # contact_last_name_key_idx: Norwegian order, so the matching names give the walk's range.
+    "last_name": (f"TRANSLATE(LOWER(c.last_name), '{_FROM}', '{_TO}') COLLATE \"C\"", "last_name"),
+    # contact_first_name_idx: any order will do; the names only select rows.
+    "first_name": ("c.first_name", "first_name"),
+}
+
+
+def _name_probe(type: str, term: str, *, starts: bool):
+    """The distinct names that match, as (index key, name) in the index's order.
+
+    A loose index scan (recursive CTE) steps from one distinct name to the next, one index
+    probe each (~8 µs). It is only worth it while the names are few: None when the
+    column's statistics (``pg_stats.n_distinct``, read in the same statement) or the walk
+    itself find more than ``PROBE_STEPS`` of them, and the caller then plans without them.
     """
+    key, column = NAME_PROBES[type]
     assert "'" not in _FROM + _TO
-    key = f"TRANSLATE(LOWER(c.last_name), '{_FROM}', '{_TO}') COLLATE \"C\""
+    if key == f"c.{column}":  # a one-column index
+        order, after = key, f"{key} > walk.name"
+    else:
+        order, after = "1, 2", f"({key}, c.{column}) > (walk.k, walk.name)"
     table = Contact._meta.db_table
     sql = f"""
-        WITH RECURSIVE walk(k, name, n) AS (
-            (SELECT {key}, c.last_name, 1 FROM {table} c ORDER BY 1, 2 LIMIT 1)
+        WITH RECURSIVE estimate(n) AS (
+            SELECT COALESCE((
+                SELECT CASE WHEN s.n_distinct >= 0 THEN s.n_distinct
+                            ELSE -s.n_distinct * GREATEST(t.reltuples, 0) END
+                FROM pg_stats s JOIN pg_class t ON t.oid = '{table}'::regclass
+                WHERE s.schemaname = current_schema() AND s.tablename = '{table}'
+                  AND s.attname = '{column}'
+            ), 0)
+        ), walk(k, name, n) AS (
+            (SELECT {key}, c.{column}, 1 FROM {table} c
+             WHERE (SELECT n FROM estimate) <= %(steps)s ORDER BY {order} LIMIT 1)
             UNION ALL
             SELECT nxt.k, nxt.name, walk.n + 1 FROM walk, LATERAL (
-                SELECT {key} AS k, c.last_name AS name FROM {table} c
-                WHERE ({key}, c.last_name) > (walk.k, walk.name)
-                ORDER BY 1, 2 LIMIT 1
+                SELECT {key} AS k, c.{column} AS name FROM {table} c
+                WHERE {after} ORDER BY {order} LIMIT 1
             ) nxt
-            WHERE walk.n <= %s
+            WHERE walk.n <= %(steps)s
         )
-        SELECT k, name, n FROM walk WHERE UPPER(name::text) LIKE UPPER(%s) OR n > %s
+        SELECT k, name, n FROM walk WHERE UPPER(name::text) LIKE UPPER(%(pattern)s) OR n > %(steps)s
+        UNION ALL
+        SELECT NULL, NULL, %(steps)s + 1 FROM estimate WHERE n > %(steps)s
         ORDER BY n
     """
     pattern = connection.ops.prep_for_like_query(term) + "%"
     if not starts:
         pattern = "%" + pattern
     with connection.cursor() as cursor:
-        cursor.execute(sql, [PROBE_STEPS, pattern, PROBE_STEPS])
+        cursor.execute(sql, {"steps": PROBE_STEPS, "pattern": pattern})
         rows = cursor.fetchall()
     if rows and rows[-1][2] > PROBE_STEPS:
         return None

@@ -240,10 +240,11 @@ def search_names(**params):
     from search.selectors import search
 
     page = int(params.pop("page", 1))
+    user = params.pop("user", None)
     query = QueryDict(mutable=True)
     for name, value in params.items():
         query[name] = value
-    return search(params=query, user=None, page=page)
+    return search(params=query, user=user, page=page)
 
 
 def last_names(result):
@@ -333,7 +334,28 @@ def test_trigram_plan_when_the_probe_gives_way(spread, people, few_probe_steps):
     assert [n for n, _f in last_names(result)] == ["Hansen", "Johansen", "Thorhansen"]
 
 
-def test_trigram_plan_for_other_search_types(spread):
+def test_first_name_search_plans_from_the_distinct_first_names(spread):
+    result = search_names(q="ola", type="first_name")
+    assert result.plan == "names"
+    assert last_names(result) == [("Bergersen", "Ola"), ("Nygård", "Ola")]
+
+
+def test_first_name_names_plan_pages_and_counts(spread):
+    ContactFactory.create_batch(60, last_name="Holm", first_name="Nikolai")
+    first = search_names(q="ola", type="first_name")
+    assert first.plan == "names" and len(first.hits) == 50 and first.count == 62
+    second = search_names(q="ola", type="first_name", page="2")
+    assert [n for n, _f in last_names(second)] == ["Holm"] * 11 + ["Nygård"]
+    assert {c.pk for c in first.hits}.isdisjoint({c.pk for c in second.hits})
+
+
+def test_first_name_names_plan_respects_narrowing(spread, staff):
+    ContactFactory(last_name="Eiersen", first_name="Ola", owner=staff)
+    result = search_names(q="ola", type="first_name", selection="mine", user=staff)
+    assert last_names(result) == [("Eiersen", "Ola")]
+
+
+def test_trigram_plan_for_other_search_types(spread, few_probe_steps):
     result = search_names(q="ola", type="first_name")
     assert result.plan == "trigram"
     assert last_names(result) == [("Bergersen", "Ola"), ("Nygård", "Ola")]
@@ -386,3 +408,43 @@ def test_panel_category_boxes_are_cached(staff_client, django_assert_max_num_que
     with django_assert_max_num_queries(6):
         response = get(staff_client, q="hanse")
     assert "VIP" in response.content.decode()
+
+
+def test_name_probe_is_skipped_when_statistics_show_too_many_names(spread, monkeypatch):
+    from django.db import connection
+
+    from contacts.models import Contact
+    from search.selectors import _name_probe
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE contacts_contact")  # 9 distinct last names
+    # Two names are left, few enough to walk, but the statistics still say 9: the probe
+    # trusts them and does not walk at all.
+    Contact.objects.exclude(last_name__in=["Olsen", "Holm"]).delete()
+    monkeypatch.setattr("search.selectors.PROBE_STEPS", 5)
+    assert _name_probe("last_name", "ol", starts=False) is None
+    assert search_names(q="ol").plan == "walk"
+    monkeypatch.setattr("search.selectors.PROBE_STEPS", 9)
+    assert [name for _key, name in _name_probe("last_name", "ol", starts=False)] == [
+        "Holm",
+        "Olsen",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("type", "typed", "label"),
+    [("full_name", "ol", "fullt navn"), ("email", "ha", "e-post"), ("phone", "4 1", "telefon")],
+)
+def test_short_terms_for_trigram_only_types_get_a_message(staff_client, type, typed, label):
+    ContactFactory(last_name="Olsen", first_name="Ola", mobile="+4741234567")
+    response = get(staff_client, q=typed, type=type)
+    assert response.status_code == 200
+    assert f"Skriv minst 3 tegn for å søke på {label}." in response.text
+    assert response.context["result"].hits == []
+    assert f'value="{typed}"' in response.text
+
+
+def test_short_last_and_first_names_and_customer_numbers_are_searched(staff_client):
+    ContactFactory(last_name="Olsen", first_name="Ola")
+    assert names(get(staff_client, q="o", type="last_name")) == ["Olsen"]
+    assert names(get(staff_client, q="o", type="first_name")) == ["Olsen"]
