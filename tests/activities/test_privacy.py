@@ -1,5 +1,6 @@
 """The notes privacy matrix: author / other staff / administrator / no CRM access
-× card / company page / project page / history / search / Django admin / by URL."""
+× card / company page / project page / history / search / Django admin and its
+CSV export / by URL."""
 
 import pytest
 from django.urls import reverse
@@ -133,3 +134,43 @@ def test_admin_author_sees_own_private_note_in_admin(client, firm_admin):
     services.note_create(author=firm_admin, text=SECRET, private=True, contact=link.contact)
     client.force_login(firm_admin)
     assert SECRET in client.get(reverse("admin:activities_note_changelist")).text
+
+
+def _export(client, pks):
+    from django.contrib.admin import helpers
+
+    return client.post(
+        reverse("admin:activities_note_changelist"),
+        {"action": "export_csv", helpers.ACTION_CHECKBOX_NAME: [str(pk) for pk in pks]},
+    )
+
+
+def test_admin_export_leaves_out_others_private_notes_even_when_selected(
+    client, firm_admin, notes
+):
+    from activities.models import Note
+
+    client.force_login(firm_admin)
+    # A forged selection naming every note, the private ones included.
+    response = _export(client, Note.objects.values_list("pk", flat=True))
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    assert response["Content-Disposition"].startswith('attachment; filename="notes-')
+    text = response.content.decode("utf-8-sig")
+    assert SECRET not in text
+    assert all(f"{OPEN} {where}" in text for where in ("card", "company", "project"))
+
+
+def test_admin_export_gives_the_author_their_own_private_note(client, firm_admin):
+    from activities.models import Note
+
+    link = CompanyLinkFactory(contact__last_name="Ærlig")
+    services.note_create(
+        author=firm_admin, text=f"=1+1 {SECRET}", private=True, contact=link.contact
+    )
+    client.force_login(firm_admin)
+    text = _export(client, Note.objects.values_list("pk", flat=True)).content.decode("utf-8-sig")
+    row = text.splitlines()[1].split(";")
+    assert row[2] == "Ja" and row[3].endswith("Ærlig")
+    # A text that looks like a formula is kept as text in a spreadsheet.
+    assert row[-1] == f"'=1+1 {SECRET}"
