@@ -8,6 +8,7 @@ a key chosen here; a user's file name is only ever shown, never used as a path.
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import hashlib
 import os
 import tempfile
@@ -28,6 +29,30 @@ from .models import PLACES, FileLink, StoredFile
 NAME_MAX = 200
 SNIFF_BYTES = 8192
 CHUNK = 64 * 1024
+
+# The storage keys written inside the innermost ``stored_bytes_removed_on_error`` block.
+_written_keys: contextvars.ContextVar[list[str] | None] = contextvars.ContextVar(
+    "files_written_keys", default=None
+)
+
+
+@contextlib.contextmanager
+def stored_bytes_removed_on_error():
+    """Bytes that :func:`file_store` writes inside this block are deleted again when it
+    raises. Storage is not transactional: wrap a ``transaction.atomic()`` block in this, so
+    that a rolled-back batch (a chunk of synced e-mail, say) leaves no bytes behind that no
+    row points at."""
+    keys: list[str] = []
+    token = _written_keys.set(keys)
+    try:
+        yield
+    except BaseException:
+        for key in keys:
+            with contextlib.suppress(Exception):
+                default_storage.delete(key)
+        raise
+    finally:
+        _written_keys.reset(token)
 
 
 def clean_name(raw) -> str:
@@ -130,6 +155,9 @@ def file_store(*, content, name: str, uploader=None, max_size: int | None = None
     except Exception:
         default_storage.delete(key)
         raise
+    written = _written_keys.get()
+    if written is not None:
+        written.append(key)
     return stored
 
 

@@ -13,6 +13,8 @@ and, once, in the app's ``AppConfig.ready()``::
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import timezone
@@ -40,6 +42,40 @@ def history_record(
     ``private_to`` hides the entry from everyone but that user; ``mail`` marks e-mail
     content, hidden from non-administrators while the contact's e-mail is locked.
     """
+    entry = _entry(
+        contact=contact,
+        verb=verb,
+        actor=actor,
+        actor_label=actor_label,
+        data=data,
+        target=target,
+        private_to=private_to,
+        mail=mail,
+        occurred_at=occurred_at,
+    )
+    entry.save()
+    return entry
+
+
+@transaction.atomic
+def history_record_many(*, records: Iterable[dict]) -> list[Entry]:
+    """Add many entries in one INSERT (a mail sync linking a batch of messages); each
+    record holds :func:`history_record`'s keyword arguments."""
+    return Entry.objects.bulk_create([_entry(**record) for record in records])
+
+
+def _entry(
+    *,
+    contact,
+    verb: str,
+    actor=None,
+    actor_label: str = "",
+    data: dict | None = None,
+    target=None,
+    private_to=None,
+    mail: bool = False,
+    occurred_at=None,
+) -> Entry:
     contact_id = getattr(contact, "pk", contact)
     entry = Entry(
         contact_id=contact_id,
@@ -55,5 +91,4 @@ def history_record(
         entry.target_type = ContentType.objects.get_for_model(target)
         entry.target_id = str(target.pk)
     entry.full_clean(exclude=["contact", "actor", "private_to", "target_type"])
-    entry.save()
     return entry

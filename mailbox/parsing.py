@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from email import policy
-from email.headerregistry import Address
+from email.headerregistry import Address, HeaderRegistry
 from email.parser import BytesParser
 from email.utils import getaddresses, parsedate_to_datetime
 
@@ -24,6 +25,23 @@ ALLOWED_ATTRIBUTES = {
     "table": {"width", "border", "cellpadding", "cellspacing"},
     "font": {"color", "size", "face"},
 }
+
+
+class _RememberingHeaders(HeaderRegistry):
+    """The modern policy parses a header anew on every read, and builds a class for it
+    each time; reading one message (its body parts' Content-Type above all) reads the
+    same headers dozens of times. Parsed headers are immutable: remember the latest."""
+
+    @functools.lru_cache(maxsize=64)  # noqa: B019 (one registry for the process)
+    def __getitem__(self, name):
+        return super().__getitem__(name)
+
+    @functools.lru_cache(maxsize=512)  # noqa: B019
+    def __call__(self, name, value):
+        return super().__call__(name, value)
+
+
+POLICY = policy.default.clone(header_factory=_RememberingHeaders())
 
 
 class MalformedMessage(Exception):
@@ -80,6 +98,25 @@ def _addresses(msg, name) -> list[tuple[str, str]]:
     return [(n, a.strip().lower()) for n, a in values if a and "@" in a][:200]
 
 
+def _storable(text: str) -> str:
+    """Text PostgreSQL accepts: no NUL characters, no lone surrogates. The parser keeps
+    undecodable 8-bit header bytes as surrogates; read them as UTF-8, else Windows-1252
+    (what old Norwegian mailers send unlabelled)."""
+    text = text.replace("\x00", "")
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        try:
+            raw = text.encode("utf-8", "surrogateescape")
+        except UnicodeEncodeError:  # a surrogate that is no escaped byte
+            return text.encode("utf-8", "replace").decode("utf-8")
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            text = raw.decode("cp1252", "replace")
+    return text
+
+
 def _text_of(part) -> str:
     try:
         return part.get_content()
@@ -93,7 +130,7 @@ def parse_message(raw: bytes) -> ParsedMessage:
     if not raw or not raw.strip():
         raise MalformedMessage("empty message")
     try:
-        msg = BytesParser(policy=policy.default).parsebytes(raw)
+        msg = BytesParser(policy=POLICY).parsebytes(raw)
     except Exception as error:  # the parser is lenient; this is the rare hard failure
         raise MalformedMessage(str(error)) from error
     has_header = any(msg.get(h) for h in ("From", "To", "Subject", "Date", "Message-ID"))
@@ -133,10 +170,10 @@ def parse_message(raw: bytes) -> ParsedMessage:
                 filename = ""
             attachments.append(
                 ParsedAttachment(
-                    filename=(filename or content_id or "vedlegg")[:200],
-                    content_type=part.get_content_type(),
+                    filename=_storable(filename or content_id or "vedlegg")[:200],
+                    content_type=_storable(part.get_content_type()),
                     content=content,
-                    content_id=content_id,
+                    content_id=_storable(content_id),
                 )
             )
     except Exception as error:
@@ -152,16 +189,17 @@ def parse_message(raw: bytes) -> ParsedMessage:
             [_header(msg, "Date"), from_address, subject, text[:2000] or html[:2000]]
         ).encode("utf-8", errors="replace")
     ).hexdigest()
+    # Cleaned only now: the fallback key above must not change for stored messages.
     return ParsedMessage(
-        message_id=message_id,
-        subject=subject[:2000],
-        from_name=from_name[:300],
-        from_address=from_address[:320],
-        to=[a for _, a in _addresses(msg, "To")],
-        cc=[a for _, a in _addresses(msg, "Cc")],
+        message_id=_storable(message_id),
+        subject=_storable(subject)[:2000],
+        from_name=_storable(from_name)[:300],
+        from_address=_storable(from_address)[:320],
+        to=[_storable(a) for _, a in _addresses(msg, "To")],
+        cc=[_storable(a) for _, a in _addresses(msg, "Cc")],
         sent_at=sent_at or timezone.now(),
-        text=text.replace("\x00", ""),
-        html=html.replace("\x00", ""),
+        text=_storable(text),
+        html=_storable(html),
         attachments=attachments,
         size=len(raw),
         fallback_key=f"sha256:{fallback}",

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import logging
+import re
 import socket
 import ssl
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage, mailers
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, InterfaceError, OperationalError, connection, transaction
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.urls import reverse
@@ -17,12 +19,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from contacts.models import Contact, ContactEmail
-from files.services import file_store
+from files.services import file_store, stored_bytes_removed_on_error
 
 from . import crypto
 from .models import (
     Direction,
     MailAccount,
+    MailFolderState,
     Message,
     MessageAddress,
     MessageAttachment,
@@ -39,6 +42,12 @@ def _history(**kwargs) -> None:
     from history.services import history_record
 
     history_record(**kwargs)
+
+
+def _history_many(records) -> None:
+    from history.services import history_record_many
+
+    history_record_many(records=records)
 
 
 # --- accounts ---------------------------------------------------------------------------
@@ -140,67 +149,127 @@ class StoreResult:
     created: bool
 
 
-def _store_attachments(message: Message, parsed: ParsedMessage) -> str:
-    urls = {}
-    for item in parsed.attachments:
-        stored = file_store(content=item.content, name=item.filename)
-        attachment = MessageAttachment.objects.create(
-            message=message,
-            file=stored,
-            filename=stored.name,
-            content_type=item.content_type[:255],
-            content_id=item.content_id[:255],
-            size=len(item.content),
-        )
-        if item.content_id:
-            urls[item.content_id] = reverse("mailbox:attachment", args=[attachment.pk])
-    return sanitise_html(rewrite_cid(parsed.html, urls))
+def _new_message(parsed: ParsedMessage) -> Message:
+    inline = any(item.content_id for item in parsed.attachments)
+    return Message(
+        dedupe_key=parsed.dedupe_key,
+        message_id=parsed.message_id,
+        subject=parsed.subject,
+        from_name=parsed.from_name,
+        from_address=parsed.from_address,
+        to_addresses=parsed.to,
+        cc_addresses=parsed.cc,
+        sent_at=parsed.sent_at,
+        text_body=parsed.text,
+        # Inline images make the HTML wait for their attachments' URLs (cid: rewriting).
+        html_body="" if inline else sanitise_html(parsed.html),
+        has_attachments=bool(parsed.attachments),
+        size=parsed.size,
+    )
+
+
+def _store_attachments(stored: list[tuple[Message, ParsedMessage]]) -> None:
+    """Keep the attachments of new messages through the files app, then point the
+    messages' inline images (cid: links) at our attachment URLs."""
+    rows: list[tuple[MessageAttachment, str]] = []
+    for message, parsed in stored:
+        for item in parsed.attachments:
+            kept = file_store(content=item.content, name=item.filename)
+            attachment = MessageAttachment(
+                message=message,
+                file=kept,
+                filename=kept.name,
+                content_type=item.content_type[:255],
+                content_id=item.content_id[:255],
+                size=len(item.content),
+            )
+            rows.append((attachment, item.content_id))
+    MessageAttachment.objects.bulk_create([attachment for attachment, _cid in rows])
+    urls: dict[int, dict[str, str]] = {}
+    for attachment, content_id in rows:
+        if content_id:
+            url = reverse("files:download", args=[attachment.file_id])
+            urls.setdefault(attachment.message_id, {})[content_id] = url
+    rewritten = []
+    for message, parsed in stored:
+        if message.pk in urls:
+            message.html_body = sanitise_html(rewrite_cid(parsed.html, urls[message.pk]))
+            rewritten.append(message)
+    Message.objects.bulk_update(rewritten, ["html_body"])
+
+
+def _messages_by_key(keys: list[str]) -> dict[str, Message]:
+    # The bodies are not needed to note a copy or to link.
+    messages = Message.objects.defer("text_body", "html_body")
+    return messages.in_bulk(keys, field_name="dedupe_key")
+
+
+def _messages_insert(parsed: dict[str, ParsedMessage]) -> tuple[dict[str, Message], list[Message]]:
+    """The messages of ``parsed`` (by dedupe key) as stored, inserting the missing ones
+    in one statement; also the list of those inserted now."""
+    attempts = 3
+    while True:
+        found = _messages_by_key(list(parsed))
+        new = [_new_message(p) for key, p in parsed.items() if key not in found]
+        try:
+            with transaction.atomic():
+                Message.objects.bulk_create(new)
+        except IntegrityError:
+            # Another account's sync stored one of them a moment ago: look again.
+            attempts -= 1
+            if not attempts:
+                raise
+            continue
+        found.update((message.dedupe_key, message) for message in new)
+        return found, new
 
 
 @transaction.atomic
+def messages_store(
+    *, messages: list[tuple[ParsedMessage, int]], account: MailAccount | None, folder: str = ""
+) -> list[StoreResult]:
+    """Store parsed messages (each with its UID in ``folder``) once each, by Message-ID or
+    the fallback hash; note their copies in ``account`` and link them to contacts when
+    the account links to the CRM. The number of queries does not grow with the number
+    of messages, only with their attachments (the files app stores each)."""
+    by_key: dict[str, ParsedMessage] = {}
+    uids: dict[str, int] = {}
+    for parsed, uid in messages:
+        by_key.setdefault(parsed.dedupe_key, parsed)
+        uids.setdefault(parsed.dedupe_key, uid)
+    stored, new = _messages_insert(by_key)
+    _store_attachments(
+        [(message, by_key[message.dedupe_key]) for message in new if message.has_attachments]
+    )
+    MessageAddress.objects.bulk_create(
+        [MessageAddress(message=m, address=address) for m in new for address in m.addresses()],
+        ignore_conflicts=True,
+    )
+    if account is not None:
+        # ignore_conflicts: a copy already noted keeps its UID (as get_or_create would).
+        MessageCopy.objects.bulk_create(
+            [
+                MessageCopy(message=stored[key], account=account, folder=folder, uid=uid)
+                for key, uid in uids.items()
+            ],
+            ignore_conflicts=True,
+        )
+        if account.link_to_crm:
+            _link_messages(Message.objects.filter(pk__in=[m.pk for m in stored.values()]))
+    results = []
+    first = {message.dedupe_key for message in new}
+    for parsed, _uid in messages:
+        key = parsed.dedupe_key
+        results.append(StoreResult(message=stored[key], created=key in first))
+        first.discard(key)  # the same message twice in a batch is created once
+    return results
+
+
 def message_store(
     *, parsed: ParsedMessage, account: MailAccount | None, folder: str = "", uid: int = 0
 ) -> StoreResult:
-    """Store a parsed message once (by Message-ID or the fallback hash), note the copy in
-    ``account``/``folder`` and link it to contacts when the account links to the CRM."""
-    message = Message.objects.filter(dedupe_key=parsed.dedupe_key).first()
-    created = message is None
-    if created:
-        try:
-            with transaction.atomic():
-                message = Message.objects.create(
-                    dedupe_key=parsed.dedupe_key,
-                    message_id=parsed.message_id,
-                    subject=parsed.subject,
-                    from_name=parsed.from_name,
-                    from_address=parsed.from_address,
-                    to_addresses=parsed.to,
-                    cc_addresses=parsed.cc,
-                    sent_at=parsed.sent_at,
-                    text_body=parsed.text,
-                    # With attachments, the HTML waits for their URLs (cid: rewriting).
-                    html_body="" if parsed.attachments else sanitise_html(parsed.html),
-                    has_attachments=bool(parsed.attachments),
-                    size=parsed.size,
-                )
-        except IntegrityError:  # another worker stored it a moment ago
-            message = Message.objects.get(dedupe_key=parsed.dedupe_key)
-            created = False
-        else:
-            if parsed.attachments:
-                message.html_body = _store_attachments(message, parsed)
-                message.save(update_fields=["html_body"])
-            MessageAddress.objects.bulk_create(
-                [MessageAddress(message=message, address=a) for a in message.addresses()],
-                ignore_conflicts=True,
-            )
-    if account is not None:
-        MessageCopy.objects.get_or_create(
-            message=message, account=account, folder=folder, defaults={"uid": uid}
-        )
-        if account.link_to_crm:
-            _link_messages(Message.objects.filter(pk=message.pk))
-    return StoreResult(message=message, created=created)
+    """Store one parsed message: see :func:`messages_store`."""
+    return messages_store(messages=[(parsed, uid)], account=account, folder=folder)[0]
 
 
 def _link_messages(messages, *, contact_ids=None) -> int:
@@ -260,21 +329,22 @@ def _link_messages(messages, *, contact_ids=None) -> int:
             )
         )
     MessageContact.objects.bulk_create(links, ignore_conflicts=True)
-    for link in links:
-        message = info[link.message_id]
-        _history(
-            contact=link.contact_id,
-            verb=HISTORY_VERB,
-            actor=None,
-            actor_label="sync_mail",
-            data={
-                "subject": message.subject or _("(no subject)"),
+    _history_many(
+        {
+            "contact": link.contact_id,
+            "verb": HISTORY_VERB,
+            "actor": None,
+            "actor_label": "sync_mail",
+            "data": {
+                "subject": info[link.message_id].subject or _("(no subject)"),
                 "direction": link.direction,
             },
-            target=message,
-            mail=True,
-            occurred_at=message.sent_at,
-        )
+            "target": info[link.message_id],
+            "mail": True,
+            "occurred_at": info[link.message_id].sent_at,
+        }
+        for link in links
+    )
     return len(links)
 
 
@@ -382,18 +452,15 @@ class SyncReport:
     errors: list[str] = field(default_factory=list)
 
 
+# A chunk is fetched with one IMAP command and stored in one transaction: this many
+# messages, or fewer when they are large, so that memory stays bounded.
 BATCH = 200
+BATCH_BYTES = 32 * 1024 * 1024
 
 
 def account_sync(*, account: MailAccount, progress=None) -> SyncReport:
     """Read new messages from every folder of ``account`` (incremental by UID; a changed
     UIDVALIDITY starts the folder over, which dedupe makes harmless)."""
-    import re
-
-    from django.db import connection
-
-    from .models import MailFolderState
-
     report = SyncReport(account_id=account.pk)
     # One sync per account at a time, however many workers run.
     with connection.cursor() as cursor:
@@ -404,53 +471,7 @@ def account_sync(*, account: MailAccount, progress=None) -> SyncReport:
     try:
         with imap_connect(account) as box:
             for folder in account.folder_list():
-                if not box.folder.exists(folder):
-                    report.errors.append(f"{folder}: missing")
-                    continue
-                status = box.folder.status(folder, ["UIDVALIDITY", "UIDNEXT", "MESSAGES"])
-                box.folder.set(folder, readonly=True)
-                state, _created = MailFolderState.objects.get_or_create(
-                    account=account, name=folder
-                )
-                if state.uidvalidity != status["UIDVALIDITY"]:
-                    state.uidvalidity, state.last_uid = status["UIDVALIDITY"], 0
-                    MessageCopy.objects.filter(account=account, folder=folder).delete()
-                    state.save()
-                if status["UIDNEXT"] and status["UIDNEXT"] <= state.last_uid + 1:
-                    continue
-                uids = [int(u) for u in box.uids(f"UID {state.last_uid + 1}:*")]
-                uids = sorted(u for u in uids if u > state.last_uid)
-                if progress:
-                    progress(folder=folder, total=len(uids), done=0)
-                for start in range(0, len(uids), BATCH):
-                    chunk = uids[start : start + BATCH]
-                    ok, data = box.client.uid("fetch", ",".join(map(str, chunk)), "(BODY.PEEK[])")
-                    for item in data:
-                        if not isinstance(item, tuple):
-                            continue
-                        match = re.search(rb"UID (\d+)", item[0])
-                        uid = int(match.group(1)) if match else 0
-                        report.seen += 1
-                        try:
-                            parsed = parse_message(item[1])
-                            result = message_store(
-                                parsed=parsed, account=account, folder=folder, uid=uid
-                            )
-                        except Exception as error:
-                            report.skipped += 1
-                            logger.warning(
-                                "Skipped message UID %s in %s of account %s: %s",
-                                uid,
-                                folder,
-                                account.pk,
-                                error,
-                            )
-                            continue
-                        report.new += result.created
-                    state.last_uid = chunk[-1]
-                    state.save(update_fields=["last_uid"])
-                    if progress:
-                        progress(folder=folder, total=len(uids), done=start + len(chunk))
+                _folder_sync(box, account=account, folder=folder, report=report, progress=progress)
         account.last_error = ""
     except Exception as error:
         logger.warning("Mail sync of account %s failed: %s", account.pk, error)
@@ -464,3 +485,128 @@ def account_sync(*, account: MailAccount, progress=None) -> SyncReport:
         last_synced_at=account.last_synced_at, last_error=account.last_error
     )
     return report
+
+
+def _folder_sync(box, *, account: MailAccount, folder: str, report: SyncReport, progress):
+    if not box.folder.exists(folder):
+        report.errors.append(f"{folder}: missing")
+        return
+    status = box.folder.status(folder, ["UIDVALIDITY", "UIDNEXT", "MESSAGES"])
+    box.folder.set(folder, readonly=True)
+    state, _created = MailFolderState.objects.get_or_create(account=account, name=folder)
+    if state.uidvalidity != status["UIDVALIDITY"]:
+        # The folder's UIDs now name other messages: note its copies afresh.
+        with transaction.atomic():
+            MessageCopy.objects.filter(account=account, folder=folder).delete()
+            state.uidvalidity, state.last_uid = status["UIDVALIDITY"], 0
+            state.save()
+    if status["UIDNEXT"] and status["UIDNEXT"] <= state.last_uid + 1:
+        return
+    pending = _pending(box, state.last_uid)
+    done = 0
+    if progress:
+        progress(folder=folder, total=len(pending), done=0)
+    for uids in _chunks(pending):
+        # Parse first: a malformed message is skipped before it can spoil the chunk.
+        messages = []
+        for uid, raw in _fetch(box, uids):
+            report.seen += 1
+            try:
+                messages.append((parse_message(raw), uid))
+            except Exception as error:
+                _skip(report, account=account, folder=folder, uid=uid, error=error)
+        _chunk_store(
+            account=account, state=state, messages=messages, last_uid=uids[-1], report=report
+        )
+        done += len(uids)
+        if progress:
+            progress(folder=folder, total=len(pending), done=done)
+
+
+def _pending(box, last_uid: int) -> list[tuple[int, int]]:
+    """(UID, size) of the selected folder's messages above ``last_uid``, oldest first."""
+    _ok, data = box.client.uid("fetch", f"{last_uid + 1}:*", "(RFC822.SIZE)")
+    pending = []
+    for line in data:
+        line = (line[0] if isinstance(line, tuple) else line) or b""
+        uid = re.search(rb"UID (\d+)", line)
+        size = re.search(rb"RFC822\.SIZE (\d+)", line)
+        # "n:*" names the last message even when its UID is below n.
+        if uid and int(uid.group(1)) > last_uid:
+            pending.append((int(uid.group(1)), int(size.group(1)) if size else 0))
+    return sorted(pending)
+
+
+def _chunks(pending: list[tuple[int, int]]) -> Iterator[list[int]]:
+    chunk: list[int] = []
+    size = 0
+    for uid, message_size in pending:
+        if chunk and (len(chunk) == BATCH or size + message_size > BATCH_BYTES):
+            yield chunk
+            chunk, size = [], 0
+        chunk.append(uid)
+        size += message_size
+    if chunk:
+        yield chunk
+
+
+def _fetch(box, uids: list[int]) -> Iterator[tuple[int, bytes]]:
+    """(UID, raw message) for ``uids``, each let go of once handed out."""
+    _ok, data = box.client.uid("fetch", ",".join(map(str, uids)), "(BODY.PEEK[])")
+    for i, item in enumerate(data):
+        if not isinstance(item, tuple):
+            continue
+        data[i] = None
+        # Dovecot names the UID before the message; a server may name it after.
+        after = data[i + 1] if i + 1 < len(data) and isinstance(data[i + 1], bytes) else b""
+        match = re.search(rb"UID (\d+)", item[0]) or re.search(rb"UID (\d+)", after)
+        yield (int(match.group(1)) if match else 0), item[1]
+
+
+def _chunk_store(
+    *,
+    account: MailAccount,
+    state: MailFolderState,
+    messages: list[tuple[ParsedMessage, int]],
+    last_uid: int,
+    report: SyncReport,
+) -> None:
+    """Store a chunk and move the folder's high-water mark past it in one transaction, so
+    a run stopped half-way reads the chunk again (dedupe makes that harmless). Should the
+    database refuse the chunk, its messages go one by one and only those refused are
+    skipped."""
+    try:
+        with stored_bytes_removed_on_error(), transaction.atomic():
+            results = messages_store(messages=messages, account=account, folder=state.name)
+            MailFolderState.objects.filter(pk=state.pk).update(last_uid=last_uid)
+    except (OperationalError, InterfaceError):
+        raise  # the database is gone, not the chunk at fault
+    except Exception as error:
+        logger.warning(
+            "Storing %s messages of %s of account %s together failed (%s); one by one now.",
+            len(messages),
+            state.name,
+            account.pk,
+            error,
+        )
+        results = []
+        for parsed, uid in messages:
+            try:
+                with stored_bytes_removed_on_error():
+                    results += messages_store(
+                        messages=[(parsed, uid)], account=account, folder=state.name
+                    )
+            except (OperationalError, InterfaceError):
+                raise
+            except Exception as error:
+                _skip(report, account=account, folder=state.name, uid=uid, error=error)
+        MailFolderState.objects.filter(pk=state.pk).update(last_uid=last_uid)
+    state.last_uid = last_uid
+    report.new += sum(result.created for result in results)
+
+
+def _skip(report: SyncReport, *, account: MailAccount, folder: str, uid: int, error) -> None:
+    report.skipped += 1
+    logger.warning(
+        "Skipped message UID %s in %s of account %s: %s", uid, folder, account.pk, error
+    )

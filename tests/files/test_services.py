@@ -159,3 +159,30 @@ def test_bytes_stay_until_the_transaction_commits(staff, django_capture_on_commi
         file_delete(file=link.file, actor=staff)
     assert default_storage.exists(link.file.key)
     assert len(callbacks) == 1
+
+
+def test_bytes_of_a_rolled_back_batch_are_removed_from_storage():
+    from django.db import transaction
+
+    from files.services import stored_bytes_removed_on_error
+
+    kept = file_store(content=b"kept", name="kept.txt")
+    with (
+        pytest.raises(RuntimeError),
+        stored_bytes_removed_on_error(),
+        transaction.atomic(),
+    ):
+        first = file_store(content=b"first", name="a.txt")
+        second = file_store(content=b"second", name="b.txt")
+        raise RuntimeError("the database refused the batch")
+    assert not default_storage.exists(first.key) and not default_storage.exists(second.key)
+    assert not StoredFile.objects.filter(pk__in=[first.pk, second.pk]).exists()
+    assert _read(kept) == b"kept"
+
+
+def test_bytes_of_a_committed_batch_stay():
+    from files.services import stored_bytes_removed_on_error
+
+    with stored_bytes_removed_on_error():
+        stored = file_store(content=b"stays", name="c.txt")
+    assert _read(StoredFile.objects.get(pk=stored.pk)) == b"stays"

@@ -2,12 +2,30 @@ import logging
 from email.message import EmailMessage
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
+from django.db import OperationalError, connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from history.models import Entry
-from mailbox import crypto
-from mailbox.models import MailFolderState, Message, MessageAttachment, MessageContact
-from mailbox.services import account_sync, contact_link_past_mail, mail_account_test
+from mailbox import crypto, services
+from mailbox.models import (
+    MailFolderState,
+    Message,
+    MessageAddress,
+    MessageAttachment,
+    MessageContact,
+    MessageCopy,
+)
+from mailbox.parsing import parse_message
+from mailbox.services import (
+    account_sync,
+    contact_link_past_mail,
+    mail_account_test,
+    message_store,
+    messages_store,
+)
 from tests.factories import ContactEmailFactory, ContactFactory
 from tests.mailbox.conftest import raw_mail
 
@@ -115,7 +133,8 @@ def test_large_attachment_and_inline_image_are_stored(dovecot, imap_user, make_a
     big = MessageAttachment.objects.get(filename="stor.pdf")
     logo = MessageAttachment.objects.get(content_id="logo@example.no")
     assert big.size == 5 * 1024 * 1024 and big.file.size == big.size
-    assert f"/mail/attachments/{logo.pk}/" in message.html_body
+    # Inline images point at the files app's download, which checks who may see them.
+    assert reverse("files:download", args=[logo.file_id]) in message.html_body
     assert message.has_attachments
 
 
@@ -161,3 +180,190 @@ def test_sync_mail_command_reads_every_account(dovecot, imap_user, make_account,
     dovecot.append(imap_user[0], raw_mail())
     call_command("sync_mail", "--user", staff.username, verbosity=0)
     assert Message.objects.count() == 1
+
+
+def _imap_user(dovecot, name):
+    dovecot.add_user(name, f"pw-{name}")
+    return name, f"pw-{name}"
+
+
+def test_sync_queries_do_not_grow_with_the_number_of_messages(
+    dovecot, imap_user, make_account, staff
+):
+    for i in range(3):
+        ContactEmailFactory(email=f"kunde{i}@example.no")
+    ContentType.objects.get_for_model(Message)  # cached in a running worker too
+    queries = {}
+    for count in (10, 50):
+        login = _imap_user(dovecot, f"q{count}{imap_user[0]}")
+        dovecot.append(
+            login[0],
+            [raw_mail(subject=f"M{i}", sender=f"kunde{i % 3}@example.no") for i in range(count)],
+        )
+        account = make_account(staff, login)
+        with CaptureQueriesContext(connection) as captured:
+            report = account_sync(account=account)
+        assert (report.new, report.skipped) == (count, 0)
+        queries[count] = len(captured)
+
+    assert MessageContact.objects.count() == 60
+    assert Entry.objects.filter(verb="mailbox.linked").count() == 60
+    assert queries[50] == queries[10] < 50
+
+
+def test_sync_reads_a_folder_in_chunks_and_reports_progress(
+    dovecot, imap_user, make_account, staff, monkeypatch
+):
+    monkeypatch.setattr(services, "BATCH", 2)
+    ContactEmailFactory(email="kunde@example.no")
+    account = make_account(staff, imap_user, folders="INBOX")
+    dovecot.append(imap_user[0], [raw_mail(subject=f"M{i}") for i in range(5)])
+    steps = []
+
+    report = account_sync(
+        account=account, progress=lambda **step: steps.append((step["total"], step["done"]))
+    )
+
+    assert (report.seen, report.new) == (5, 5)
+    assert steps == [(5, 0), (5, 2), (5, 4), (5, 5)]
+    assert MessageContact.objects.count() == 5
+    assert list(MessageCopy.objects.order_by("uid").values_list("uid", flat=True)) == [
+        1,
+        2,
+        3,
+        4,
+        5,
+    ]
+
+
+def test_sync_stopped_mid_run_resumes_without_storing_anything_twice(
+    dovecot, imap_user, make_account, staff, monkeypatch
+):
+    monkeypatch.setattr(services, "BATCH", 2)
+    ContactEmailFactory(email="kunde@example.no")
+    account = make_account(staff, imap_user, folders="INBOX")
+    dovecot.append(imap_user[0], [raw_mail(subject=f"M{i}") for i in range(5)])
+    real_store, calls = services.messages_store, []
+
+    def store_then_lose_the_database(**kwargs):
+        calls.append(1)
+        if len(calls) == 2:
+            raise OperationalError("server closed the connection unexpectedly")
+        return real_store(**kwargs)
+
+    monkeypatch.setattr(services, "messages_store", store_then_lose_the_database)
+    stopped = account_sync(account=account)
+
+    assert stopped.new == 2 and stopped.errors
+    assert MailFolderState.objects.get(account=account, name="INBOX").last_uid == 2
+    monkeypatch.setattr(services, "messages_store", real_store)
+    resumed = account_sync(account=account)
+    assert (resumed.seen, resumed.new) == (3, 3)
+    assert Message.objects.count() == 5
+    assert MessageContact.objects.count() == 5
+    assert Entry.objects.filter(verb="mailbox.linked").count() == 5
+
+
+def test_message_the_database_refuses_is_skipped_and_the_rest_of_its_chunk_stored(
+    dovecot, imap_user, make_account, staff, monkeypatch, caplog
+):
+    real_new_message = services._new_message
+
+    def refuse_one(parsed):
+        message = real_new_message(parsed)
+        if message.subject == "refused":
+            message.subject = "NUL \x00 in the text"  # PostgreSQL refuses it
+        return message
+
+    monkeypatch.setattr(services, "_new_message", refuse_one)
+    account = make_account(staff, imap_user, folders="INBOX")
+    dovecot.append(imap_user[0], [raw_mail(subject=s) for s in ("first", "refused", "last")])
+
+    with caplog.at_level(logging.WARNING, logger="mailbox"):
+        report = account_sync(account=account)
+
+    assert (report.seen, report.new, report.skipped) == (3, 2, 1)
+    assert set(Message.objects.values_list("subject", flat=True)) == {"first", "last"}
+    assert MailFolderState.objects.get(account=account, name="INBOX").last_uid == 3
+    assert "Skipped message UID 2" in caplog.text
+
+
+def test_same_message_twice_in_one_folder_is_stored_and_linked_once(
+    dovecot, imap_user, make_account, staff
+):
+    ContactEmailFactory(email="kunde@example.no")
+    account = make_account(staff, imap_user)
+    twice = raw_mail(subject="To ganger", message_id="<twice@example.no>")
+    dovecot.append(imap_user[0], [twice, twice])
+
+    report = account_sync(account=account)
+
+    assert (report.seen, report.new) == (2, 1)
+    assert MessageCopy.objects.get().uid == 1
+    assert MessageContact.objects.count() == 1
+
+
+def test_message_with_undecodable_8bit_headers_is_stored(dovecot, imap_user, make_account, staff):
+    contact = ContactFactory()
+    ContactEmailFactory(contact=contact, email="kunde@example.no")
+    raw = (
+        b"From: K\xf8ster <kunde@example.no>\r\nTo: ola@firma.no\r\n"
+        b"Subject: Hei p\xe5 deg\r\nMessage-ID: <8bit\x00@example.no>\r\n"
+        b"Date: Tue, 24 Nov 2026 10:00:00 +0100\r\n\r\nHei\r\n"
+    )
+    account = make_account(staff, imap_user)
+    dovecot.append(imap_user[0], raw)
+
+    report = account_sync(account=account)
+
+    assert (report.new, report.skipped) == (1, 0)
+    message = Message.objects.get()
+    assert message.from_name == "Køster"
+    assert MessageContact.objects.get().contact == contact
+
+
+def test_existing_message_seen_in_a_linking_account_is_linked(
+    dovecot, imap_user, make_account, staff, other_staff
+):
+    contact = ContactFactory()
+    ContactEmailFactory(contact=contact, email="kunde@example.no")
+    silent = _imap_user(dovecot, "silent" + imap_user[0])
+    raw = raw_mail(subject="Delt", message_id="<shared@example.no>")
+    dovecot.append(silent[0], raw)
+    dovecot.append(imap_user[0], raw)
+    account_sync(account=make_account(other_staff, silent, link=False))
+    assert not MessageContact.objects.exists()
+
+    report = account_sync(account=make_account(staff, imap_user))
+
+    assert report.new == 0
+    assert MessageContact.objects.get().contact == contact
+    assert MessageAddress.objects.count() == 2
+
+
+def test_message_another_sync_stored_meanwhile_is_not_stored_twice(
+    imap_user, make_account, staff, monkeypatch
+):
+    account = make_account(staff, imap_user)
+    meanwhile = parse_message(raw_mail(subject="Samtidig", message_id="<race@example.no>"))
+    other = message_store(parsed=meanwhile, account=None).message
+    real_lookup, lookups = services._messages_by_key, []
+
+    def lookup_before_the_other_sync_committed(keys):
+        lookups.append(keys)
+        return {} if len(lookups) == 1 else real_lookup(keys)
+
+    monkeypatch.setattr(services, "_messages_by_key", lookup_before_the_other_sync_committed)
+    results = messages_store(
+        messages=[(meanwhile, 1), (parse_message(raw_mail(subject="Ny")), 2)],
+        account=account,
+        folder="INBOX",
+    )
+
+    assert [(r.message.subject, r.created) for r in results] == [
+        ("Samtidig", False),
+        ("Ny", True),
+    ]
+    assert results[0].message.pk == other.pk
+    assert Message.objects.count() == 2
+    assert MessageCopy.objects.filter(account=account).count() == 2
