@@ -263,7 +263,7 @@ class NoteQuerySet(models.QuerySet):
         and on projects the person takes part in (:func:`_contact_routes`)."""
         contact_id = getattr(contact, "pk", contact)
         found = Q()
-        for column, links, link_column in _contact_routes():
+        for column, links, link_column, _path in _contact_routes():
             if links is None:
                 found |= Q(**{column: contact_id})
             else:
@@ -279,7 +279,7 @@ class NoteQuerySet(models.QuerySet):
         the few contacts found to the matching notes rather than testing every contact.
         """
         parts = []
-        for column, links, link_column in _contact_routes():
+        for column, links, link_column, _path in _contact_routes():
             if links is None:
                 part = self.filter(**{f"{column}__isnull": False}).values_list(column)
             else:
@@ -290,19 +290,34 @@ class NoteQuerySet(models.QuerySet):
             parts.append(part.order_by())
         return parts[0].union(*parts[1:], all=True)
 
+    def about_contacts(self, contact_ids):
+        """(contact id, text, created) for each of ``contact_ids`` and each of these notes
+        that concerns it, along the same routes, in one UNION ALL query (the search's hit
+        list shows the matching note beside each contact)."""
+        parts = [
+            self.filter(**{f"{path}__in": contact_ids})
+            .values_list(path, "text", "created_at")
+            .order_by()
+            for _column, _links, _link_column, path in _contact_routes()
+        ]
+        return parts[0].union(*parts[1:], all=True).order_by()
+
 
 def _contact_routes():
     """THE rule for which notes concern a contact, read one way by
     :meth:`NoteQuerySet.for_contact` (the card's notes tab) and the other by
     :meth:`NoteQuerySet.contact_ids` (the search panel).
 
-    Each route is (note column, link model, link column matching the note column); the
-    link model is None where the note column holds the contact itself.
+    Each route is (note column, link model, link column matching the note column, the
+    lookup from a note to the contact); the link model is None where the note column holds
+    the contact itself.
     """
     return (
-        ("contact_id", None, None),  # a note on the card
-        ("pk", Note.contact_persons.through, "note_id"),  # a chosen company contact person
-        ("project_id", Project.participants.through, "project_id"),  # a project participant
+        ("contact_id", None, None, "contact"),  # a note on the card
+        # a chosen company contact person
+        ("pk", Note.contact_persons.through, "note_id", "contact_persons"),
+        # a project participant
+        ("project_id", Project.participants.through, "project_id", "project__participants"),
     )
 
 

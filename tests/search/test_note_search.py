@@ -307,3 +307,56 @@ def test_query_count_is_bounded(staff_client, staff, django_assert_max_num_queri
                 staff_client.get(URL, params)
             with django_assert_max_num_queries(5):
                 staff_client.get(URL, params, headers={"HX-Request": "true"})
+
+
+# --- the matching note beside each hit ------------------------------------------------------
+
+
+def test_each_hit_shows_its_matching_note_with_the_term_marked(staff_client, staff):
+    contact = ContactFactory(last_name="Utdrag")
+    note(staff, "Eldre: julebord <b>neste</b> år", contact=contact)
+    newest = note(staff, "Ringte om JULEBORD og <script>x</script> menyen", contact=contact)
+    Note.objects.filter(pk=newest.pk).update(created_at=newest.created_at.replace(year=2030))
+    response = staff_client.get(URL, {"q": "julebord", "type": "note"})
+    assert [c.note_snippet for c in response.context["result"].hits] == [
+        ("Ringte om ", "JULEBORD", " og <script>x</script> menyen")
+    ]
+    assert "Ringte om <mark>JULEBORD</mark> og &lt;script&gt;x&lt;/script&gt; menyen" in (
+        response.text
+    )
+
+
+def test_the_shown_note_is_never_anothers_private_one(client, staff, other_staff):
+    contact = ContactFactory(last_name="Delt")
+    note(other_staff, "Julebord: åpen plan", contact=contact)
+    secret = note(staff, f"Julebord {SECRET}", private=True, contact=contact)
+    Note.objects.filter(pk=secret.pk).update(created_at=secret.created_at.replace(year=2030))
+    client.force_login(other_staff)
+    response = client.get(URL, {"q": "julebord", "type": "note"})
+    assert response.context["result"].hits[0].note_snippet == ("", "Julebord", ": åpen plan")
+    assert SECRET not in response.text
+    client.force_login(staff)
+    assert SECRET in client.get(URL, {"q": "julebord", "type": "note"}).text
+
+
+def test_long_notes_are_cut_around_the_match(staff_client, staff):
+    note(staff, "a" * 200 + " julebord " + "b" * 200, contact=ContactFactory())
+    note(staff, "Julebord for prosjektet", project=_project_with(ContactFactory(last_name="P")))
+    result = staff_client.get(URL, {"q": "julebord", "type": "note"}).context["result"]
+    cut = next(c.note_snippet for c in result.hits if c.last_name != "P")
+    assert cut[0].startswith("…") and len(cut[0]) == 61 and cut[1] == "julebord"
+    assert cut[2].endswith("…") and len(cut[2]) == 61
+    assert next(c.note_snippet for c in result.hits if c.last_name == "P")[1] == "Julebord"
+
+
+def test_company_hits_show_the_company_note(staff_client, staff):
+    company = CompanyFactory(name="Notatfirma AS")
+    note(staff, "Avtalt julebord i mars", company=company, contact_persons=[])
+    result = staff_client.get(URL, {"q": "julebord", "type": "note", "kind": "company"})
+    assert result.context["result"].hits[0].note_snippet == ("Avtalt ", "julebord", " i mars")
+
+
+def _project_with(contact):
+    project = ProjectFactory()
+    project.participants.add(contact)
+    return project
