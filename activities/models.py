@@ -271,7 +271,7 @@ class NoteQuerySet(models.QuerySet):
                 found |= Q(**{f"{column}__in": rows})
         return self.filter(found)
 
-    def contact_ids(self):
+    def contact_ids(self, *, distinct: bool = False):
         """The ids of the contacts these notes concern: :meth:`for_contact` read the
         other way, from notes to contacts (the search panel's note search).
 
@@ -288,7 +288,7 @@ class NoteQuerySet(models.QuerySet):
                     "contact_id"
                 )
             parts.append(part.order_by())
-        return parts[0].union(*parts[1:], all=True)
+        return parts[0].union(*parts[1:], all=not distinct)
 
     def about_contacts(self, contact_ids):
         """(contact id, text, created) for each of ``contact_ids`` and each of these notes

@@ -249,10 +249,39 @@ def test_a_term_under_three_characters_gets_a_message(staff_client, staff, worde
     assert 'value="ti"' in response.text  # what was typed stays in the field
 
 
-def test_terms_use_the_trigram_index(staff, worded):
+def test_contacts_are_planned_from_the_ids_their_notes_give(staff, worded):
+    long = search(params=QueryDict("q=tilbud&type=note"), user=staff)
+    assert long.plan == "note-ids"
+    assert [c.last_name for c in long.hits] == ["Sendt", "Tilbud"] and long.count == 2
+
+
+def test_too_many_noted_contacts_fall_back_to_the_trigram_plan(staff, worded, monkeypatch):
+    monkeypatch.setattr("search.selectors.NOTE_IDS_MAX", 1)
     long = search(params=QueryDict("q=tilbud&type=note"), user=staff)
     assert long.plan == "trigram"
-    assert [c.last_name for c in long.hits] == ["Sendt", "Tilbud"]
+    assert [c.last_name for c in long.hits] == ["Sendt", "Tilbud"] and long.count == 2
+
+
+@pytest.mark.parametrize(
+    ("ids_max", "walk_min"),
+    [(1, 5000), (100_000, 5000), (100_000, 1)],
+    ids=["trigram", "ids-by-key", "ids-walk"],
+)
+def test_every_plan_pages_and_counts_alike(staff, ids_max, walk_min, monkeypatch):
+    monkeypatch.setattr("search.selectors.NOTE_IDS_MAX", ids_max)
+    monkeypatch.setattr("search.selectors.NOTE_WALK_MIN", walk_min)
+    for i in range(55):
+        note(staff, f"Julebord {i}", contact=ContactFactory(last_name=f"Navn{i:02d}"))
+    project = ProjectFactory()
+    project.participants.add(*Contact.objects.filter(last_name__in=["Navn00", "Navn54"]))
+    note(staff, "Julebord i prosjektet", project=project)
+    first = search(params=QueryDict("q=julebord&type=note"), user=staff)
+    second = search(params=QueryDict("q=julebord&type=note"), user=staff, page=2)
+    assert first.count == 55 and first.pages == 2 and len(first.hits) == 50
+    assert [c.last_name for c in first.hits] == [f"Navn{i:02d}" for i in range(50)]
+    assert [c.last_name for c in second.hits] == [f"Navn{i}" for i in range(50, 55)]
+    mine = search(params=QueryDict("q=julebord&type=note&selection=private"), user=staff)
+    assert mine.count == 0 and mine.hits == []
 
 
 def test_narrowing_applies_to_note_hits(staff_client, staff, other_staff):
