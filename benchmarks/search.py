@@ -36,6 +36,9 @@ TERMS = [
     ("hanse+mine", {"q": "hanse", "selection": "mine"}),
     ("sen+private", {"q": "sen", "selection": "private"}),
     ("as/company", {"q": "as", "kind": "company"}),
+    # The other types: first names (planned from their distinct values) and full names.
+    ("kar/first_name", {"q": "kar", "type": "first_name"}),
+    ("ola n/full_name", {"q": "ola n", "type": "full_name"}),
     # Note text (200,000 notes): a word in a quarter of them, and a rare one.
     ("møte/note", {"q": "møte", "type": "note"}),
     ("kontrakt 12/note", {"q": "kontrakt 12", "type": "note"}),
