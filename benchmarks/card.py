@@ -4,7 +4,8 @@
 The card is measured for a contact with 50 company links. Each tab adds a module in
 ``benchmarks/card_tabs/`` with ``TAB`` (the slug) and ``build(contact)`` that gives the
 benchmark contact the rows the tab shows (idempotent: it may find them already there).
-Prints one JSON line per page: {"page": "card/<tab>", "p50_ms", "p95_ms", "queries"}.
+Prints one JSON line per page: {"page": "card/<tab>", "p50_ms", "p95_ms", "queries"}; and
+one for the company page of a firm with 200 people ({"page": "company", …}).
 """
 
 import importlib
@@ -46,6 +47,17 @@ def main():
     htmx = Client(headers={"HX-Request": "true"})
     htmx.force_login(bench_user())
     measure(htmx, "card/companies", reverse("contacts:tab", args=[contact.pk, "companies"]))
+    # The company page of a firm with 200 people (its people tab pages them).
+    company = Company.objects.get(name="Benkefirma 00 AS")
+    if CompanyLink.objects.filter(company=company).count() < 200:
+        for i in range(200):
+            person, _ = Contact.objects.get_or_create(
+                first_name=f"Ansatt {i:03d}", last_name="Benk"
+            )
+            CompanyLink.objects.get_or_create(
+                contact=person, company=company, defaults={"position": "Rådgiver"}
+            )
+    measure(client, "company", reverse("companies:detail", args=[company.pk]))
     import card_tabs
 
     for info in sorted(pkgutil.iter_modules(card_tabs.__path__), key=lambda m: m.name):

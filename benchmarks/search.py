@@ -5,7 +5,8 @@ Loads 1,000,000 contacts and 2,000 companies with ``seed_demo`` into the benchma
 database ``<name>_bench_search`` unless they are already there (and prints how long that
 took), and 200,000 notes on them (``seed_demo`` writes notes on a few cards only), then times ``/search/`` end to end in-process (test client, logged in) for each
 term: 30 runs after a warm-up. One JSON line per term:
-{"term", "type", "hits", "p50_ms", "p95_ms", "queries"}.
+{"term", "type", "hits", "p50_ms", "p95_ms", "queries"}; and a last line for the start
+page, {"page": "home", …}.
 
 With ``--explain`` it instead runs every search type × match × kind, with a three-letter
 and a two-letter term, under ``EXPLAIN (ANALYZE)`` and prints one JSON line each:
@@ -224,6 +225,8 @@ def main():
                 **time_get(client, url),
             }
         )
+    # The start page (recently added contacts and companies) on the same million.
+    emit({"page": "home", **time_get(client, reverse("home"))})
 
 
 if __name__ == "__main__":

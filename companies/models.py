@@ -63,6 +63,10 @@ class Company(TimeStampedModel):
             ),
         ]
         indexes = [
+            # The start page's «recently added» (companies.selectors.company_recent).
+            models.Index(
+                models.F("created_at").desc(), models.F("id").desc(), name="company_recent_idx"
+            ),
             models.Index(fields=["sort_key", "id"], name="company_sort_idx"),
             models.Index(fields=["org_number"], name="company_orgnr_idx"),
             # The search panel (search/selectors.py): name and customer-number substrings.

@@ -52,8 +52,9 @@ def company_for_page(*, pk: int) -> Company:
 
 
 def company_people(*, company):
-    """The company's people with their positions: current links first."""
-    return list(
+    """The company's people with their positions: current links first, then by name (a
+    queryset, to be paged: the e-mails are fetched for the rows of the page)."""
+    return (
         _with_is_current(CompanyLink.objects.filter(company=company))
         .select_related("contact")
         .prefetch_related(

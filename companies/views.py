@@ -225,7 +225,19 @@ def link_delete(request, pk: int):
 
 
 def people_tab_context(request, company):
-    return {"links": selectors.company_people(company=company)}
+    page = page_with_total(
+        selectors.company_people(company=company), request.GET.get("page"), LINKS_PER_PAGE
+    )
+    contact_prefix, contact_suffix = _url_pattern("contacts:detail")
+    edit_prefix, edit_suffix = _url_pattern("companies:link_update")
+    for link in page:
+        link.contact_url = f"{contact_prefix}{link.contact_id}{contact_suffix}"
+        link.edit_url = f"{edit_prefix}{link.pk}{edit_suffix}"
+    return {
+        "links": page.object_list,
+        "links_page": page,
+        "tab_url": reverse("companies:tab", args=[company.pk, "people"]),
+    }
 
 
 def _url_pattern(name: str) -> tuple[str, str]:

@@ -149,6 +149,10 @@ class Contact(TimeStampedModel):
             ),
             # … and the distinct first names likewise, for the first-name search.
             models.Index(fields=["first_name"], name="contact_first_name_idx"),
+            # The start page's «recently added» (contacts.selectors.contact_recent).
+            models.Index(
+                models.F("created_at").desc(), models.F("id").desc(), name="contact_recent_idx"
+            ),
         ]
 
     def __str__(self):

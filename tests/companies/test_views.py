@@ -164,3 +164,16 @@ def test_company_page_runs_a_fixed_number_of_queries(
     CompanyLinkFactory.create_batch(people, company=company)
     with django_assert_max_num_queries(12):
         assert client.get(company.get_absolute_url()).status_code == 200
+
+
+def test_company_people_tab_pages_long_lists(staff_client):
+    company = CompanyFactory()
+    for i in range(30):
+        CompanyLinkFactory(company=company, contact=ContactFactory(last_name=f"Ansatt{i:02d}"))
+    url = reverse("companies:tab", args=[company.pk, "people"])
+    first = staff_client.get(url).content.decode()
+    assert "Ansatt00" in first and "Ansatt24" in first and "Ansatt25" not in first
+    assert f"{url}?page=2" in first
+    second = staff_client.get(url, {"page": 2}, headers={"HX-Request": "true"}).content.decode()
+    assert "Ansatt25" in second and "Ansatt29" in second and "Ansatt24" not in second
+    assert "Side 2 av 2" in second
