@@ -47,7 +47,8 @@ def project_for_page(*, pk: int) -> Project:
 
 
 def project_participants(*, project: Project):
-    return list(project.participants.order_by("sort_key", "id"))
+    """The project's participants by name (a queryset, to be paged)."""
+    return project.participants.only("first_name", "last_name").order_by("sort_key", "id")
 
 
 # --- notes -----------------------------------------------------------------------------

@@ -193,8 +193,20 @@ def project_notes_tab_context(request, project):
     }
 
 
+PARTICIPANTS_PER_PAGE = 50
+
+
 def project_participants_tab_context(request, project):
-    return {"participants": selectors.project_participants(project=project)}
+    page = page_with_total(
+        selectors.project_participants(project=project),
+        request.GET.get("page"),
+        PARTICIPANTS_PER_PAGE,
+    )
+    return {
+        "participants": page.object_list,
+        "participants_page": page,
+        "tab_url": reverse("activities:project_tab", args=[project.pk, "participants"]),
+    }
 
 
 # --- projects --------------------------------------------------------------------------

@@ -281,3 +281,14 @@ def test_planner_runs_a_bounded_number_of_queries(
 def test_appointment_status_choices_are_translated(client, staff):
     client.force_login(staff)
     assert str(AppointmentStatus.PLANNED.label)
+
+
+def test_project_participants_tab_pages_long_lists(staff_client, django_assert_max_num_queries):
+    project = ProjectFactory()
+    project.participants.add(*[ContactFactory(last_name=f"Deltaker{i:02d}") for i in range(55)])
+    url = reverse("activities:project_tab", args=[project.pk, "participants"])
+    with django_assert_max_num_queries(8):
+        first = staff_client.get(url).content.decode()
+    assert "Deltaker49" in first and "Deltaker50" not in first and f"{url}?page=2" in first
+    second = staff_client.get(url, {"page": 2}, headers={"HX-Request": "true"}).content.decode()
+    assert "Deltaker50" in second and "Deltaker54" in second and "Deltaker49" not in second
