@@ -109,6 +109,8 @@ def search(*, params, user, page: int = 1) -> SearchResult:
     result.kind, result.term = data["kind"], _normalise(data["q"], data["type"])
     narrowing = bool(data["category"]) or data["selection"] != "all"
     result.searched = bool(data["q"]) or narrowing
+    if not result.searched:
+        return result  # the empty panel: the page asks for a term, nothing is read
     if data["q"] and not result.term:
         return result  # e.g. letters typed into a phone search: nothing can match
     page = max(1, page)

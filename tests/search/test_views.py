@@ -448,3 +448,14 @@ def test_short_last_and_first_names_and_customer_numbers_are_searched(staff_clie
     ContactFactory(last_name="Olsen", first_name="Ola")
     assert names(get(staff_client, q="o", type="last_name")) == ["Olsen"]
     assert names(get(staff_client, q="o", type="first_name")) == ["Olsen"]
+
+
+def test_the_empty_panel_reads_no_contacts(staff_client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    ContactFactory.create_batch(3)
+    with CaptureQueriesContext(connection) as captured:
+        response = get(staff_client)
+    assert response.context["result"].hits == []
+    assert not [q for q in captured if "contacts_contact" in q["sql"]]
