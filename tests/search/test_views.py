@@ -459,3 +459,13 @@ def test_the_empty_panel_reads_no_contacts(staff_client):
         response = get(staff_client)
     assert response.context["result"].hits == []
     assert not [q for q in captured if "contacts_contact" in q["sql"]]
+
+
+def test_hit_rows_show_the_first_phone_formatted(staff_client):
+    ContactFactory(last_name="Mobilsen", mobile="+4741234567", work_phone="+4722334455")
+    ContactFactory(last_name="Jobbsen", mobile="", work_phone="+4722334455")
+    ContactFactory(last_name="Utensen", mobile="", work_phone="", private_phone="")
+    text = get(staff_client, q="sen").text
+    assert '<a href="tel:+47-41-23-45-67">+47 41 23 45 67</a>' in text
+    assert '<a href="tel:+47-22-33-44-55">+47 22 33 44 55</a>' in text
+    assert text.count('href="tel:') == 2
