@@ -11,7 +11,7 @@ one for the company page of a firm with 200 people ({"page": "company", …}).
 import importlib
 import pkgutil
 
-from common import bench_user, emit, setup_django, time_get
+from common import bench_user, calibrate, emit, setup_django, time_get
 
 
 def main():
@@ -43,6 +43,7 @@ def main():
             )
     client = Client()
     client.force_login(bench_user())
+    calibrate()
     measure(client, "card", reverse("contacts:detail", args=[contact.pk]))
     htmx = Client(headers={"HX-Request": "true"})
     htmx.force_login(bench_user())
@@ -66,6 +67,8 @@ def main():
             continue
         module.build(contact)
         measure(htmx, f"card/{module.TAB}", reverse("contacts:tab", args=[contact.pk, module.TAB]))
+
+    calibrate()
 
 
 if __name__ == "__main__":

@@ -69,3 +69,21 @@ def time_get(client, url: str, runs: int = 30, warmup: int = 3) -> dict:
 
 def emit(record: dict) -> None:
     print(json.dumps(record, ensure_ascii=False), flush=True)
+
+
+def calibrate() -> None:
+    """Print how fast this machine runs a fixed pure-Python loop right now (best of three).
+
+    A shared machine's speed drifts (seen here: the same loop in 370–610 ms a few
+    seconds apart), so a run's figures are read against the calibration lines printed
+    before and after it.
+    """
+    best = None
+    for _ in range(3):
+        started = time.perf_counter()
+        total = 0
+        for i in range(1_000_000):
+            total += i * i
+        elapsed = (time.perf_counter() - started) * 1000
+        best = elapsed if best is None else min(best, elapsed)
+    emit({"calibration": "python loop, 1M steps", "ms": round(best, 1)})

@@ -18,7 +18,7 @@ appear: there a sequential scan is the right plan), ``indexes`` the indexes the 
 import sys
 import time
 
-from common import bench_user, emit, setup_django, time_get
+from common import bench_user, calibrate, emit, setup_django, time_get
 
 CONTACTS = 1_000_000
 COMPANIES = 2_000
@@ -210,6 +210,7 @@ def main():
     user = bench_user()
     client = Client()
     client.force_login(user)
+    calibrate()
     for label, params in TERMS:
         query = urlencode(params)
         result = search(params=QueryDict(query), user=user)
@@ -227,6 +228,7 @@ def main():
         )
     # The start page (recently added contacts and companies) on the same million.
     emit({"page": "home", **time_get(client, reverse("home"))})
+    calibrate()
 
 
 if __name__ == "__main__":
