@@ -6,8 +6,10 @@ cd "$(dirname "$0")/.."
 npm ci --no-audit --no-fund
 v=static/vendor
 rm -rf "$v" && mkdir -p "$v/bootstrap" "$v/bootstrap-icons/fonts" "$v/htmx" tests/browser/vendor
-cp node_modules/bootstrap/dist/css/bootstrap.min.css "$v/bootstrap/"
-cp node_modules/bootstrap/dist/js/bootstrap.bundle.min.js "$v/bootstrap/"
+# The source maps too: the files name them, and collectstatic's manifest storage refuses a
+# file whose sourceMappingURL points nowhere.
+cp node_modules/bootstrap/dist/css/bootstrap.min.css{,.map} "$v/bootstrap/"
+cp node_modules/bootstrap/dist/js/bootstrap.bundle.min.js{,.map} "$v/bootstrap/"
 cp node_modules/bootstrap-icons/font/bootstrap-icons.min.css "$v/bootstrap-icons/"
 cp node_modules/bootstrap-icons/font/fonts/bootstrap-icons.woff2 "$v/bootstrap-icons/fonts/"
 cp node_modules/bootstrap-icons/font/fonts/bootstrap-icons.woff "$v/bootstrap-icons/fonts/"
