@@ -42,7 +42,39 @@ def test_crm_user_without_password_or_terminal_says_what_to_do(monkeypatch):
         call_command("crm_user", "kari")
 
 
-def test_seed_demo_is_deterministic_and_does_not_duplicate_when_run_again():
+@pytest.fixture
+def debug(settings):
+    """Demo data is for development: seed_demo runs only with DEBUG on."""
+    settings.DEBUG = True
+
+
+def test_seed_demo_refuses_with_debug_off_and_changes_nothing(settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="DJANGO_DEBUG=true"):
+        call_command("seed_demo", contacts=5, companies=1, quiet=True)
+    assert not get_user_model().objects.exists()
+    assert not Contact.objects.exists()
+
+
+def test_seed_demo_run_again_keeps_a_changed_admin_password_and_rights(debug, capsys):
+    call_command("seed_demo", contacts=5, companies=1, quiet=True)
+    User = get_user_model()
+    admin, kari = User.objects.get(username="admin"), User.objects.get(username="kari")
+    admin.set_password("the-operators-own-9")
+    admin.save()
+    kari.user_permissions.clear()  # the operator took kari's CRM access away
+    capsys.readouterr()
+
+    call_command("seed_demo", contacts=5, companies=1, quiet=True)
+
+    admin, kari = User.objects.get(username="admin"), User.objects.get(username="kari")
+    assert admin.check_password("the-operators-own-9")
+    assert not admin.check_password("demo-admin-2026")
+    assert not has_crm_access(kari)
+    assert "unless changed" in capsys.readouterr().out
+
+
+def test_seed_demo_is_deterministic_and_does_not_duplicate_when_run_again(debug):
     call_command("seed_demo", contacts=120, companies=15, quiet=True)
     first = list(Contact.objects.order_by("id").values_list("last_name", "first_name"))
     links = CompanyLink.objects.count()
@@ -53,7 +85,7 @@ def test_seed_demo_is_deterministic_and_does_not_duplicate_when_run_again():
     assert list(Contact.objects.order_by("id").values_list("last_name", "first_name")) == first
 
 
-def test_seed_demo_adds_only_what_is_missing_and_prints_the_logins(capsys):
+def test_seed_demo_adds_only_what_is_missing_and_prints_the_logins(debug, capsys):
     call_command("seed_demo", contacts=50, companies=5, quiet=True)
     call_command("seed_demo", contacts=80, companies=5, quiet=True)
     assert Contact.objects.count() == 80
@@ -63,16 +95,16 @@ def test_seed_demo_adds_only_what_is_missing_and_prints_the_logins(capsys):
     assert kari.check_password("demo-kari-2026") and has_crm_access(kari)
 
 
-def test_seed_demo_names_are_norwegian_with_valid_org_numbers():
+def test_seed_demo_names_are_norwegian_with_valid_org_numbers(debug):
     from stdnum.no import orgnr
 
     call_command("seed_demo", contacts=60, companies=10, quiet=True)
     assert all(orgnr.is_valid(n) for n in Company.objects.values_list("org_number", flat=True))
-    assert Contact.objects.filter(customer_number__isnull=False).exists() or True
+    assert Contact.objects.filter(customer_number__isnull=False).exists()
     assert all(c.emails.exists() for c in Contact.objects.all()[:10])
 
 
-def test_seeded_contacts_have_a_created_entry_and_their_first_change_shows_old_and_new():
+def test_seeded_contacts_have_a_created_entry_and_their_first_change_shows_old_and_new(debug):
     from contacts.services import contact_update
     from history.models import Entry
 

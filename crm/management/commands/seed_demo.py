@@ -1,6 +1,8 @@
 import time
 
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
 
 from crm import demo
 from crm.users import crm_user_save
@@ -25,9 +27,21 @@ class Command(BaseCommand):
         parser.add_argument("--quiet", action="store_true", help="no progress bars")
 
     def handle(self, *args, contacts, companies, seed, quiet, **options):
+        if not settings.DEBUG:
+            # Demo users have published passwords: never on a production database.
+            raise CommandError(
+                "seed_demo loads demo users with published passwords and runs only with "
+                "DJANGO_DEBUG=true (as `make run` sets it). Nothing was changed."
+            )
         started = time.monotonic()
-        users = {}
+        users, created = {}, set()
+        User = get_user_model()
         for username, password, admin, first, last in DEMO_USERS:
+            # An existing user keeps their password and rights, whoever changed them since.
+            existing = User.objects.filter(username=username).first()
+            if existing is not None:
+                users[username] = existing
+                continue
             users[username], _ = crm_user_save(
                 username=username,
                 password=password,
@@ -36,6 +50,7 @@ class Command(BaseCommand):
                 last_name=last,
                 email=f"{username}@demo.example",
             )
+            created.add(username)
         ctx = demo.DemoContext(
             contacts=contacts,
             companies=companies,
@@ -49,4 +64,9 @@ class Command(BaseCommand):
         self.stdout.write("Demo logins (http://127.0.0.1:8000/accounts/login/):")
         for username, password, admin, *_ in DEMO_USERS:
             role = "administrator" if admin else "staff"
-            self.stdout.write(f"  {username} / {password}   ({role})")
+            if username in created:
+                self.stdout.write(f"  {username} / {password}   ({role})")
+            else:
+                self.stdout.write(
+                    f"  {username} / {password}   ({role}; existing user: unless changed since)"
+                )
