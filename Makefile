@@ -9,11 +9,12 @@ PY := $(VENV)/bin/python
 DB := export DATABASE_URL="$$($(PY) -m crm.devdb url)";
 DEV := export DJANGO_DEBUG=true;
 
-.PHONY: help install run test db-stop lint format messages vendor bench-card bench-search seed-million check
+.PHONY: help install run test prod-check db-stop lint format messages vendor bench-card bench-search seed-million check
 
 help:
 	@echo "make run      install, database, migrate, demo data, serve on http://127.0.0.1:8000"
 	@echo "make test     install, database, the whole test suite (browser tests included)"
+	@echo "make prod-check  the production path: pip install ., collectstatic, migrate, gunicorn, a login"
 	@echo "make db-stop  stop the project-local PostgreSQL"
 	@echo "make lint | format | messages | vendor | bench-card | bench-search"
 
@@ -32,9 +33,16 @@ run: install
 	echo "Serving on http://127.0.0.1:8000 (Ctrl+C stops; 'make db-stop' stops the database)" && \
 	$(PY) manage.py runserver 127.0.0.1:8000
 
+# What the suite drives besides Python (Chromium, Dovecot, gettext) is installed first, or
+# named, before any test runs.
 test: install
+	@scripts/test-deps.sh
 	@$(DB) \
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# The Dockerfile's steps without Docker, then a login over HTTP (scripts/prod-check.sh).
+prod-check: install
+	@$(DB) scripts/prod-check.sh
 
 db-stop: install
 	$(PY) -m crm.devdb stop

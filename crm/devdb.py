@@ -52,6 +52,16 @@ def _ensure_database(url: str) -> None:
             conn.execute(f'CREATE DATABASE "{dbname}"')
 
 
+def drop_database(url: str) -> None:
+    """Drop the database a URL names (the production check's throwaway one)."""
+    import psycopg
+
+    kwargs = _connect_kwargs(url)
+    dbname, kwargs["dbname"] = kwargs["dbname"], "postgres"
+    with psycopg.connect(**kwargs, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{dbname}" WITH (FORCE)')
+
+
 def _connect_kwargs(url: str) -> dict:
     parts = urlsplit(url)
     netloc = parts.netloc
