@@ -20,10 +20,10 @@ def files_storage(env: environ.Env) -> dict:
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {
             "bucket_name": bucket,
-            "endpoint_url": env("FILES_S3_ENDPOINT_URL", default=None),
-            "access_key": env("FILES_S3_ACCESS_KEY_ID", default=None),
-            "secret_key": env("FILES_S3_SECRET_ACCESS_KEY", default=None),
-            "region_name": env("FILES_S3_REGION", default=None),
+            "endpoint_url": env("FILES_S3_ENDPOINT_URL", default="") or None,
+            "access_key": env("FILES_S3_ACCESS_KEY_ID", default="") or None,
+            "secret_key": env("FILES_S3_SECRET_ACCESS_KEY", default="") or None,
+            "region_name": env("FILES_S3_REGION", default="") or None,
             # No ACL is sent: a new object is then private to the bucket owner, and buckets
             # with ACLs disabled (AWS's default since 2023) refuse any upload that names
             # one other than bucket-owner-full-control, "private" included.

@@ -219,7 +219,8 @@ LOGGING = {
 
 # Services on the card (K7, cardservices/): SMS and number look-up go through backends
 # chosen here, like Django's e-mail backends. See README, "Services on the card".
-SMS_BACKEND = env("SMS_BACKEND", default="cardservices.sms.backends.console.SmsBackend")
+# Empty counts as unset, as the compose file passes every variable through.
+SMS_BACKEND = env("SMS_BACKEND", default="") or "cardservices.sms.backends.console.SmsBackend"
 SMS_HTTP_URL = env("SMS_HTTP_URL", default="")
 SMS_HTTP_API_KEY = env("SMS_HTTP_API_KEY", default="")
 SMS_HTTP_TIMEOUT = env.float("SMS_HTTP_TIMEOUT", default=10.0)

@@ -21,7 +21,6 @@ CSRF_COOKIE_SECURE = False
 SECURE_HSTS_SECONDS = 0
 # Several test runs may share one server (CI, parallel work): each names its own database.
 DATABASES["default"]["TEST"] = {"NAME": env("TEST_DATABASE_NAME", default=None)}
-AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
 # The live server of the browser tests serves static files from the source folders.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True

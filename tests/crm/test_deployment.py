@@ -14,9 +14,14 @@ def compose():
     return yaml.safe_load((ROOT / "docker-compose.yml").read_text())
 
 
+# Read by the settings, but never set in production: development and tests only.
+NOT_FOR_PRODUCTION = {"DJANGO_DEBUG", "TEST_DATABASE_NAME"}
+
+
 def env_vars_read_by_settings() -> set[str]:
-    source = (ROOT / "crm" / "settings" / "base.py").read_text()
-    return set(re.findall(r'env(?:\.\w+)?\(\s*"([A-Z_]+)"', source))
+    sources = [*(ROOT / "crm" / "settings").glob("*.py"), ROOT / "crm" / "file_storage.py"]
+    source = "\n".join(path.read_text() for path in sources)
+    return set(re.findall(r'env(?:\.\w+)?\(\s*"([A-Z][A-Z0-9_]+)"', source))
 
 
 def test_compose_has_a_postgres_18_database_with_a_volume_and_health_check(compose):
@@ -40,6 +45,15 @@ def test_compose_sets_only_variables_that_the_settings_read(compose):
             continue
         unknown = set(service.get("environment", {})) - known
         assert not unknown, f"{name} sets variables nothing reads: {unknown}"
+
+
+def test_compose_passes_every_production_variable_to_the_web_and_the_worker(compose):
+    # An operator sets them in .env; a variable the compose file does not pass on cannot
+    # reach the container, so the documented setting would silently do nothing.
+    wanted = env_vars_read_by_settings() - NOT_FOR_PRODUCTION
+    for name in ("web", "worker"):
+        missing = sorted(wanted - set(compose["services"][name]["environment"]))
+        assert missing == [], f"{name} does not pass {missing}"
 
 
 def test_compose_gives_production_its_required_settings(compose):
