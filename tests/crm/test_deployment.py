@@ -80,3 +80,40 @@ def test_debug_is_off_unless_asked_for(monkeypatch):
         assert importlib.reload(base).DEBUG is False
     finally:
         importlib.reload(base)
+
+
+def test_collectstatic_with_the_production_storage_builds_a_manifest(settings, tmp_path):
+    # The Dockerfile's build step: every file a static file names (source maps included)
+    # must exist, or the manifest storage refuses and the image does not build.
+    from django.core.management import call_command
+
+    settings.STATIC_ROOT = tmp_path
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    }
+    call_command("collectstatic", interactive=False, verbosity=0)
+    manifest = (tmp_path / "staticfiles.json").read_text()
+    assert '"vendor/bootstrap/bootstrap.min.css": "vendor/bootstrap/bootstrap.min.' in manifest
+    assert '"css/crm.css": "css/crm.' in manifest
+
+
+def test_make_test_names_what_to_install_before_any_test_when_it_cannot_install(tmp_path):
+    # Without Chromium, Dovecot and gettext, and without apt-get (or not root), the set-up
+    # stops with one line naming the packages, instead of 40 errors in the suite.
+    import subprocess
+
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    (bin_dir / "id").symlink_to("/usr/bin/id")
+    result = subprocess.run(
+        ["/bin/bash", str(ROOT / "scripts" / "test-deps.sh")],
+        env={"PATH": str(bin_dir)},
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert result.returncode != 0
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1
+    assert "chromium dovecot-core dovecot-imapd gettext" in lines[0]
