@@ -23,3 +23,6 @@ urlpatterns = [
     path("search/", include("search.urls")),
     path("admin/", admin.site.urls),
 ]
+
+# A database outage answers 503 with Retry-After instead of the 500 page (crm/outage.py).
+handler500 = "crm.outage.server_error"

@@ -212,9 +212,15 @@ SECURE_CSP = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    # The 503s of a database outage are logged once per outage by crm.outage, not once
+    # per request by django.request.
+    "filters": {"skip_outage_responses": {"()": "crm.outage.SkipOutageResponses"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        "django.request": {"filters": ["skip_outage_responses"]},
+    },
 }
 
 # Services on the card (K7, cardservices/): SMS and number look-up go through backends
