@@ -6,6 +6,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from crm.users import display_name
+
 from .models import Appointment, Note, Project, Task
 
 
@@ -83,7 +85,7 @@ class NoteAdmin(admin.ModelAdmin):
                 _cell(value)
                 for value in [
                     timezone.localtime(note.created_at).strftime("%d.%m.%Y %H:%M"),
-                    note.author.get_full_name() or note.author.get_username(),
+                    display_name(note.author),
                     _("Yes") if note.private else _("No"),
                     note.contact.full_name if note.contact else "",
                     note.company.name if note.company else "",

@@ -315,9 +315,10 @@ def note_update(*, note: Note, text: str, private: bool) -> Note:
         target_type=ContentType.objects.get_for_model(Note), target_id=str(note.pk)
     )
     for entry in entries:
+        entry.private = note.private
         entry.private_to = note.author if note.private else None
         entry.data = {**entry.data, "excerpt": note.text[:80], "private": note.private}
-        entry.save(update_fields=["private_to", "data"])
+        entry.save(update_fields=["private", "private_to", "data"])
     return note
 
 

@@ -28,7 +28,7 @@ def timeline(
     """
     entries = (
         Entry.objects.filter(contact=contact)
-        .filter(Q(private_to__isnull=True) | Q(private_to=viewer))
+        .filter(Q(private=False) | Q(private_to=viewer))
         .select_related("actor")
         .order_by("-occurred_at", "-id")
     )
