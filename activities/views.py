@@ -286,7 +286,7 @@ def project_delete(request, pk: int):
         {
             "object": project,
             "what": _("the project"),
-            "consequences": delete_consequences(project),
+            "consequences": delete_consequences(project, viewer=request.user),
             "cancel_url": project.get_absolute_url(),
         },
     )

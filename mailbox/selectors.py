@@ -106,6 +106,33 @@ def locked_attachments(user):
     )
 
 
+# --- rules for crm.visibility (delete previews, Django admin; registered in ready()) ------
+
+
+def visible_messages(messages, viewer):
+    """Messages as the CRM pages show them: linked to a contact, and not locked to
+    ``viewer`` (:func:`readable_messages`)."""
+    return messages.filter(pk__in=readable_messages(viewer).values("pk"))
+
+
+def visible_message_parts(rows, viewer):
+    """A message's links to contacts, attachments, copies and addresses: seen with the
+    message, or not at all."""
+    return rows.filter(message__in=readable_messages(viewer).values("pk"))
+
+
+def visible_accounts(accounts, viewer):
+    """Mail accounts: each user's own (the account pages show no one else's); the firm's
+    administrators manage everyone's."""
+    if is_firm_admin(viewer):
+        return accounts
+    return accounts.filter(user_id=viewer.pk)
+
+
+def visible_folder_states(states, viewer):
+    return states.filter(account__in=visible_accounts(MailAccount.objects.all(), viewer))
+
+
 def user_accounts(*, user):
     return MailAccount.objects.filter(user=user).order_by("email", "id")
 
