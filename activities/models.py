@@ -400,7 +400,9 @@ class Note(TimeStampedModel):
         ]
 
     def __str__(self):
-        return self.text[:60]
+        # Generic pages name a note by this (Django admin's log and the delete pages of
+        # what it belongs to, a user's delete page): a private one never by its text.
+        return str(_("Private note")) if self.private else self.text[:60]
 
     @property
     def home(self):
