@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 
 from crm.access import is_firm_admin
 
@@ -89,6 +90,12 @@ def readable_attachments(user):
     """File source: the attachments of the messages ``user`` may read, downloaded through
     the files app (files.access)."""
     return MessageAttachment.objects.filter(message__in=readable_messages(user))
+
+
+def attachment_file_id(*, user, pk: int) -> int:
+    """The stored file of an attachment ``user`` may read; 404 otherwise, so the old
+    attachment address tells no one which file holds another's attachment."""
+    return get_object_or_404(readable_attachments(user).values_list("file_id", flat=True), pk=pk)
 
 
 def locked_attachments(user):
