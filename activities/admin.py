@@ -6,11 +6,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from crm.admin_privacy import VisibleRowsAdmin
+from crm.users import display_name
+
+from . import services
 from .models import Appointment, Note, Project, Task
 
 
 @admin.register(Project)
-class ProjectAdmin(admin.ModelAdmin):
+class ProjectAdmin(VisibleRowsAdmin):
     list_display = ["name", "status", "updated_at"]
     list_filter = ["status"]
     search_fields = ["name"]
@@ -18,7 +22,7 @@ class ProjectAdmin(admin.ModelAdmin):
 
 
 @admin.register(Appointment)
-class AppointmentAdmin(admin.ModelAdmin):
+class AppointmentAdmin(VisibleRowsAdmin):
     list_display = ["title", "start_at", "end_at", "status", "owner"]
     list_filter = ["status", "all_day"]
     search_fields = ["title", "location"]
@@ -29,7 +33,7 @@ class AppointmentAdmin(admin.ModelAdmin):
 
 
 @admin.register(Task)
-class TaskAdmin(admin.ModelAdmin):
+class TaskAdmin(VisibleRowsAdmin):
     list_display = ["title", "due_date", "status", "priority", "assignee", "group"]
     list_filter = ["status", "priority", "group"]
     search_fields = ["title"]
@@ -38,8 +42,14 @@ class TaskAdmin(admin.ModelAdmin):
 
 
 @admin.register(Note)
-class NoteAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "author", "private", "contact", "company", "project", "created_at"]
+class NoteAdmin(VisibleRowsAdmin):
+    """Private notes are their author's alone, administrators included: lists, search,
+    change pages, history, delete pages and the export below all start from
+    ``get_queryset`` (VisibleRowsAdmin: ``Note.objects.visible_to``). Elsewhere — the log,
+    other objects' delete pages — a private note is named by ``Note.__str__``, which
+    never shows its text."""
+
+    list_display = ["excerpt", "author", "private", "contact", "company", "project", "created_at"]
     list_filter = ["private"]
     search_fields = ["text"]
     list_select_related = ["author", "contact", "company", "project"]
@@ -47,10 +57,19 @@ class NoteAdmin(admin.ModelAdmin):
 
     actions = ["export_csv"]
 
-    def get_queryset(self, request):
-        # Private notes are their author's alone, administrators included. Lists, search,
-        # change pages and the export below all start here.
-        return super().get_queryset(request).visible_to(request.user)
+    def get_readonly_fields(self, request, obj=None):
+        # Who wrote a note is a fact, and decides who sees a private one.
+        fields = super().get_readonly_fields(request, obj)
+        return [*fields, "author"] if obj is not None else fields
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        services.note_privacy_apply(note=obj)
+
+    @admin.display(description=gettext_lazy("text"), ordering="text")
+    def excerpt(self, obj):
+        # Only rows the user may see are listed, so the text itself can be shown here.
+        return obj.text[:60]
 
     @admin.action(description=gettext_lazy("Export the selected notes (CSV)"))
     def export_csv(self, request, queryset):
@@ -83,7 +102,7 @@ class NoteAdmin(admin.ModelAdmin):
                 _cell(value)
                 for value in [
                     timezone.localtime(note.created_at).strftime("%d.%m.%Y %H:%M"),
-                    note.author.get_full_name() or note.author.get_username(),
+                    display_name(note.author),
                     _("Yes") if note.private else _("No"),
                     note.contact.full_name if note.contact else "",
                     note.company.name if note.company else "",

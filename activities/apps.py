@@ -10,8 +10,10 @@ class ActivitiesConfig(AppConfig):
         from companies.tabs import company_tabs
         from contacts.tabs import card_tabs
         from crm.tabs import Tab
+        from crm.visibility import register_visibility
 
         from . import history_verbs, views
+        from .models import Note
         from .tabs import project_tabs
 
         card_tabs.register(
@@ -63,3 +65,4 @@ class ActivitiesConfig(AppConfig):
             )
         )
         history_verbs.register()
+        register_visibility(Note, lambda notes, viewer: notes.visible_to(viewer))

@@ -250,7 +250,8 @@ class Task(TimeStampedModel):
 
 class NoteQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """THE privacy rule for notes: a private note is seen by its author alone.
+        """THE privacy rule for notes: a private note is seen by its author alone; one
+        whose author was deleted, by no one.
 
         Every read of notes (card, company page, project page, admin) goes through here.
         """
@@ -325,10 +326,14 @@ class Note(TimeStampedModel):
     """A note on a contact, on a company (with chosen contact persons) or on a project."""
 
     text = models.TextField(_("text"))
+    # A note outlives its author: the notes of a user who is deleted stay with the
+    # customer, by «Tidligere bruker». A private one stays private to no one (visible_to
+    # matches no user), never public.
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("author"),
-        on_delete=models.CASCADE,
+        on_delete=models.SET_NULL,
+        null=True,
         related_name="notes",
     )
     private = models.BooleanField(
@@ -395,7 +400,9 @@ class Note(TimeStampedModel):
         ]
 
     def __str__(self):
-        return self.text[:60]
+        # Generic pages name a note by this (Django admin's log and the delete pages of
+        # what it belongs to, a user's delete page): a private one never by its text.
+        return str(_("Private note")) if self.private else self.text[:60]
 
     @property
     def home(self):

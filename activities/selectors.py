@@ -85,7 +85,7 @@ def notes_for_contact(*, user, contact):
             "contact_id",
             "company_id",
             "project_id",
-            *_names("author", *_USER_NAME),
+            *_names("author", *_USER_NAME, "is_active"),
             "company__name",
             "project__name",
         )

@@ -304,21 +304,33 @@ def note_update(*, note: Note, text: str, private: bool) -> Note:
     note.private = private
     note.full_clean()
     note.save()
-    # A note made private afterwards must vanish from others' timelines too.
-    try:
-        from django.contrib.contenttypes.models import ContentType
+    note_privacy_apply(note=note)
+    return note
 
+
+@transaction.atomic
+def note_privacy_apply(*, note: Note) -> None:
+    """Make what names the note elsewhere follow its text and privacy, after it changed
+    (here or in Django admin): a note made private vanishes from others' timelines, and
+    Django admin's log stops naming it by its text."""
+    from django.contrib.admin.models import LogEntry
+    from django.contrib.contenttypes.models import ContentType
+
+    note_type = ContentType.objects.get_for_model(Note)
+    if note.private:
+        LogEntry.objects.filter(content_type=note_type, object_id=str(note.pk)).update(
+            object_repr=str(note)[:200]
+        )
+    try:
         from history.models import Entry
     except ImportError:
-        return note
-    entries = Entry.objects.filter(
-        target_type=ContentType.objects.get_for_model(Note), target_id=str(note.pk)
-    )
+        return
+    entries = Entry.objects.filter(target_type=note_type, target_id=str(note.pk))
     for entry in entries:
+        entry.private = note.private
         entry.private_to = note.author if note.private else None
         entry.data = {**entry.data, "excerpt": note.text[:80], "private": note.private}
-        entry.save(update_fields=["private_to", "data"])
-    return note
+        entry.save(update_fields=["private", "private_to", "data"])
 
 
 @transaction.atomic

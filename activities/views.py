@@ -286,7 +286,7 @@ def project_delete(request, pk: int):
         {
             "object": project,
             "what": _("the project"),
-            "consequences": delete_consequences(project),
+            "consequences": delete_consequences(project, viewer=request.user),
             "cancel_url": project.get_absolute_url(),
         },
     )
@@ -615,7 +615,7 @@ def note_delete(request, pk: int):
         request,
         "activities/confirm_delete.html",
         {
-            "object": note,
+            "object": note.text[:60],  # the author's own note: its text, private or not
             "what": _("the note"),
             "consequences": [],
             "cancel_url": default_next,

@@ -1,10 +1,12 @@
 from django.contrib import admin
 
+from crm.admin_privacy import VisibleRowsAdmin
+
 from .models import NumberLookup, SmsMessage
 
 
 @admin.register(SmsMessage)
-class SmsMessageAdmin(admin.ModelAdmin):
+class SmsMessageAdmin(VisibleRowsAdmin):
     list_display = ["created_at", "contact", "to_number", "status", "segments", "sent_by"]
     list_filter = ["status"]
     raw_id_fields = ["contact", "sent_by"]
@@ -13,7 +15,7 @@ class SmsMessageAdmin(admin.ModelAdmin):
 
 
 @admin.register(NumberLookup)
-class NumberLookupAdmin(admin.ModelAdmin):
+class NumberLookupAdmin(VisibleRowsAdmin):
     list_display = ["created_at", "contact", "number", "valid", "number_type", "carrier"]
     raw_id_fields = ["contact", "looked_up_by"]
     readonly_fields = [f.name for f in NumberLookup._meta.fields]

@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from crm.admin_privacy import VisibleRowsAdmin
+
 from . import services
 from .models import Company, CompanyLink
 
@@ -13,7 +15,7 @@ class PeopleInline(admin.TabularInline):
 
 
 @admin.register(Company)
-class CompanyAdmin(admin.ModelAdmin):
+class CompanyAdmin(VisibleRowsAdmin):
     list_display = ["name", "org_number", "customer_number", "city", "owner"]
     list_filter = ["categories", "owner", ("customer_number", admin.EmptyFieldListFilter)]
     search_fields = ["name", "org_number", "customer_number"]
@@ -31,7 +33,7 @@ class CompanyAdmin(admin.ModelAdmin):
 
 
 @admin.register(CompanyLink)
-class CompanyLinkAdmin(admin.ModelAdmin):
+class CompanyLinkAdmin(VisibleRowsAdmin):
     list_display = ["contact", "company", "position", "start_date", "end_date"]
     list_filter = [("end_date", admin.EmptyFieldListFilter)]
     search_fields = ["contact__last_name", "company__name", "position"]

@@ -86,7 +86,7 @@ def company_update(request, pk: int):
 @crm_view
 def company_delete(request, pk: int):
     company = get_object_or_404(Company, pk=pk)
-    consequences, blockers = delete_preview(company)
+    consequences, blockers = delete_preview(company, viewer=request.user)
     if request.method == "POST" and not blockers:
         name = company.name
         try:

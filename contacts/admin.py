@@ -2,13 +2,14 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from companies.models import CompanyLink
+from crm.admin_privacy import VisibleRowsAdmin
 
 from . import services
 from .models import Category, Contact, ContactEmail
 
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(VisibleRowsAdmin):
     search_fields = ["name"]
 
 
@@ -26,7 +27,7 @@ class CompanyLinkInline(admin.TabularInline):
 
 
 @admin.register(Contact)
-class ContactAdmin(admin.ModelAdmin):
+class ContactAdmin(VisibleRowsAdmin):
     list_display = ["last_name", "first_name", "mobile", "customer_number", "owner", "created_at"]
     list_display_links = ["last_name", "first_name"]
     list_filter = ["categories", "owner", ("customer_number", admin.EmptyFieldListFilter)]

@@ -71,7 +71,7 @@ def contact_update(request, pk: int):
 @crm_view
 def contact_delete(request, pk: int):
     contact = get_object_or_404(Contact, pk=pk)
-    consequences, blockers = delete_preview(contact)
+    consequences, blockers = delete_preview(contact, viewer=request.user)
     if request.method == "POST" and not blockers:
         name = contact.full_name
         try:

@@ -1,8 +1,10 @@
-"""Creating CRM users: used by ``manage.py crm_user`` and the demo data."""
+"""CRM users: creating them (``manage.py crm_user``, the demo data) and naming them on
+pages, former employees included."""
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from .access import CRM_ACCESS, FIRM_ADMIN
 
@@ -48,3 +50,15 @@ def crm_user_save(
     else:
         user.user_permissions.remove(firm_admin)
     return user, created
+
+
+def display_name(user) -> str:
+    """A user's name as pages and exports show it. A user who was deleted (``None``: what
+    they wrote is kept, its author set to NULL) is «Tidligere bruker»; a deactivated one
+    keeps the name, marked as a former user."""
+    if user is None:
+        return _("Former user")
+    name = user.get_full_name() or user.get_username()
+    if not user.is_active:
+        return _("%(name)s (former user)") % {"name": name}
+    return name

@@ -4,11 +4,13 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from crm.admin_privacy import VisibleRowsAdmin, VisibleRowsInline
+
 from . import services
 from .models import FileLink, StoredFile
 
 
-class FileLinkInline(admin.TabularInline):
+class FileLinkInline(VisibleRowsInline, admin.TabularInline):
     model = FileLink
     extra = 0
     fields = ["contact", "company", "project", "linked_by", "created_at"]
@@ -18,7 +20,11 @@ class FileLinkInline(admin.TabularInline):
 
 
 @admin.register(StoredFile)
-class StoredFileAdmin(admin.ModelAdmin):
+class StoredFileAdmin(VisibleRowsAdmin):
+    """The files the user may download (files.selectors.files_visible_to): a locked
+    contact's mail attachments are not listed, searched or shown to anyone but the
+    firm's administrators, nor attachments of mail linked to no contact."""
+
     list_display = ["name", "human_size", "content_type", "uploader", "created_at", "download"]
     list_filter = ["content_type"]
     search_fields = ["name", "sha256"]

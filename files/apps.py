@@ -11,9 +11,11 @@ class FilesConfig(AppConfig):
         from companies.tabs import company_tabs
         from contacts.tabs import card_tabs
         from crm.tabs import Tab
+        from crm.visibility import register_visibility
         from history.verbs import register_verb
 
-        from . import views
+        from . import selectors, views
+        from .models import FileLink, StoredFile
 
         template = "files/partials/files_tab.html"
         for tabs in (card_tabs, company_tabs, project_tabs):
@@ -29,3 +31,5 @@ class FilesConfig(AppConfig):
         register_verb("files.linked", _("%(actor)s linked the file «%(name)s»"))
         register_verb("files.unlinked", _("%(actor)s removed the file «%(name)s» from the card"))
         register_verb("files.deleted", _("%(actor)s deleted the file «%(name)s»"))
+        register_visibility(StoredFile, selectors.visible_files)
+        register_visibility(FileLink, selectors.visible_links)

@@ -63,6 +63,19 @@ def file_area_files_visible_to(user):
     return StoredFile.objects.linked().filter(_not_hidden(user))
 
 
+def visible_files(files, viewer):
+    """crm.visibility's rule for stored files (Django admin): :func:`files_visible_to`."""
+    return files.filter(pk__in=files_visible_to(viewer).values("pk"))
+
+
+def visible_links(links, viewer):
+    """crm.visibility's rule for file links: a link shows its file, so it is hidden with
+    it (delete previews, Django admin)."""
+    if not has_crm_access(viewer):
+        return links.none()
+    return links.filter(_not_hidden(viewer, file_ref="file_id"))
+
+
 def file_for_user(*, user, pk: int) -> StoredFile:
     """A file to download (404 unless visible)."""
     return get_object_or_404(files_visible_to(user), pk=pk)

@@ -9,8 +9,10 @@ class HistoryConfig(AppConfig):
     def ready(self):
         from contacts.tabs import card_tabs
         from crm.tabs import Tab
+        from crm.visibility import register_visibility
 
-        from . import commands, verbs, views
+        from . import commands, selectors, verbs, views
+        from .models import Entry
 
         commands.install()
         verbs.register_builtin_verbs()
@@ -22,3 +24,4 @@ class HistoryConfig(AppConfig):
                 context=views.history_tab_context,
             )
         )
+        register_visibility(Entry, selectors.entries_visible_to)

@@ -47,11 +47,13 @@ class Entry(models.Model):
         ContentType, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     target_id = models.CharField(max_length=64, blank=True)
-    # Set: only this user ever sees the entry (a private note). Null: all CRM users.
+    # Private (a private note's entry): only ``private_to`` ever sees it. When that user
+    # is deleted the entry stays, private to no one: kept, and shown to nobody.
+    private = models.BooleanField(_("private"), default=False, db_default=False)
     private_to = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("private to"),
-        on_delete=models.CASCADE,
+        on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="+",
@@ -63,6 +65,13 @@ class Entry(models.Model):
         verbose_name = _("history entry")
         verbose_name_plural = _("history entries")
         ordering = ["-occurred_at", "-id"]
+        constraints = [
+            # An entry private to someone is private; losing that someone keeps it so.
+            models.CheckConstraint(
+                condition=models.Q(private=True) | models.Q(private_to__isnull=True),
+                name="history_entry_private_to_is_private",
+            ),
+        ]
         indexes = [
             models.Index(
                 models.F("contact"),

@@ -26,18 +26,37 @@ def timeline(
     Never shows another user's private entry, nor e-mail entries of a contact whose
     e-mail is locked unless the viewer is an administrator of the firm.
     """
-    entries = (
+    entries = _visible(
         Entry.objects.filter(contact=contact)
-        .filter(Q(private_to__isnull=True) | Q(private_to=viewer))
         .select_related("actor")
-        .order_by("-occurred_at", "-id")
+        .order_by("-occurred_at", "-id"),
+        viewer,
+        email_locked=contact.email_locked,
     )
-    if contact.email_locked and not is_firm_admin(viewer):
-        entries = entries.filter(mail=False)
-    if (hidden := hidden_for(viewer)) is not None:
-        entries = entries.exclude(hidden)
     if date_from:
         entries = entries.filter(occurred_at__gte=_start_of(date_from))
     if date_to:
         entries = entries.filter(occurred_at__lt=_start_of(date_to + dt.timedelta(days=1)))
+    return entries
+
+
+def entries_visible_to(entries: QuerySet[Entry], viewer) -> QuerySet[Entry]:
+    """The rule :func:`timeline` applies, on entries of any contacts (crm.visibility:
+    delete previews and Django admin)."""
+    return _visible(entries, viewer, email_locked=None)
+
+
+def _visible(entries: QuerySet[Entry], viewer, *, email_locked: bool | None):
+    """Another user's private entry never; a private one whose user was deleted, to no
+    one; e-mail entries of a locked contact to the firm's administrators only (known
+    ``email_locked``: the one contact's; None: each entry's contact's); and what the
+    registered hiding rules hide."""
+    entries = entries.filter(Q(private=False) | Q(private_to=viewer))
+    if not is_firm_admin(viewer):
+        if email_locked is None:
+            entries = entries.exclude(mail=True, contact__email_locked=True)
+        elif email_locked:
+            entries = entries.filter(mail=False)
+    if (hidden := hidden_for(viewer)) is not None:
+        entries = entries.exclude(hidden)
     return entries

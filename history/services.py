@@ -83,6 +83,7 @@ def _entry(
         actor=actor if actor is not None and actor.is_authenticated else None,
         actor_label=actor_label[:100],
         data=data or {},
+        private=private_to is not None,
         private_to=private_to,
         mail=mail,
         occurred_at=occurred_at or timezone.now(),

@@ -1,12 +1,16 @@
 from django.contrib import admin
 
 from crm.access import is_firm_admin
+from crm.admin_privacy import VisibleRowsAdmin
 
 from .models import MailAccount, Message
 
 
 @admin.register(MailAccount)
-class MailAccountAdmin(admin.ModelAdmin):
+class MailAccountAdmin(VisibleRowsAdmin):
+    """Each user's own accounts; the firm's administrators see everyone's
+    (mailbox.selectors.visible_accounts)."""
+
     list_display = ["email", "user", "host", "link_to_crm", "last_synced_at"]
     list_select_related = ["user"]
     exclude = ["password_encrypted"]
@@ -14,16 +18,15 @@ class MailAccountAdmin(admin.ModelAdmin):
 
 
 @admin.register(Message)
-class MessageAdmin(admin.ModelAdmin):
+class MessageAdmin(VisibleRowsAdmin):
+    """The messages the CRM pages show: linked to a contact, and a locked contact's
+    e-mail to the firm's administrators only (mailbox.selectors.visible_messages)."""
+
     list_display = ["subject", "from_address", "sent_at", "has_attachments"]
     search_fields = ["subject"]
     date_hierarchy = "sent_at"
     readonly_fields = ["message_id", "from_address", "to_addresses", "cc_addresses", "sent_at"]
     exclude = ["html_body"]
-
-    def get_queryset(self, request):
-        # A locked contact's e-mail stays hidden from anyone but the firm's administrators.
-        return super().get_queryset(request).visible_to(request.user)
 
     def has_add_permission(self, request):
         return False

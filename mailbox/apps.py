@@ -9,11 +9,12 @@ class MailboxConfig(AppConfig):
     def ready(self):
         from contacts.tabs import card_tabs
         from crm.tabs import Tab
+        from crm.visibility import register_visibility
         from files.access import register_file_hiding_rule, register_file_source
         from history.verbs import register_verb
         from history.visibility import register_hiding_rule
 
-        from . import selectors, views
+        from . import models, selectors, views
 
         card_tabs.register(
             Tab(
@@ -30,3 +31,13 @@ class MailboxConfig(AppConfig):
         register_hiding_rule(selectors.locked_mail_history)
         register_file_source(selectors.readable_attachments)
         register_file_hiding_rule(selectors.locked_attachments)
+        register_visibility(models.Message, selectors.visible_messages)
+        for part in (
+            models.MessageContact,
+            models.MessageAttachment,
+            models.MessageCopy,
+            models.MessageAddress,
+        ):
+            register_visibility(part, selectors.visible_message_parts)
+        register_visibility(models.MailAccount, selectors.visible_accounts)
+        register_visibility(models.MailFolderState, selectors.visible_folder_states)

@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from crm.timestamps import TimeStampedModel
 
@@ -187,6 +188,9 @@ class MessageContact(models.Model):
     sent_at = models.DateTimeField(null=True, editable=False)
 
     class Meta:
+        # What the user loses from the card when a link goes («Slett» counts them).
+        verbose_name = pgettext_lazy("a message linked to a contact", "e-mail")
+        verbose_name_plural = pgettext_lazy("messages linked to a contact", "e-mails")
         constraints = [
             models.UniqueConstraint(fields=["message", "contact"], name="mail_link_unique")
         ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 
 from crm.access import is_firm_admin
 
@@ -91,6 +92,12 @@ def readable_attachments(user):
     return MessageAttachment.objects.filter(message__in=readable_messages(user))
 
 
+def attachment_file_id(*, user, pk: int) -> int:
+    """The stored file of an attachment ``user`` may read; 404 otherwise, so the old
+    attachment address tells no one which file holds another's attachment."""
+    return get_object_or_404(readable_attachments(user).values_list("file_id", flat=True), pk=pk)
+
+
 def locked_attachments(user):
     """File hiding rule: attachments of a message linked to a contact whose e-mail is
     locked are hidden from everyone but the firm's administrators, even where the file
@@ -104,6 +111,33 @@ def locked_attachments(user):
             )
         )
     )
+
+
+# --- rules for crm.visibility (delete previews, Django admin; registered in ready()) ------
+
+
+def visible_messages(messages, viewer):
+    """Messages as the CRM pages show them: linked to a contact, and not locked to
+    ``viewer`` (:func:`readable_messages`)."""
+    return messages.filter(pk__in=readable_messages(viewer).values("pk"))
+
+
+def visible_message_parts(rows, viewer):
+    """A message's links to contacts, attachments, copies and addresses: seen with the
+    message, or not at all."""
+    return rows.filter(message__in=readable_messages(viewer).values("pk"))
+
+
+def visible_accounts(accounts, viewer):
+    """Mail accounts: each user's own (the account pages show no one else's); the firm's
+    administrators manage everyone's."""
+    if is_firm_admin(viewer):
+        return accounts
+    return accounts.filter(user_id=viewer.pk)
+
+
+def visible_folder_states(states, viewer):
+    return states.filter(account__in=visible_accounts(MailAccount.objects.all(), viewer))
 
 
 def user_accounts(*, user):

@@ -15,7 +15,7 @@ from crm.forms import apply_validation_error
 
 from . import selectors, services
 from .forms import ComposeForm, MailAccountForm, MailSearchForm
-from .models import MailAccount, MessageAttachment
+from .models import MailAccount
 
 # The message body frame: no scripts, no forms, images only from us; it may sit only
 # in our own pages.
@@ -146,8 +146,9 @@ def attachment_redirect(request, pk: int):
     """The attachment's old address, kept because message bodies show inline (cid:)
     images from it (stored ones, and mailbox.services still writes it): it moves for good
     to the files app's download, which decides access with the mailbox's rules
-    (selectors.readable_attachments, selectors.locked_attachments)."""
-    file_id = get_object_or_404(MessageAttachment.objects.values_list("file_id", flat=True), pk=pk)
+    (selectors.readable_attachments, selectors.locked_attachments). Checked here first:
+    the redirect itself would tell which file holds the attachment."""
+    file_id = selectors.attachment_file_id(user=request.user, pk=pk)
     return redirect("files:download", pk=file_id, permanent=True)
 
 

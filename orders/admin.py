@@ -6,6 +6,8 @@ administrator may correct a draft or confirmed order, and the totals are written
 
 from django.contrib import admin
 
+from crm.admin_privacy import VisibleRowsAdmin
+
 from . import services
 from .models import Invoice, InvoiceCounter, Order, OrderLine, OrderStatus
 
@@ -45,7 +47,7 @@ class InvoiceInline(admin.TabularInline):
 
 
 @admin.register(Order)
-class OrderAdmin(admin.ModelAdmin):
+class OrderAdmin(VisibleRowsAdmin):
     list_display = ["id", "date", "contact", "company", "reference", "status", "gross_total"]
     list_filter = ["status", "date"]
     search_fields = ["id", "reference", "contact__last_name", "company__name"]
@@ -71,7 +73,7 @@ class OrderAdmin(admin.ModelAdmin):
 
 
 @admin.register(Invoice)
-class InvoiceAdmin(admin.ModelAdmin):
+class InvoiceAdmin(VisibleRowsAdmin):
     """Issued invoices and credit notes never change: view only."""
 
     list_display = [
@@ -99,7 +101,7 @@ class InvoiceAdmin(admin.ModelAdmin):
 
 
 @admin.register(InvoiceCounter)
-class InvoiceCounterAdmin(admin.ModelAdmin):
+class InvoiceCounterAdmin(VisibleRowsAdmin):
     list_display = ["series", "last_number"]
 
     def has_add_permission(self, request):

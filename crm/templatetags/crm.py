@@ -24,6 +24,14 @@ def phones(obj):
 
 
 @register.filter
+def user_name(user) -> str:
+    """A user's name, or «Tidligere bruker» for one who has left (crm.users)."""
+    from crm.users import display_name
+
+    return display_name(user)
+
+
+@register.filter
 def orgnr_format(value: str) -> str:
     """«988077917» → «988 077 917»."""
     return orgnr.format(value) if value else ""

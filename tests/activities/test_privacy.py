@@ -174,3 +174,13 @@ def test_admin_export_gives_the_author_their_own_private_note(client, firm_admin
     assert row[2] == "Ja" and row[3].endswith("Ærlig")
     # A text that looks like a formula is kept as text in a spreadsheet.
     assert row[-1] == f"'=1+1 {SECRET}"
+
+
+def test_the_author_is_asked_about_their_private_note_by_its_text(client, staff):
+    """Generic pages name a private note neutrally (Note.__str__); the author's own
+    delete page still shows which note it is."""
+    link = CompanyLinkFactory()
+    note = services.note_create(author=staff, text=SECRET, private=True, contact=link.contact)
+    assert SECRET not in str(note)
+    client.force_login(staff)
+    assert SECRET in client.get(reverse("activities:note_delete", args=[note.pk])).text

@@ -148,7 +148,7 @@ def test_delete_asks_first_and_says_what_goes_with_it(staff_client):
     link = CompanyLinkFactory()
     url = reverse("contacts:delete", args=[link.contact.pk])
     body = staff_client.get(url).content.decode()
-    assert "bedriftskoblinger" in body
+    assert "<li>1 bedriftskobling</li>" in body
     assert Contact.objects.filter(pk=link.contact.pk).exists()
     staff_client.post(url)
     assert not Contact.objects.filter(pk=link.contact.pk).exists()

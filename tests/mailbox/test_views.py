@@ -122,7 +122,20 @@ def test_old_attachment_address_of_a_locked_message_leads_to_404(
     contact_email_lock(contact=contact, actor=firm_admin)
     client.force_login(staff)
     old = reverse("mailbox:attachment", args=[message.attachments.get().pk])
-    assert client.get(old, follow=True).status_code == 404
+    # 404 at once: no redirect telling which stored file holds the attachment.
+    response = client.get(old)
+    assert response.status_code == 404
+    assert "Location" not in response
+
+
+def test_old_attachment_address_of_an_unlinked_message_is_404(client, firm_admin):
+    from tests.factories import MessageAttachmentFactory
+
+    attachment = MessageAttachmentFactory()  # a message linked to no contact
+    client.force_login(firm_admin)
+    response = client.get(reverse("mailbox:attachment", args=[attachment.pk]))
+    assert response.status_code == 404
+    assert "Location" not in response
 
 
 def test_anonymous_is_sent_to_login(client, linked):
