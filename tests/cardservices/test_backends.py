@@ -190,3 +190,27 @@ def test_http_backend_tls_failure_reads_like_a_closed_port(gateway, closed_port)
         HttpSmsBackend(url=f"http://127.0.0.1:{closed_port}/sms", timeout=2).send(MESSAGE)
     assert str(tls.value) == str(closed.value)
     assert "Fikk ikke kontakt med serveren" in str(tls.value)
+
+
+@pytest.mark.parametrize(
+    ("backend", "url", "warned"),
+    [
+        ("cardservices.sms.backends.console.SmsBackend", "", True),
+        ("cardservices.sms.backends.http.SmsBackend", "", True),
+        ("cardservices.sms.backends.http.SmsBackend", "https://sms.example.no/send", False),
+    ],
+)
+def test_deploy_check_warns_while_sms_is_not_set_up(settings, backend, url, warned):
+    from django.core import checks
+    from django.core.checks.registry import registry
+
+    from cardservices.checks import sms_gateway_check
+
+    settings.SMS_BACKEND = backend
+    settings.SMS_HTTP_URL = url
+    found = sms_gateway_check(app_configs=None)
+    assert [m.id for m in found] == (["cardservices.W001"] if warned else [])
+    assert all(m.level == checks.WARNING for m in found)
+    # Only `check --deploy` runs it: development keeps the console backend quietly.
+    assert sms_gateway_check in registry.get_checks(include_deployment_checks=True)
+    assert sms_gateway_check not in registry.get_checks()
