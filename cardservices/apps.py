@@ -11,7 +11,7 @@ class CardServicesConfig(AppConfig):
         from crm.tabs import Tab
         from history.verbs import register_verb
 
-        from . import views
+        from . import checks, views  # noqa: F401 (checks registers itself)
 
         card_tabs.register(
             Tab(
@@ -27,6 +27,13 @@ class CardServicesConfig(AppConfig):
         register_verb(
             "cardservices.sms_failed",
             _("%(actor)s tried to send an SMS to %(number)s, but it failed: %(error)s"),
+        )
+        register_verb(
+            "cardservices.sms_logged",
+            _(
+                "%(actor)s wrote an SMS to %(number)s, but it was not sent (SMS is not set "
+                "up; it was only written to the log): «%(text)s»"
+            ),
         )
         register_verb(
             "cardservices.number_looked_up", _("%(actor)s looked up the number %(number)s")

@@ -1,22 +1,41 @@
 """A small JSON-over-HTTP call with a timeout and errors a user can read.
 
 Used by the SMS gateway and phone directory backends; the standard library is enough
-for one request at a time, and keeps the dependency list short.
+for one request at a time, and keeps the dependency list short. The connection goes
+through the outbound guard (crm/outbound.py) to the vetted address; redirects are not
+followed (one could point anywhere) and no proxy from the environment is used (the
+guard could not see where it leads).
 """
 
 from __future__ import annotations
 
+import http.client
 import json
-import socket
-import urllib.error
-import urllib.request
 from urllib.parse import urlsplit
 
 from django.utils.translation import gettext as _
 
+from crm import outbound
+
 
 class HttpCallError(Exception):
     """Why the call failed, in words for the user."""
+
+
+class _HTTPConnection(http.client.HTTPConnection):
+    def connect(self):
+        self.sock = outbound.connect(self.host, self.port, timeout=self.timeout)
+
+
+class _HTTPSConnection(http.client.HTTPSConnection):
+    def connect(self):
+        sock = outbound.connect(self.host, self.port, timeout=self.timeout)
+        try:
+            # The certificate is checked against the name in the URL, not the address.
+            self.sock = self._context.wrap_socket(sock, server_hostname=self.host)
+        except BaseException:
+            sock.close()
+            raise
 
 
 def call_json(
@@ -27,44 +46,54 @@ def call_json(
     api_key: str = "",
     timeout: float,
 ) -> dict:
-    if urlsplit(url).scheme not in ("http", "https"):
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
         raise HttpCallError(_("The service address is not an http(s) URL."))
+    try:
+        port = parts.port
+    except ValueError as error:
+        raise HttpCallError(_("The service address is not an http(s) URL.")) from error
     body = json.dumps(payload).encode() if payload is not None else None
     headers = {"Accept": "application/json", "User-Agent": "kontaktkort-crm"}
     if body is not None:
         headers["Content-Type"] = "application/json"
     if api_key:
         headers["Authorization"] = f"Bearer {api_key}"
-    request = urllib.request.Request(url, data=body, headers=headers, method=method)
+    kind = _HTTPSConnection if parts.scheme == "https" else _HTTPConnection
+    connection = kind(parts.hostname, port, timeout=timeout)
+    path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
-            raw = response.read(65536)
-    except urllib.error.HTTPError as error:
-        detail = error.read(300).decode("utf-8", "replace").strip()
-        raise HttpCallError(
-            _("The service answered %(status)s %(reason)s%(detail)s.")
-            % {
-                "status": error.code,
-                "reason": error.reason,
-                "detail": f": {detail}" if detail else "",
-            }
-        ) from error
+        try:
+            connection.connect()
+        except outbound.OutboundError:
+            raise
+        except OSError as error:  # the TLS handshake: the same answer as no connection
+            raise outbound.Unreachable() from error
+        connection.request(method, path, body=body, headers=headers)
+        response = connection.getresponse()
+        raw = response.read(65536)
+    except outbound.OutboundError as error:
+        raise HttpCallError(str(error)) from error
     except TimeoutError as error:
         raise HttpCallError(
             _("The service did not answer within %(seconds)s seconds.") % {"seconds": timeout}
         ) from error
-    except urllib.error.URLError as error:
-        if isinstance(error.reason, TimeoutError | socket.timeout):
-            raise HttpCallError(
-                _("The service did not answer within %(seconds)s seconds.") % {"seconds": timeout}
-            ) from error
-        raise HttpCallError(
-            _("Could not reach the service: %(reason)s.") % {"reason": error.reason}
-        ) from error
-    except OSError as error:
+    except (OSError, http.client.HTTPException) as error:
         raise HttpCallError(
             _("Could not reach the service: %(reason)s.") % {"reason": error}
         ) from error
+    finally:
+        connection.close()
+    if not 200 <= response.status < 300:
+        detail = raw[:300].decode("utf-8", "replace").strip()
+        raise HttpCallError(
+            _("The service answered %(status)s %(reason)s%(detail)s.")
+            % {
+                "status": response.status,
+                "reason": response.reason,
+                "detail": f": {detail}" if detail else "",
+            }
+        )
     if not raw.strip():
         return {}
     try:

@@ -14,6 +14,8 @@ class SmsMessage(TimeStampedModel):
         QUEUED = "queued", _("Queued")
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Failed")
+        # The console backend while developing: shown in the log, sent to no one.
+        CONSOLE = "console", _("Not sent (only written to the log)")
 
     contact = models.ForeignKey(
         "contacts.Contact",

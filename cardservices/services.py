@@ -13,7 +13,7 @@ from history.services import history_record
 from .directory import DirectoryError, get_directory
 from .models import PHONE_FIELDS, NumberLookup, SmsMessage
 from .numbers import number_facts
-from .sms import OutgoingSms, SmsError, get_backend
+from .sms import OutgoingSms, SmsError, get_backend, sms_ready
 from .sms.segments import count_segments
 
 
@@ -45,9 +45,14 @@ def sms_send(*, contact, text: str, user=None, actor_label: str = "") -> SmsMess
     """Send ``text`` to the contact's mobile through ``SMS_BACKEND`` and store it.
 
     The message is stored before the gateway is asked, so that it is never lost, and
-    then marked sent or failed. A failure is stored and recorded, not raised: look at
-    ``status`` and ``error``. Refusals before sending raise ValidationError.
+    then marked sent or failed (or, for the console backend while developing, "console":
+    not sent). A failure is stored and recorded, not raised: look at ``status`` and
+    ``error``. Refusals before sending, "SMS is not set up" among them, raise
+    ValidationError and store nothing.
     """
+    backend = get_backend()
+    if not sms_ready(backend):
+        raise ValidationError(sms_not_set_up_message())
     to, count = sms_check(contact=contact, text=text)
     message = SmsMessage(
         contact=contact,
@@ -63,21 +68,22 @@ def sms_send(*, contact, text: str, user=None, actor_label: str = "") -> SmsMess
     message.save()
     # Outside any transaction: a slow gateway must not hold database locks.
     try:
-        result = get_backend().send(OutgoingSms(to=to, sender=message.sender_name, text=text))
+        result = backend.send(OutgoingSms(to=to, sender=message.sender_name, text=text))
     except SmsError as error:
         message.status = SmsMessage.Status.FAILED
         message.error = str(error)
     else:
-        message.status = SmsMessage.Status.SENT
         message.provider_id = result.provider_id
-        message.sent_at = timezone.now()
+        if backend.delivers:
+            message.status = SmsMessage.Status.SENT
+            message.sent_at = timezone.now()
+        else:
+            message.status = SmsMessage.Status.CONSOLE
     with transaction.atomic():
         message.save(update_fields=["status", "error", "provider_id", "sent_at", "updated_at"])
         history_record(
             contact=contact,
-            verb="cardservices.sms_sent"
-            if message.status == SmsMessage.Status.SENT
-            else "cardservices.sms_failed",
+            verb=HISTORY_VERBS[message.status],
             actor=user,
             actor_label=actor_label,
             data={
@@ -89,6 +95,17 @@ def sms_send(*, contact, text: str, user=None, actor_label: str = "") -> SmsMess
             target=message,
         )
     return message
+
+
+HISTORY_VERBS = {
+    SmsMessage.Status.SENT: "cardservices.sms_sent",
+    SmsMessage.Status.FAILED: "cardservices.sms_failed",
+    SmsMessage.Status.CONSOLE: "cardservices.sms_logged",
+}
+
+
+def sms_not_set_up_message() -> str:
+    return _("SMS is not set up: no SMS gateway is configured. Ask the administrator.")
 
 
 def facts_international(e164: str) -> str:

@@ -16,6 +16,7 @@ from .forms import LookupForm, SmsForm
 from .links import map_links, website_link
 from .models import PHONE_FIELDS, SmsMessage
 from .numbers import TYPE_LABELS, number_facts
+from .sms import sms_ready
 from .sms.segments import count_segments
 
 PHONE_LABELS = {
@@ -77,6 +78,14 @@ def sms_send(request, pk: int):
                 messages.success(
                     request, _("The SMS to %(number)s was sent.") % {"number": contact.mobile}
                 )
+            elif message.status == SmsMessage.Status.CONSOLE:
+                messages.warning(
+                    request,
+                    _(
+                        "The SMS was not sent: SMS is not set up, so it was only written to "
+                        "the log (development)."
+                    ),
+                )
             else:
                 messages.error(
                     request,
@@ -95,6 +104,8 @@ def sms_send(request, pk: int):
             "count": count_segments(text),
             "sender": settings.SMS_SENDER,
             "max_segments": settings.SMS_MAX_SEGMENTS,
+            "sms_ready": sms_ready(),
+            "not_set_up": services.sms_not_set_up_message(),
         },
     )
 

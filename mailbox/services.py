@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import logging
 import re
-import socket
-import ssl
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -19,9 +17,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from contacts.models import Contact, ContactEmail
+from crm import outbound
+from crm.outbound import OutboundError
 from files.services import file_store, stored_bytes_removed_on_error
 
 from . import crypto
+from .imap import imap_connect, not_reached
 from .models import (
     Direction,
     MailAccount,
@@ -35,6 +36,9 @@ from .models import (
 from .parsing import ParsedMessage, parse_message, rewrite_cid, sanitise_html
 
 logger = logging.getLogger("mailbox")
+# Seconds «Lagre og test» waits for each answer once connected: a worker is held that long.
+TEST_TIMEOUT = 10
+SYNC_TIMEOUT = 30
 HISTORY_VERB = "mailbox.linked"
 
 
@@ -73,6 +77,12 @@ def mail_account_save(
     account.security, account.username = security, username.strip()
     account.folders = ", ".join(n.strip() for n in folders.split(",") if n.strip())
     account.link_to_crm = link_to_crm
+    try:
+        outbound.vet(account.host, port)
+    except outbound.AddressRefused as error:
+        raise ValidationError({"host": str(error)}) from error
+    except outbound.HostNotFound:
+        pass  # perhaps a passing DNS fault: the test button and the sync will tell
     if password:
         account.password_encrypted = crypto.encrypt(password)
     if not account.password_encrypted:
@@ -92,47 +102,19 @@ def mail_account_delete(*, account: MailAccount) -> None:
     account.delete()
 
 
-def imap_connect(account: MailAccount, *, timeout: float = 30):
-    from imap_tools import MailBox, MailBoxStartTls, MailBoxUnencrypted
-
-    kind = {"ssl": MailBox, "starttls": MailBoxStartTls, "none": MailBoxUnencrypted}
-    box = kind[account.security](account.host, account.port, timeout=timeout)
-    return box.login(account.username, crypto.decrypt(account.password_encrypted))
-
-
 def mail_account_test(*, account: MailAccount) -> tuple[bool, str]:
     """Try to log in and select the folders: (ok, a message a user understands)."""
     from imap_tools.errors import MailboxLoginError
 
     try:
-        with imap_connect(account, timeout=15) as box:
+        with imap_connect(account, timeout=TEST_TIMEOUT) as box:
             missing = [name for name in account.folder_list() if not box.folder.exists(name)]
-    except (socket.gaierror, UnicodeError):
-        return False, _("The server name %(host)s was not found. Check the IMAP server.") % {
-            "host": account.host
-        }
-    except TimeoutError:
-        return False, _("No answer from %(host)s on port %(port)s. Check the server and port.") % {
-            "host": account.host,
-            "port": account.port,
-        }
-    except ConnectionRefusedError:
-        return False, _("%(host)s refused the connection on port %(port)s.") % {
-            "host": account.host,
-            "port": account.port,
-        }
-    except ssl.SSLError as error:
-        return False, _(
-            "The encrypted connection failed (%(error)s). Check the encryption setting and port."
-        ) % {"error": error.reason or error}
+    except OutboundError as error:
+        return False, str(error)
     except MailboxLoginError:
         return False, _("The server refused the user name or password.")
-    except OSError as error:
-        return False, _("Could not connect: %(error)s") % {"error": error}
-    except Exception as error:  # imaplib's protocol errors, e.g. plain IMAP on a TLS port
-        return False, _("The server did not answer as an IMAP server: %(error)s") % {
-            "error": error
-        }
+    except Exception:  # after the login: a timeout or a protocol error
+        return False, str(not_reached())
     if missing:
         return False, _("Connected, but these folders do not exist: %(folders)s") % {
             "folders": ", ".join(missing)
@@ -469,7 +451,7 @@ def account_sync(*, account: MailAccount, progress=None) -> SyncReport:
             report.errors.append("busy")
             return report
     try:
-        with imap_connect(account) as box:
+        with imap_connect(account, timeout=SYNC_TIMEOUT) as box:
             for folder in account.folder_list():
                 _folder_sync(box, account=account, folder=folder, report=report, progress=progress)
         account.last_error = ""

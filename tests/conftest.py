@@ -73,3 +73,53 @@ def browser_type_launch_args(browser_type_launch_args):
 def browser_context_args(browser_context_args):
     # Headless Chromium asks for en-US; our users ask for Norwegian.
     return {**browser_context_args, "locale": "nb-NO", "timezone_id": "Europe/Oslo"}
+
+
+# --- outbound connections --------------------------------------------------------------
+
+
+@pytest.fixture
+def listener():
+    """A listening socket on loopback, to see whether anything connects to it."""
+    import socket
+
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(5)
+    server.settimeout(0.2)
+    yield server
+    server.close()
+
+
+def was_contacted(server) -> bool:
+    try:
+        connection, _address = server.accept()
+    except TimeoutError:
+        return False
+    connection.close()
+    return True
+
+
+@pytest.fixture
+def silent_port():
+    """A loopback port whose listener never accepts and whose queue is full: a connection
+    to it goes unanswered, like a port behind a firewall that drops packets."""
+    import socket
+
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(0)
+    filler = socket.create_connection(server.getsockname(), timeout=1)
+    yield server.getsockname()[1]
+    filler.close()
+    server.close()
+
+
+@pytest.fixture
+def closed_port():
+    """A loopback port nothing listens on: a connection to it is refused at once."""
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]

@@ -2,8 +2,8 @@
 
 ``SMS_BACKEND`` names a class with ``send(message: OutgoingSms) -> SendResult`` that
 raises :class:`SmsError` with a message fit for the user when the message was not
-accepted. Shipped: ``console`` (the default: logs it), ``http`` (a real gateway) and
-``locmem`` (tests: ``cardservices.sms.outbox``).
+accepted. Shipped: ``console`` (the default, for development: logs it and sends
+nothing), ``http`` (a real gateway) and ``locmem`` (tests: ``cardservices.sms.outbox``).
 """
 
 from __future__ import annotations
@@ -35,3 +35,10 @@ class SendResult:
 
 def get_backend(path: str | None = None, **kwargs):
     return import_string(path or settings.SMS_BACKEND)(**kwargs)
+
+
+def sms_ready(backend=None) -> bool:
+    """Whether SMS can be used: a gateway is set up, or, while developing (DEBUG), the
+    console stands in for one."""
+    backend = backend if backend is not None else get_backend()
+    return backend.configured and (backend.delivers or settings.DEBUG)

@@ -224,6 +224,15 @@ LOGGING = {
     },
 }
 
+# Connections to servers that users or settings name (IMAP accounts, the SMS gateway,
+# the phone directory) go through crm/outbound.py, which refuses internal addresses.
+# A firm's own servers on its network are let through here: comma-separated host names,
+# addresses or networks, e.g. "imap.firma.lan,10.0.5.0/24".
+OUTBOUND_ALLOWED_HOSTS = [
+    host.strip() for host in env("OUTBOUND_ALLOWED_HOSTS", default="").split(",") if host.strip()
+]
+OUTBOUND_CONNECT_TIMEOUT = env.float("OUTBOUND_CONNECT_TIMEOUT", default=5.0)
+
 # Services on the card (K7, cardservices/): SMS and number look-up go through backends
 # chosen here, like Django's e-mail backends. See README, "Services on the card".
 # Empty counts as unset, as the compose file passes every variable through.

@@ -24,3 +24,6 @@ DATABASES["default"]["TEST"] = {"NAME": env("TEST_DATABASE_NAME", default=None)}
 # The live server of the browser tests serves static files from the source folders.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# The suite's servers (Dovecot, the SMS and directory stubs) listen on loopback; the
+# guard's own tests empty this list to see loopback refused.
+OUTBOUND_ALLOWED_HOSTS = ["127.0.0.0/8", "::1", "localhost"]

@@ -9,8 +9,9 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 
 
 @pytest.fixture(autouse=True)
-def _console_sms(settings):
-    settings.SMS_BACKEND = "cardservices.sms.backends.console.SmsBackend"
+def _test_gateway_sms(settings):
+    # The console backend is no gateway outside development: a test stands in for one.
+    settings.SMS_BACKEND = "cardservices.sms.backends.locmem.SmsBackend"
     settings.SMS_SENDER = "Firma AS"
 
 

@@ -50,6 +50,11 @@ class Handler(BaseHTTPRequestHandler):
         if self.path.startswith("/slow"):
             time.sleep(1.5)
             self._answer(200, {})
+        elif self.path.startswith("/redirect"):
+            self.send_response(302)
+            self.send_header("Location", "http://169.254.169.254/latest/meta-data/")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
         elif self.path.startswith("/error"):
             self._answer(401, {"error": "unknown api key"})
         elif self.path.startswith("/directory"):
@@ -152,3 +157,60 @@ def test_http_directory_errors(gateway):
         DirectoryBackend(url=gateway + "/error", api_key="k", timeout=2).lookup("+4741234567")
     with pytest.raises(DirectoryError):
         DirectoryBackend(url=gateway + "/slow", api_key="k", timeout=0.3).lookup("+4741234567")
+
+
+def test_http_backends_refuse_an_internal_address_without_connecting(gateway, settings):
+    settings.OUTBOUND_ALLOWED_HOSTS = []
+    with pytest.raises(SmsError, match="intern adresse"):
+        HttpSmsBackend(url=gateway + "/sms", api_key="k", timeout=2).send(MESSAGE)
+    with pytest.raises(DirectoryError, match="intern adresse"):
+        DirectoryBackend(url=gateway + "/directory", api_key="k", timeout=2).lookup("+4741234567")
+    assert Handler.received == []
+
+
+def test_http_backends_reach_an_allowed_internal_gateway(gateway, settings):
+    settings.OUTBOUND_ALLOWED_HOSTS = ["localhost"]
+    url = gateway.replace("127.0.0.1", "localhost")
+    assert HttpSmsBackend(url=url + "/sms", api_key="k", timeout=2).send(MESSAGE).provider_id
+    assert len(Handler.received) == 1
+
+
+def test_http_backend_does_not_follow_a_redirect(gateway):
+    """A redirect could point anywhere, the metadata address included: it is an error."""
+    with pytest.raises(SmsError, match="302"):
+        HttpSmsBackend(url=gateway + "/redirect", api_key="k", timeout=2).send(MESSAGE)
+    assert [r["path"] for r in Handler.received] == ["/redirect"]
+
+
+def test_http_backend_tls_failure_reads_like_a_closed_port(gateway, closed_port):
+    """A TLS handshake that fails means the port is open: it must not say so."""
+    with pytest.raises(SmsError) as tls:
+        HttpSmsBackend(url=gateway.replace("http:", "https:") + "/sms", timeout=2).send(MESSAGE)
+    with pytest.raises(SmsError) as closed:
+        HttpSmsBackend(url=f"http://127.0.0.1:{closed_port}/sms", timeout=2).send(MESSAGE)
+    assert str(tls.value) == str(closed.value)
+    assert "Fikk ikke kontakt med serveren" in str(tls.value)
+
+
+@pytest.mark.parametrize(
+    ("backend", "url", "warned"),
+    [
+        ("cardservices.sms.backends.console.SmsBackend", "", True),
+        ("cardservices.sms.backends.http.SmsBackend", "", True),
+        ("cardservices.sms.backends.http.SmsBackend", "https://sms.example.no/send", False),
+    ],
+)
+def test_deploy_check_warns_while_sms_is_not_set_up(settings, backend, url, warned):
+    from django.core import checks
+    from django.core.checks.registry import registry
+
+    from cardservices.checks import sms_gateway_check
+
+    settings.SMS_BACKEND = backend
+    settings.SMS_HTTP_URL = url
+    found = sms_gateway_check(app_configs=None)
+    assert [m.id for m in found] == (["cardservices.W001"] if warned else [])
+    assert all(m.level == checks.WARNING for m in found)
+    # Only `check --deploy` runs it: development keeps the console backend quietly.
+    assert sms_gateway_check in registry.get_checks(include_deployment_checks=True)
+    assert sms_gateway_check not in registry.get_checks()

@@ -57,14 +57,44 @@ def test_empty_and_too_long_texts_are_refused(staff, settings):
     assert sms.outbox == []
 
 
-def test_gateway_failure_is_stored_as_failed_and_in_history(staff, settings):
+def test_gateway_failure_is_stored_as_failed_and_in_history(staff, settings, closed_port):
     settings.SMS_BACKEND = "cardservices.sms.backends.http.SmsBackend"
-    settings.SMS_HTTP_URL = ""
+    settings.SMS_HTTP_URL = f"http://127.0.0.1:{closed_port}/sms"
     contact = ContactFactory(mobile="+4741234567")
     message = services.sms_send(contact=contact, text="Hei", user=staff)
     assert message.status == SmsMessage.Status.FAILED
-    assert "SMS_HTTP_URL" in message.error
+    assert "Fikk ikke kontakt med serveren" in message.error
     assert Entry.objects.filter(contact=contact, verb="cardservices.sms_failed").exists()
+
+
+@pytest.mark.parametrize(
+    "backend",
+    ["cardservices.sms.backends.console.SmsBackend", "cardservices.sms.backends.http.SmsBackend"],
+)
+def test_without_a_gateway_nothing_is_stored_or_claimed_as_sent(staff, settings, backend):
+    """In production (DEBUG off) the console backend, or the HTTP one without a URL,
+    is no gateway: the SMS is refused, not stored as sent."""
+    settings.DEBUG = False
+    settings.SMS_BACKEND = backend
+    settings.SMS_HTTP_URL = ""
+    contact = ContactFactory(mobile="+4741234567")
+    with pytest.raises(ValidationError, match="SMS er ikke satt opp"):
+        services.sms_send(contact=contact, text="Hei", user=staff)
+    assert not SmsMessage.objects.exists()
+    assert not Entry.objects.filter(contact=contact, verb__startswith="cardservices.sms").exists()
+
+
+def test_console_backend_while_developing_does_not_claim_a_send(staff, settings):
+    settings.DEBUG = True
+    settings.SMS_BACKEND = "cardservices.sms.backends.console.SmsBackend"
+    contact = ContactFactory(mobile="+4741234567")
+    message = services.sms_send(contact=contact, text="Hei", user=staff)
+    assert message.status == SmsMessage.Status.CONSOLE
+    assert message.sent_at is None
+    assert message.get_status_display() == "Ikke sendt (bare skrevet i loggen)"
+    assert not Entry.objects.filter(verb="cardservices.sms_sent").exists()
+    entry = Entry.objects.get(contact=contact, verb="cardservices.sms_logged")
+    assert "ikke sendt" in render(entry)
 
 
 def test_lookup_is_stored_with_offline_facts_and_in_history(staff):

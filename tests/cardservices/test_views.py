@@ -3,6 +3,7 @@ from django.urls import reverse
 
 from cardservices import sms
 from cardservices.models import NumberLookup, SmsMessage
+from history.models import Entry
 from tests.factories import ContactFactory, NumberLookupFactory, SmsMessageFactory
 
 pytestmark = pytest.mark.django_db
@@ -90,13 +91,36 @@ def test_empty_text_is_a_form_error(staff_client):
     assert sms.outbox == []
 
 
-def test_failed_gateway_shows_the_error(staff_client, settings):
+def test_failed_gateway_shows_the_error(staff_client, settings, closed_port):
     settings.SMS_BACKEND = "cardservices.sms.backends.http.SmsBackend"
-    settings.SMS_HTTP_URL = ""
+    settings.SMS_HTTP_URL = f"http://127.0.0.1:{closed_port}/sms"
     contact = ContactFactory(mobile="+4741234567")
     response = staff_client.post(_sms_url(contact), {"text": "Hei"}, follow=True)
-    assert "SMS_HTTP_URL" in response.content.decode()
+    assert "Fikk ikke kontakt med serveren" in response.content.decode()
     assert SmsMessage.objects.get().status == SmsMessage.Status.FAILED
+
+
+def test_sms_form_says_sms_is_not_set_up_and_stores_nothing(staff_client, settings):
+    settings.DEBUG = False
+    settings.SMS_BACKEND = "cardservices.sms.backends.console.SmsBackend"
+    contact = ContactFactory(mobile="+4741234567")
+    page = staff_client.get(_sms_url(contact)).content.decode()
+    assert "SMS er ikke satt opp" in page
+    response = staff_client.post(_sms_url(contact), {"text": "Hei"}, follow=True)
+    html = response.content.decode()
+    assert "SMS er ikke satt opp" in html and "er sendt" not in html
+    assert not SmsMessage.objects.exists()
+    assert not Entry.objects.filter(contact=contact, verb__startswith="cardservices.sms").exists()
+
+
+def test_console_backend_while_developing_says_it_was_not_sent(staff_client, settings):
+    settings.DEBUG = True
+    settings.SMS_BACKEND = "cardservices.sms.backends.console.SmsBackend"
+    contact = ContactFactory(mobile="+4741234567")
+    response = staff_client.post(_sms_url(contact), {"text": "Hei"}, follow=True)
+    [message] = [str(m) for m in response.context["messages"]]
+    assert "ikke sendt" in message and "er sendt" not in message
+    assert SmsMessage.objects.get().status == SmsMessage.Status.CONSOLE
 
 
 def test_lookup_redirects_to_the_tab_which_shows_it(staff_client):

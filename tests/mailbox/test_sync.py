@@ -170,6 +170,45 @@ def test_test_connection_says_what_is_wrong(dovecot, imap_user, make_account, st
     assert not ok and "no-such-host.invalid" in text
 
 
+def test_sync_refuses_a_server_that_now_points_inward(
+    dovecot, imap_user, make_account, staff, settings
+):
+    """An account saved while its server was allowed is not read once the server counts
+    as internal: the sync checks at connection time, not only the form."""
+    account = make_account(staff, imap_user)
+    dovecot.append(imap_user[0], raw_mail())
+    settings.OUTBOUND_ALLOWED_HOSTS = []
+    report = account_sync(account=account)
+    assert not Message.objects.exists()
+    account.refresh_from_db()
+    assert "intern adresse" in account.last_error
+    assert report.errors == [account.last_error]
+
+
+def test_test_connection_logs_in_to_an_allowed_server_by_name(
+    dovecot, imap_user, make_account, staff, settings
+):
+    account = make_account(staff, imap_user)
+    settings.OUTBOUND_ALLOWED_HOSTS = ["localhost"]
+    account.host = "localhost"
+    assert mail_account_test(account=account) == (
+        True,
+        "Tilkoblet og logget inn. Alle mappene ble funnet.",
+    )
+
+
+def test_a_failed_tls_handshake_reads_like_a_closed_port(
+    dovecot, imap_user, make_account, staff, closed_port
+):
+    account = make_account(staff, imap_user)
+    account.security = "ssl"  # Dovecot here speaks plain IMAP
+    tls = mail_account_test(account=account)
+    account.port = closed_port
+    closed = mail_account_test(account=account)
+    neutral = "Fikk ikke kontakt med serveren. Sjekk vertsnavn, port og kryptering."
+    assert tls == closed == (False, neutral)
+
+
 def test_password_is_stored_encrypted(imap_user, make_account, staff):
     account = make_account(staff, imap_user)
     assert imap_user[1] not in account.password_encrypted

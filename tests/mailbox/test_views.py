@@ -1,3 +1,5 @@
+import time
+
 import pytest
 from django.contrib.admin.sites import site
 from django.test import RequestFactory
@@ -6,6 +8,7 @@ from django.urls import reverse
 from history.models import Entry
 from mailbox.models import MailAccount, Message
 from mailbox.services import contact_email_lock, mail_account_save, raw_message_store
+from tests.conftest import was_contacted
 from tests.factories import ContactEmailFactory, ContactFactory
 from tests.mailbox.conftest import raw_mail
 
@@ -338,23 +341,92 @@ def test_other_users_account_is_404(client, other_staff, staff):
     assert client.get(reverse("mailbox:account_update", args=[account.pk])).status_code == 404
 
 
-def test_test_connection_button_reports_the_problem(client, staff):
-    from tests.mailbox.dovecot import free_port
-
-    account = mail_account_save(
-        user=staff,
+def _account_on(user, port):
+    return mail_account_save(
+        user=user,
         email="ola@firma.no",
         host="127.0.0.1",
-        port=free_port(),
+        port=port,
         security="none",
         username="ola",
         password="x",
         folders="INBOX",
         link_to_crm=True,
     )
-    client.force_login(staff)
+
+
+def _test_button_answer(client, account) -> str:
     response = client.post(reverse("mailbox:account_test", args=[account.pk]), follow=True)
-    assert "avviste tilkoblingen" in response.content.decode()
+    return str(next(iter(response.context["messages"])))
+
+
+NEUTRAL = "Fikk ikke kontakt med serveren. Sjekk vertsnavn, port og kryptering."
+
+
+def test_closed_and_silent_ports_give_the_same_answer(
+    client, staff, settings, closed_port, silent_port
+):
+    """«Lagre og test» must not tell an open port from a closed one (a network scanner)."""
+    settings.OUTBOUND_CONNECT_TIMEOUT = 0.5
+    client.force_login(staff)
+    closed = _test_button_answer(client, _account_on(staff, closed_port))
+    MailAccount.objects.all().delete()
+    started = time.monotonic()
+    silent = _test_button_answer(client, _account_on(staff, silent_port))
+    assert time.monotonic() - started < 3
+    assert closed == silent == NEUTRAL
+
+
+ACCOUNT_FORM = {
+    "email": "ola@firma.no",
+    "security": "none",
+    "username": "ola",
+    "password": "x",
+    "folders": "INBOX",
+    "link_to_crm": "on",
+    "test": "1",
+}
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1", "localhost", "::ffff:127.0.0.1", "0.0.0.0"])
+def test_account_form_refuses_an_internal_server_quickly_without_connecting(
+    client, staff, settings, listener, host
+):
+    settings.OUTBOUND_ALLOWED_HOSTS = []
+    client.force_login(staff)
+    started = time.monotonic()
+    response = client.post(
+        reverse("mailbox:account_create"),
+        {**ACCOUNT_FORM, "host": host, "port": str(listener.getsockname()[1])},
+    )
+    assert time.monotonic() - started < 2
+    assert response.status_code == 200
+    error = response.context["form"].errors["host"][0]
+    assert "intern adresse" in error and host in error
+    assert not MailAccount.objects.exists()
+    assert not was_contacted(listener)
+
+
+def test_test_button_refuses_a_saved_account_that_now_points_inward(
+    client, staff, settings, listener
+):
+    account = _account_on(staff, listener.getsockname()[1])
+    settings.OUTBOUND_ALLOWED_HOSTS = []
+    client.force_login(staff)
+    assert "intern adresse" in _test_button_answer(client, account)
+    assert not was_contacted(listener)
+
+
+def test_an_allowed_internal_server_may_be_saved(client, staff, settings, listener):
+    settings.OUTBOUND_ALLOWED_HOSTS = ["127.0.0.1"]
+    client.force_login(staff)
+    form = {key: value for key, value in ACCOUNT_FORM.items() if key != "test"}
+    response = client.post(
+        reverse("mailbox:account_create"),
+        {**form, "host": "127.0.0.1", "port": "143", "save": "1"},
+    )
+    assert response.status_code == 302
+    assert MailAccount.objects.get().host == "127.0.0.1"
 
 
 def test_message_view_query_count_is_pinned(client, staff, linked, django_assert_max_num_queries):

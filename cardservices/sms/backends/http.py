@@ -20,6 +20,10 @@ class SmsBackend(BaseSmsBackend):
         self.api_key = api_key if api_key is not None else settings.SMS_HTTP_API_KEY
         self.timeout = timeout if timeout is not None else settings.SMS_HTTP_TIMEOUT
 
+    @property
+    def configured(self) -> bool:
+        return bool(self.url)
+
     def send(self, message: OutgoingSms) -> SendResult:
         if not self.url:
             raise SmsError(_("No SMS gateway is configured (SMS_HTTP_URL is empty)."))
