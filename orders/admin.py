@@ -7,6 +7,7 @@ administrator may correct a draft or confirmed order, and the totals are written
 from django.contrib import admin
 
 from . import services
+from .forms import OrderLineAdminForm
 from .models import Invoice, InvoiceCounter, Order, OrderLine, OrderStatus
 
 
@@ -16,6 +17,7 @@ def _editable(obj) -> bool:
 
 class OrderLineInline(admin.TabularInline):
     model = OrderLine
+    form = OrderLineAdminForm
     extra = 0
     fields = ["position", "description", "quantity", "unit_price", "vat_rate", "discount_percent"]
 

@@ -244,7 +244,7 @@ def test_confirm_invoice_and_credit_through_the_pages(staff_client):
     assert response["Location"] == invoice.get_absolute_url()
     page = staff_client.get(invoice.get_absolute_url()).content.decode()
     assert invoice.kid in page
-    assert "2\xa0375,00" in page  # 2 × 950 + 25 % VAT, in Norwegian
+    assert "2\xa0375,00\xa0kr" in page  # 2 × 950 + 25 % VAT, in Norwegian
     response = staff_client.post(reverse("orders:credit", args=[invoice.pk]))
     note = Invoice.objects.get(credited_invoice=invoice)
     assert response["Location"] == note.get_absolute_url()
@@ -323,3 +323,76 @@ def test_a_long_order_list_on_the_card_is_paginated(staff_client):
     assert "orders_page=2" in first
     second = staff_client.get(url, {"orders_page": 2}, headers={"HX-Request": "true"})
     assert second.content.decode().count('data-testid="order-row"') == 5
+
+
+# --- amounts typed the Norwegian way --------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "typed", ["1249,50", "1 249,50", "1\xa0249,50", "1\u202f249,50", "1249.50", "1.249,50"]
+)
+def test_a_price_typed_the_norwegian_way_is_saved_as_typed(staff_client, typed):
+    contact = CustomerContactFactory()
+    staff_client.post(
+        reverse("orders:create_for_contact", args=[contact.pk]),
+        {
+            "date": "2026-11-26",
+            **_line_data(rows=[{**ROW, "quantity": "1,5", "unit_price": typed}]),
+        },
+    )
+    line = Order.objects.get().lines.get()
+    assert line.unit_price == Decimal("1249.50")
+    assert line.quantity == Decimal("1.5")
+
+
+@pytest.mark.parametrize("typed", ["12,3,4", "abc", "1.249"])
+def test_a_bad_amount_shows_the_form_again_with_a_message_and_the_text_kept(staff_client, typed):
+    contact = CustomerContactFactory()
+    response = staff_client.post(
+        reverse("orders:create_for_contact", args=[contact.pk]),
+        {"date": "2026-11-26", **_line_data(rows=[{**ROW, "unit_price": typed}])},
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "for eksempel 1 249,50" in page
+    assert f'value="{typed}"' in page
+    assert 'value="Vindusvask"' in page
+    assert not Order.objects.exists()
+
+
+def test_the_edit_form_shows_amounts_the_norwegian_way(staff_client):
+    order = OrderFactory()
+    OrderLineFactory(order=order, quantity=Decimal("1.5"), unit_price=Decimal("1249.50"))
+    page = staff_client.get(reverse("orders:update", args=[order.pk])).content.decode()
+    assert 'value="1\xa0249,50"' in page
+    assert 'value="1,5"' in page
+    assert 'inputmode="decimal"' in page
+    assert 'type="number"' not in page
+
+
+def test_order_pages_show_kroner(staff_client, staff):
+    order = OrderFactory()
+    OrderLineFactory(order=order, quantity=1, unit_price=Decimal("1249.50"), vat_rate=0)
+    services.order_recalculate(order=order)
+    page = staff_client.get(order.get_absolute_url()).content.decode()
+    assert 'data-testid="total-gross">1\xa0249,50\xa0kr<' in page
+    tab = staff_client.get(reverse("contacts:tab", args=[order.contact.pk, "orders"]))
+    assert "1\xa0249,50\xa0kr" in tab.content.decode()
+    services.order_confirm(order=order, actor=staff)
+    invoice = services.invoice_issue(order=order, actor=staff)
+    page = staff_client.get(invoice.get_absolute_url()).content.decode()
+    assert "1\xa0249,50\xa0kr" in page and "NOK" not in page
+
+
+def test_the_history_shows_the_order_amount_in_kroner(staff_client, staff):
+    contact = CustomerContactFactory()
+    line = {**ROW, "quantity": Decimal(1), "unit_price": Decimal("1249.50"), "vat_rate": 0}
+    line["discount_percent"] = Decimal(0)
+    order = services.order_create(customer=contact, lines=[line], actor=staff)
+    services.order_confirm(order=order, actor=staff)
+    services.invoice_issue(order=order, actor=staff)
+    tab = staff_client.get(reverse("contacts:tab", args=[contact.pk, "history"]))
+    page = tab.content.decode()
+    assert f"opprettet ordre {order.pk} (1\xa0249,50\xa0kr)" in page
+    assert f"for ordre {order.pk} (1\xa0249,50\xa0kr)" in page
+    assert "kr 1249.50" not in page
