@@ -45,7 +45,15 @@ def test_private_customer_gets_an_order_and_a_printable_invoice(live_server, pag
     page.get_by_role("button", name="Lagre ordre").click()
 
     page.get_by_role("button", name="Bekreft ordre").click()
-    page.get_by_role("button", name="Lag faktura").click()
+    order_url = page.url
+    # The first click only asks (over htmx, on the order page): no number is taken yet.
+    page.get_by_role("link", name="Lag faktura").click()
+    question = page.get_by_test_id("confirm-invoice")
+    question.wait_for()
+    assert "kan ikke angres" in question.inner_text()
+    assert page.url == order_url and not Invoice.objects.exists()
+    assert_accessible(page)
+    page.get_by_role("button", name="Ja, lag fakturaen").click()
     page.wait_for_url(re.compile(r"/orders/invoices/\d+/$"))
     invoice = Invoice.objects.get()
     kid = page.get_by_test_id("kid").inner_text()

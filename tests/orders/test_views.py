@@ -1,10 +1,11 @@
 from decimal import Decimal
 
 import pytest
+from django.db.models import Sum
 from django.urls import reverse
 
 from orders import services
-from orders.models import Invoice, Order, OrderStatus
+from orders.models import Invoice, InvoiceCounter, Order, OrderStatus
 from tests.factories import (
     CompanyFactory,
     ContactFactory,
@@ -239,7 +240,9 @@ def test_confirm_invoice_and_credit_through_the_pages(staff_client):
     staff_client.post(reverse("orders:confirm", args=[order.pk]))
     order.refresh_from_db()
     assert order.status == OrderStatus.CONFIRMED
-    response = staff_client.post(reverse("orders:invoice_issue", args=[order.pk]))
+    response = staff_client.post(
+        reverse("orders:invoice_issue", args=[order.pk]), {"confirm": "1"}
+    )
     invoice = Invoice.objects.get()
     assert response["Location"] == invoice.get_absolute_url()
     page = staff_client.get(invoice.get_absolute_url()).content.decode()
@@ -256,7 +259,9 @@ def test_confirm_invoice_and_credit_through_the_pages(staff_client):
 
 def test_wrong_status_move_is_a_message_not_an_error(staff_client):
     order = OrderFactory()
-    response = staff_client.post(reverse("orders:invoice_issue", args=[order.pk]), follow=True)
+    response = staff_client.post(
+        reverse("orders:invoice_issue", args=[order.pk]), {"confirm": "1"}, follow=True
+    )
     assert response.status_code == 200
     assert not Invoice.objects.exists()
 
@@ -396,3 +401,65 @@ def test_the_history_shows_the_order_amount_in_kroner(staff_client, staff):
     assert f"opprettet ordre {order.pk} (1\xa0249,50\xa0kr)" in page
     assert f"for ordre {order.pk} (1\xa0249,50\xa0kr)" in page
     assert "kr 1249.50" not in page
+
+
+# --- «Lag faktura» asks first --------------------------------------------------------
+
+
+def _confirmed(staff):
+    order = OrderFactory()
+    OrderLineFactory(order=order)
+    services.order_recalculate(order=order)
+    return services.order_confirm(order=order, actor=staff)
+
+
+def _numbers_taken() -> int:
+    return InvoiceCounter.objects.aggregate(n=Sum("last_number"))["n"] or 0
+
+
+def test_one_click_on_create_invoice_takes_no_number(staff_client, staff):
+    order = _confirmed(staff)
+    detail = staff_client.get(order.get_absolute_url()).content.decode()
+    url = reverse("orders:invoice_issue", args=[order.pk])
+    assert f'href="{url}"' in detail  # «Lag faktura» is a link to the question
+    response = staff_client.get(url)
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "fakturanummer" in page and "kan ikke angres" in page
+    assert 'name="confirm"' in page and "<html" in page
+    # A POST without the confirmation (an old page's button) asks too.
+    response = staff_client.post(url)
+    assert response.status_code == 200 and 'name="confirm"' in response.content.decode()
+    assert not Invoice.objects.exists()
+    assert _numbers_taken() == 0
+    order.refresh_from_db()
+    assert order.status == OrderStatus.CONFIRMED
+
+
+def test_the_confirming_post_takes_exactly_one_number(staff_client, staff):
+    order = _confirmed(staff)
+    before = _numbers_taken()
+    response = staff_client.post(
+        reverse("orders:invoice_issue", args=[order.pk]), {"confirm": "1"}
+    )
+    invoice = Invoice.objects.get()
+    assert response.status_code == 302 and response["Location"] == invoice.get_absolute_url()
+    assert _numbers_taken() == before + 1 == invoice.number
+
+
+def test_the_invoice_question_over_htmx_is_a_fragment(staff_client, staff):
+    order = _confirmed(staff)
+    response = staff_client.get(
+        reverse("orders:invoice_issue", args=[order.pk]), headers={"HX-Request": "true"}
+    )
+    page = response.content.decode()
+    assert "<html" not in page and 'name="confirm"' in page
+    assert response["Vary"] and "HX-Request" in response["Vary"]
+    assert not Invoice.objects.exists()
+
+
+def test_a_draft_order_is_not_asked_about_invoicing(staff_client):
+    order = OrderFactory()
+    response = staff_client.get(reverse("orders:invoice_issue", args=[order.pk]), follow=True)
+    assert response.redirect_chain[-1][0] == order.get_absolute_url()
+    assert 'name="confirm"' not in response.content.decode()
