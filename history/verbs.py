@@ -8,6 +8,8 @@ The sentence is a lazy translation formatted with ``%(actor)s`` (the user's name
 command's) and the keys of the entry's ``data``. A callable ``(entry, actor) -> str``
 may stand instead of a sentence when the wording depends on the data. A verb nobody has
 registered, or data missing a key, still renders (never an error on the timeline).
+``formats`` shows chosen keys of the data in the reader's language, such as an amount
+stored as "8060.25" read as «8 060,25 kr» (``formats={"amount": crm.money.kr}``).
 """
 
 from __future__ import annotations
@@ -26,10 +28,14 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 _sentences: dict[str, Any] = {}
+_formats: dict[str, dict[str, Callable[[Any], str]]] = {}
 
 
-def register_verb(verb: str, sentence: Any | Callable) -> None:
+def register_verb(
+    verb: str, sentence: Any | Callable, *, formats: dict[str, Callable[[Any], str]] | None = None
+) -> None:
     _sentences[verb] = sentence
+    _formats[verb] = formats or {}
 
 
 def registered_verbs() -> list[str]:
@@ -59,8 +65,10 @@ def render(entry) -> str:
     if not isinstance(sentence, str | Promise):
         return sentence(entry, actor)
     data = entry.data if isinstance(entry.data, dict) else {}
+    formats = _formats.get(entry.verb, {})
     try:
-        return str(sentence) % _Data({k: _show(v) for k, v in data.items()}, actor=actor)
+        shown = {k: formats[k](v) if k in formats else _show(v) for k, v in data.items()}
+        return str(sentence) % _Data(shown, actor=actor)
     except (TypeError, ValueError):
         return gettext("%(actor)s: %(event)s") % {"actor": actor, "event": entry.verb}
 

@@ -9,6 +9,7 @@ from django.contrib import admin
 from crm.admin_privacy import VisibleRowsAdmin
 
 from . import services
+from .forms import OrderLineAdminForm
 from .models import Invoice, InvoiceCounter, Order, OrderLine, OrderStatus
 
 
@@ -18,6 +19,7 @@ def _editable(obj) -> bool:
 
 class OrderLineInline(admin.TabularInline):
     model = OrderLine
+    form = OrderLineAdminForm
     extra = 0
     fields = ["position", "description", "quantity", "unit_price", "vat_rate", "discount_percent"]
 

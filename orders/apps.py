@@ -9,6 +9,7 @@ class OrdersConfig(AppConfig):
     def ready(self):
         from companies.tabs import company_tabs
         from contacts.tabs import card_tabs
+        from crm.money import kr
         from crm.tabs import Tab
         from history.verbs import register_verb
 
@@ -30,11 +31,18 @@ class OrdersConfig(AppConfig):
                 context=views.company_orders_tab_context,
             )
         )
-        register_verb("orders.created", _("%(actor)s created order %(number)s (NOK %(amount)s)"))
+        # The amount is stored as plain "8060.25" and shown as «8 060,25 kr» when read.
+        in_kroner = {"amount": kr}
+        register_verb(
+            "orders.created",
+            _("%(actor)s created order %(number)s (%(amount)s)"),
+            formats=in_kroner,
+        )
         register_verb("orders.confirmed", _("%(actor)s confirmed order %(number)s"))
         register_verb(
             "orders.invoiced",
-            _("%(actor)s issued invoice %(number)s for order %(order)s (NOK %(amount)s)"),
+            _("%(actor)s issued invoice %(number)s for order %(order)s (%(amount)s)"),
+            formats=in_kroner,
         )
         register_verb(
             "orders.credited",

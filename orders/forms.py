@@ -5,6 +5,8 @@ from crispy_forms.layout import Column, Layout, Row
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from crm.money import MoneyField, QuantityField
+
 from .models import Order, OrderLine
 
 
@@ -23,19 +25,21 @@ class OrderForm(forms.ModelForm):
         self.helper.layout = Layout(Row(Column("date", css_class="col-md-3"), Column("reference")))
 
 
+# Amounts and quantities typed the Norwegian way («1 249,50»): the order form and admin.
+LINE_FIELD_CLASSES = {
+    "quantity": QuantityField,
+    "unit_price": MoneyField,
+    "discount_percent": QuantityField,
+}
+
+
 class OrderLineForm(forms.ModelForm):
     """One line. An untouched extra line (only its defaults) is skipped, not an error."""
 
     class Meta:
         model = OrderLine
         fields = ["description", "quantity", "unit_price", "vat_rate", "discount_percent"]
-        widgets = {
-            "quantity": forms.NumberInput(attrs={"step": "any", "min": "0.001"}),
-            "unit_price": forms.NumberInput(attrs={"step": "0.01", "min": "0"}),
-            "discount_percent": forms.NumberInput(
-                attrs={"step": "0.01", "min": "0", "max": "100"}
-            ),
-        }
+        field_classes = LINE_FIELD_CLASSES
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -49,6 +53,20 @@ class OrderLineForm(forms.ModelForm):
 
     def line_values(self) -> dict:
         return {name: self.cleaned_data[name] for name in self.Meta.fields}
+
+
+class OrderLineAdminForm(forms.ModelForm):
+    class Meta:
+        model = OrderLine
+        fields = [
+            "position",
+            "description",
+            "quantity",
+            "unit_price",
+            "vat_rate",
+            "discount_percent",
+        ]
+        field_classes = LINE_FIELD_CLASSES
 
 
 class BaseLineFormSet(forms.BaseFormSet):

@@ -14,7 +14,7 @@ from crm.pagination import page_with_total
 
 from . import selectors, services
 from .forms import LineFormSet, OrderForm, OrderLineForm
-from .models import Invoice, Order
+from .models import Invoice, Order, OrderStatus
 
 LINES_PREFIX = "lines"
 
@@ -144,10 +144,22 @@ def order_cancel(request, pk: int):
     return _transition(request, pk, services.order_cancel, _("The order was cancelled."))
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
+@vary_on_headers("HX-Request")
 @crm_view
 def order_invoice(request, pk: int):
-    return _transition(request, pk, services.invoice_issue, _("The invoice was issued."))
+    """«Lag faktura» asks first: issuing uses up the next number of the gap-free series for
+    good. Only a POST with ``confirm`` issues; the button on the order page is a link here."""
+    if request.method == "POST" and request.POST.get("confirm"):
+        return _transition(request, pk, services.invoice_issue, _("The invoice was issued."))
+    order = get_object_or_404(Order, pk=pk)
+    if order.status != OrderStatus.CONFIRMED:
+        messages.error(request, _("Only a confirmed order can be invoiced."))
+        return redirect(order)
+    template = "orders/order_confirm_invoice.html"
+    if request.htmx:
+        template += "#confirm-invoice"
+    return render(request, template, {"order": order})
 
 
 @require_GET

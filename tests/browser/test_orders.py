@@ -1,12 +1,13 @@
 import re
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
 
 from orders.kid import kid_is_valid
-from orders.models import Invoice
+from orders.models import Invoice, OrderLine
 from tests.browser.conftest import assert_accessible
-from tests.factories import ContactFactory
+from tests.factories import ContactFactory, CustomerContactFactory
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 
@@ -44,15 +45,23 @@ def test_private_customer_gets_an_order_and_a_printable_invoice(live_server, pag
     page.get_by_role("button", name="Lagre ordre").click()
 
     page.get_by_role("button", name="Bekreft ordre").click()
-    page.get_by_role("button", name="Lag faktura").click()
+    order_url = page.url
+    # The first click only asks (over htmx, on the order page): no number is taken yet.
+    page.get_by_role("link", name="Lag faktura").click()
+    question = page.get_by_test_id("confirm-invoice")
+    question.wait_for()
+    assert "kan ikke angres" in question.inner_text()
+    assert page.url == order_url and not Invoice.objects.exists()
+    assert_accessible(page)
+    page.get_by_role("button", name="Ja, lag fakturaen").click()
     page.wait_for_url(re.compile(r"/orders/invoices/\d+/$"))
     invoice = Invoice.objects.get()
     kid = page.get_by_test_id("kid").inner_text()
     assert kid == invoice.kid and kid_is_valid(kid)
     # 900 + 225 VAT (25 %) and 180 + 27 VAT (15 %, after 10 % off).
-    assert page.get_by_test_id("total-net").inner_text() == "1\xa0080,00"
-    assert page.get_by_test_id("total-vat").inner_text() == "252,00"
-    assert page.get_by_test_id("total-gross").inner_text() == "1\xa0332,00"
+    assert page.get_by_test_id("total-net").inner_text() == "1\xa0080,00\xa0kr"
+    assert page.get_by_test_id("total-vat").inner_text() == "252,00\xa0kr"
+    assert page.get_by_test_id("total-gross").inner_text() == "1\xa0332,00\xa0kr"
     totals = page.get_by_test_id("totals").inner_text()
     assert "25 %" in totals and "15 %" in totals
     page.emulate_media(media="print")
@@ -60,3 +69,30 @@ def test_private_customer_gets_an_order_and_a_printable_invoice(live_server, pag
     assert not page.get_by_role("button", name="Skriv ut").is_visible()
     page.emulate_media(media="screen")
     assert_accessible(page)
+
+
+def test_price_typed_with_a_norwegian_comma_is_saved_and_shown_in_kroner(
+    live_server, page, login, staff
+):
+    contact = CustomerContactFactory(first_name="Kari", last_name="Nordmann")
+    login(staff)
+    page.goto(live_server.url + reverse("orders:create_for_contact", args=[contact.pk]))
+    page.get_by_label("Beskrivelse").fill("Vindusvask")
+    # Typed key by key, as a person types it on a Norwegian keyboard.
+    page.get_by_label("Enhetspris").press_sequentially("1249,50")
+    page.get_by_label("Mva-sats").select_option("0")
+    page.get_by_role("button", name="Lagre ordre").click()
+    page.wait_for_url(re.compile(r"/orders/\d+/$"))
+
+    line = OrderLine.objects.get()
+    assert line.unit_price == Decimal("1249.50")
+    row = page.get_by_test_id("line-row").inner_text()
+    assert "1\xa0249,50\xa0kr" in row
+    assert page.get_by_test_id("total-gross").inner_text() == "1\xa0249,50\xa0kr"
+
+    page.goto(live_server.url + reverse("orders:update", args=[line.order_id]))
+    assert page.get_by_label("Enhetspris").input_value() == "1\xa0249,50"
+
+    page.goto(live_server.url + reverse("contacts:tab", args=[contact.pk, "history"]))
+    created = page.locator("[data-verb='orders.created']").inner_text()
+    assert "(1\xa0249,50\xa0kr)" in created

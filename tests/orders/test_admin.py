@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 import pytest
 from django.urls import reverse
 
@@ -51,3 +53,12 @@ def test_draft_is_editable_in_admin(client, firm_admin):
     order = OrderFactory()
     page = client.get(reverse("admin:orders_order_change", args=[order.pk])).content.decode()
     assert 'name="reference"' in page
+
+
+def test_admin_line_prices_are_norwegian_text_inputs(client, firm_admin):
+    client.force_login(firm_admin)
+    order = OrderFactory()
+    OrderLineFactory(order=order, quantity=Decimal("1.5"), unit_price=Decimal("1249.50"))
+    page = client.get(reverse("admin:orders_order_change", args=[order.pk])).content.decode()
+    assert 'value="1\xa0249,50"' in page and 'value="1,5"' in page
+    assert 'inputmode="decimal"' in page

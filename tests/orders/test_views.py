@@ -1,10 +1,11 @@
 from decimal import Decimal
 
 import pytest
+from django.db.models import Sum
 from django.urls import reverse
 
 from orders import services
-from orders.models import Invoice, Order, OrderStatus
+from orders.models import Invoice, InvoiceCounter, Order, OrderStatus
 from tests.factories import (
     CompanyFactory,
     ContactFactory,
@@ -239,12 +240,14 @@ def test_confirm_invoice_and_credit_through_the_pages(staff_client):
     staff_client.post(reverse("orders:confirm", args=[order.pk]))
     order.refresh_from_db()
     assert order.status == OrderStatus.CONFIRMED
-    response = staff_client.post(reverse("orders:invoice_issue", args=[order.pk]))
+    response = staff_client.post(
+        reverse("orders:invoice_issue", args=[order.pk]), {"confirm": "1"}
+    )
     invoice = Invoice.objects.get()
     assert response["Location"] == invoice.get_absolute_url()
     page = staff_client.get(invoice.get_absolute_url()).content.decode()
     assert invoice.kid in page
-    assert "2\xa0375,00" in page  # 2 × 950 + 25 % VAT, in Norwegian
+    assert "2\xa0375,00\xa0kr" in page  # 2 × 950 + 25 % VAT, in Norwegian
     response = staff_client.post(reverse("orders:credit", args=[invoice.pk]))
     note = Invoice.objects.get(credited_invoice=invoice)
     assert response["Location"] == note.get_absolute_url()
@@ -256,7 +259,9 @@ def test_confirm_invoice_and_credit_through_the_pages(staff_client):
 
 def test_wrong_status_move_is_a_message_not_an_error(staff_client):
     order = OrderFactory()
-    response = staff_client.post(reverse("orders:invoice_issue", args=[order.pk]), follow=True)
+    response = staff_client.post(
+        reverse("orders:invoice_issue", args=[order.pk]), {"confirm": "1"}, follow=True
+    )
     assert response.status_code == 200
     assert not Invoice.objects.exists()
 
@@ -323,3 +328,138 @@ def test_a_long_order_list_on_the_card_is_paginated(staff_client):
     assert "orders_page=2" in first
     second = staff_client.get(url, {"orders_page": 2}, headers={"HX-Request": "true"})
     assert second.content.decode().count('data-testid="order-row"') == 5
+
+
+# --- amounts typed the Norwegian way --------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "typed", ["1249,50", "1 249,50", "1\xa0249,50", "1\u202f249,50", "1249.50", "1.249,50"]
+)
+def test_a_price_typed_the_norwegian_way_is_saved_as_typed(staff_client, typed):
+    contact = CustomerContactFactory()
+    staff_client.post(
+        reverse("orders:create_for_contact", args=[contact.pk]),
+        {
+            "date": "2026-11-26",
+            **_line_data(rows=[{**ROW, "quantity": "1,5", "unit_price": typed}]),
+        },
+    )
+    line = Order.objects.get().lines.get()
+    assert line.unit_price == Decimal("1249.50")
+    assert line.quantity == Decimal("1.5")
+
+
+@pytest.mark.parametrize("typed", ["12,3,4", "abc", "1.249"])
+def test_a_bad_amount_shows_the_form_again_with_a_message_and_the_text_kept(staff_client, typed):
+    contact = CustomerContactFactory()
+    response = staff_client.post(
+        reverse("orders:create_for_contact", args=[contact.pk]),
+        {"date": "2026-11-26", **_line_data(rows=[{**ROW, "unit_price": typed}])},
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "for eksempel 1 249,50" in page
+    assert f'value="{typed}"' in page
+    assert 'value="Vindusvask"' in page
+    assert not Order.objects.exists()
+
+
+def test_the_edit_form_shows_amounts_the_norwegian_way(staff_client):
+    order = OrderFactory()
+    OrderLineFactory(order=order, quantity=Decimal("1.5"), unit_price=Decimal("1249.50"))
+    page = staff_client.get(reverse("orders:update", args=[order.pk])).content.decode()
+    assert 'value="1\xa0249,50"' in page
+    assert 'value="1,5"' in page
+    assert 'inputmode="decimal"' in page
+    assert 'type="number"' not in page
+
+
+def test_order_pages_show_kroner(staff_client, staff):
+    order = OrderFactory()
+    OrderLineFactory(order=order, quantity=1, unit_price=Decimal("1249.50"), vat_rate=0)
+    services.order_recalculate(order=order)
+    page = staff_client.get(order.get_absolute_url()).content.decode()
+    assert 'data-testid="total-gross">1\xa0249,50\xa0kr<' in page
+    tab = staff_client.get(reverse("contacts:tab", args=[order.contact.pk, "orders"]))
+    assert "1\xa0249,50\xa0kr" in tab.content.decode()
+    services.order_confirm(order=order, actor=staff)
+    invoice = services.invoice_issue(order=order, actor=staff)
+    page = staff_client.get(invoice.get_absolute_url()).content.decode()
+    assert "1\xa0249,50\xa0kr" in page and "NOK" not in page
+
+
+def test_the_history_shows_the_order_amount_in_kroner(staff_client, staff):
+    contact = CustomerContactFactory()
+    line = {**ROW, "quantity": Decimal(1), "unit_price": Decimal("1249.50"), "vat_rate": 0}
+    line["discount_percent"] = Decimal(0)
+    order = services.order_create(customer=contact, lines=[line], actor=staff)
+    services.order_confirm(order=order, actor=staff)
+    services.invoice_issue(order=order, actor=staff)
+    tab = staff_client.get(reverse("contacts:tab", args=[contact.pk, "history"]))
+    page = tab.content.decode()
+    assert f"opprettet ordre {order.pk} (1\xa0249,50\xa0kr)" in page
+    assert f"for ordre {order.pk} (1\xa0249,50\xa0kr)" in page
+    assert "kr 1249.50" not in page
+
+
+# --- «Lag faktura» asks first --------------------------------------------------------
+
+
+def _confirmed(staff):
+    order = OrderFactory()
+    OrderLineFactory(order=order)
+    services.order_recalculate(order=order)
+    return services.order_confirm(order=order, actor=staff)
+
+
+def _numbers_taken() -> int:
+    return InvoiceCounter.objects.aggregate(n=Sum("last_number"))["n"] or 0
+
+
+def test_one_click_on_create_invoice_takes_no_number(staff_client, staff):
+    order = _confirmed(staff)
+    detail = staff_client.get(order.get_absolute_url()).content.decode()
+    url = reverse("orders:invoice_issue", args=[order.pk])
+    assert f'href="{url}"' in detail  # «Lag faktura» is a link to the question
+    response = staff_client.get(url)
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "fakturanummer" in page and "kan ikke angres" in page
+    assert 'name="confirm"' in page and "<html" in page
+    # A POST without the confirmation (an old page's button) asks too.
+    response = staff_client.post(url)
+    assert response.status_code == 200 and 'name="confirm"' in response.content.decode()
+    assert not Invoice.objects.exists()
+    assert _numbers_taken() == 0
+    order.refresh_from_db()
+    assert order.status == OrderStatus.CONFIRMED
+
+
+def test_the_confirming_post_takes_exactly_one_number(staff_client, staff):
+    order = _confirmed(staff)
+    before = _numbers_taken()
+    response = staff_client.post(
+        reverse("orders:invoice_issue", args=[order.pk]), {"confirm": "1"}
+    )
+    invoice = Invoice.objects.get()
+    assert response.status_code == 302 and response["Location"] == invoice.get_absolute_url()
+    assert _numbers_taken() == before + 1 == invoice.number
+
+
+def test_the_invoice_question_over_htmx_is_a_fragment(staff_client, staff):
+    order = _confirmed(staff)
+    response = staff_client.get(
+        reverse("orders:invoice_issue", args=[order.pk]), headers={"HX-Request": "true"}
+    )
+    page = response.content.decode()
+    assert "<html" not in page and 'name="confirm"' in page
+    assert response["Vary"] and "HX-Request" in response["Vary"]
+    assert not Invoice.objects.exists()
+
+
+def test_a_draft_order_is_not_asked_about_invoicing(staff_client):
+    order = OrderFactory()
+    response = staff_client.get(reverse("orders:invoice_issue", args=[order.pk]), follow=True)
+    assert response.redirect_chain[-1][0] == order.get_absolute_url()
+    assert 'name="confirm"' not in response.content.decode()
