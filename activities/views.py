@@ -24,6 +24,7 @@ from crm.access import crm_view
 from crm.deletion import delete_consequences
 from crm.forms import apply_validation_error
 from crm.pagination import page_with_total
+from crm.tabs import TAB_VARY_HEADERS, wants_panel_only
 
 from . import calendar, selectors, services
 from .forms import AppointmentForm, NoteEditForm, NoteForm, ProjectForm, TaskForm, local_datetime
@@ -240,12 +241,12 @@ def project_create(request):
 
 
 @require_GET
-@vary_on_headers("HX-Request")
+@vary_on_headers(*TAB_VARY_HEADERS)
 @crm_view
 def project_detail(request, pk: int, tab: str | None = None):
     project = selectors.project_for_page(pk=pk)
     context = {"project": project, **project_tabs.render_context(request, project, tab)}
-    if request.htmx and tab is not None:
+    if wants_panel_only(request, tab):
         return render(request, "activities/project_detail.html#tab-panel", context)
     return render(request, "activities/project_detail.html", context)
 

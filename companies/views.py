@@ -12,6 +12,7 @@ from crm.access import crm_view
 from crm.deletion import delete_preview
 from crm.forms import apply_validation_error
 from crm.pagination import page_with_total
+from crm.tabs import TAB_VARY_HEADERS, wants_panel_only
 
 from . import selectors, services
 from .forms import CompanyForm, CompanyLinkForm
@@ -56,12 +57,12 @@ def company_create(request):
 
 
 @require_GET
-@vary_on_headers("HX-Request")
+@vary_on_headers(*TAB_VARY_HEADERS)
 @crm_view
 def company_detail(request, pk: int, tab: str | None = None):
     company = selectors.company_for_page(pk=pk)
     context = {"company": company, **company_tabs.render_context(request, company, tab)}
-    if request.htmx and tab is not None:
+    if wants_panel_only(request, tab):
         return render(request, "companies/company_detail.html#tab-panel", context)
     return render(request, "companies/company_detail.html", context)
 

@@ -8,6 +8,7 @@ from django.views.decorators.vary import vary_on_headers
 from crm.access import crm_view
 from crm.deletion import delete_preview
 from crm.forms import apply_validation_error
+from crm.tabs import TAB_VARY_HEADERS, wants_panel_only
 
 from . import selectors, services
 from .forms import ContactForm
@@ -32,10 +33,11 @@ def contact_create(request):
 
 
 @require_GET
-@vary_on_headers("HX-Request")
+@vary_on_headers(*TAB_VARY_HEADERS)
 @crm_view
 def contact_detail(request, pk: int, tab: str | None = None):
-    if request.htmx and tab is not None:
+    panel_only = wants_panel_only(request, tab)
+    if panel_only:
         # Only the tab is sent: the card's left side (e-mails, categories) is not needed.
         contact = get_object_or_404(Contact, pk=pk)
     else:
@@ -45,7 +47,7 @@ def contact_detail(request, pk: int, tab: str | None = None):
         "just_saved": request.GET.get("saved") == "1",
         **card_tabs.render_context(request, contact, tab),
     }
-    if request.htmx and tab is not None:
+    if panel_only:
         return render(request, "contacts/contact_detail.html#tab-panel", context)
     return render(request, "contacts/contact_detail.html", context)
 

@@ -10,7 +10,10 @@ shows only the tabs whose feature exists and no app edits another's template::
     ))
 
 The page renders ``{% include tab.template %}`` inside its ``tab-panel`` partial: on an
-htmx request only that fragment is sent, otherwise the whole page with the tab open.
+htmx request only that fragment is sent (``wants_panel_only``), otherwise the whole page
+with the tab open. The strip and the panel are shared templates,
+``crm/partials/tab_strip.html`` and ``crm/partials/tab_panel.html``; ``static/js/tabs.js``
+keeps the strip's mark on the tab the panel shows.
 """
 
 from __future__ import annotations
@@ -62,3 +65,14 @@ class TabSet:
     def render_context(self, request: HttpRequest, obj, slug: str | None) -> dict:
         tab = self.get(slug)
         return {"tabs": list(self), "active_tab": tab, **tab.context(request, obj)}
+
+
+# The response of a tab URL depends on these request headers: list them in `Vary`.
+TAB_VARY_HEADERS = ("HX-Request", "HX-History-Restore-Request")
+
+
+def wants_panel_only(request: HttpRequest, slug: str | None) -> bool:
+    """An htmx tab switch gets the panel alone. htmx also sends HX-Request when it asks for
+    a page missing from its history cache (back/forward), and swaps the answer in for the
+    whole body: that request, like a first visit, gets the whole page."""
+    return bool(request.htmx) and not request.htmx.history_restore_request and slug is not None
