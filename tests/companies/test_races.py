@@ -1,9 +1,10 @@
 """Customer numbers taken at the same moment, forced to collide (see tests/races.py)."""
 
 import pytest
+from django.core.exceptions import ValidationError
 
 from companies import services
-from companies.models import Company
+from companies.models import Company, CompanyLink
 from contacts import services as contact_services
 from contacts.models import Contact
 from tests.factories import CompanyFactory, ContactFactory
@@ -50,3 +51,21 @@ def test_a_company_and_a_contact_made_customers_at_once_get_different_numbers(mo
     contact_number = Contact.objects.get(pk=contact.pk).customer_number
     assert None not in (company_number, contact_number)
     assert company_number != contact_number
+
+
+def test_a_person_linked_to_a_company_twice_at_once_is_linked_once(monkeypatch):
+    contact, company = ContactFactory(), CompanyFactory()
+    meet = Rendezvous(2)
+    # Called after the check for a current link, before the new one is written.
+    monkeypatch.setattr(CompanyLink, "full_clean", meet.before(CompanyLink.full_clean))
+
+    def link():
+        return services.company_link_contact(contact=contact, company=company)
+
+    outcomes = race(meet, link, link)
+
+    # The later click is told the person is already linked (not a server error).
+    errors = [o.error for o in outcomes if o.error is not None]
+    assert len(errors) == 1
+    assert isinstance(errors[0], ValidationError) and errors[0].code == "already_linked"
+    assert CompanyLink.objects.filter(contact=contact, company=company).count() == 1
