@@ -328,7 +328,8 @@ def _link_messages(messages, *, contact_ids=None) -> int:
                 sent_at=message.sent_at,
             )
         )
-    MessageContact.objects.bulk_create(links, ignore_conflicts=True)
+    made = _links_insert(links)
+    links = [link for link in links if (link.message_id, link.contact_id) in made]
     _history_many(
         {
             "contact": link.contact_id,
@@ -346,6 +347,33 @@ def _link_messages(messages, *, contact_ids=None) -> int:
         for link in links
     )
     return len(links)
+
+
+def _links_insert(links: list[MessageContact]) -> set[tuple[int, int]]:
+    """Insert the links not there yet and return the (message, contact) pairs inserted.
+
+    A link that another transaction has inserted but not committed (two mailboxes syncing
+    one message) makes this wait for it and then skip it, so only the first puts the
+    message on the contact's timeline. ``bulk_create(ignore_conflicts=True)`` cannot say
+    which rows it skipped; ``RETURNING`` can.
+    """
+    if not links:
+        return set()
+    table = connection.ops.quote_name(MessageContact._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (message_id, contact_id, direction, sent_at)"
+            " SELECT * FROM unnest(%s::bigint[], %s::bigint[], %s::text[], %s::timestamptz[])"
+            " ON CONFLICT (message_id, contact_id) DO NOTHING"
+            " RETURNING message_id, contact_id",
+            [
+                [link.message_id for link in links],
+                [link.contact_id for link in links],
+                [link.direction for link in links],
+                [link.sent_at for link in links],
+            ],
+        )
+        return set(cursor.fetchall())
 
 
 @transaction.atomic
