@@ -1,4 +1,8 @@
-"""Customer numbers taken at the same moment, forced to collide (see tests/races.py)."""
+"""Customer numbers and company links made at the same moment, forced to collide (see
+tests/races.py)."""
+
+import datetime
+import threading
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -7,7 +11,7 @@ from companies import services
 from companies.models import Company, CompanyLink
 from contacts import services as contact_services
 from contacts.models import Contact
-from tests.factories import CompanyFactory, ContactFactory
+from tests.factories import CompanyFactory, CompanyLinkFactory, ContactFactory
 from tests.races import Rendezvous, race
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -69,3 +73,36 @@ def test_a_person_linked_to_a_company_twice_at_once_is_linked_once(monkeypatch):
     assert len(errors) == 1
     assert isinstance(errors[0], ValidationError) and errors[0].code == "already_linked"
     assert CompanyLink.objects.filter(contact=contact, company=company).count() == 1
+
+
+def test_a_link_reopened_while_the_person_is_linked_anew_is_refused_clearly(monkeypatch):
+    former = CompanyLinkFactory(end_date=datetime.date(2020, 1, 31))
+    meet = Rendezvous(2)
+    inserted = threading.Event()
+    save = CompanyLink.save
+
+    def save_then_meet(link, *args, **kwargs):
+        new = link.pk is None
+        save(link, *args, **kwargs)
+        if new:  # the new link is written, not yet committed
+            inserted.set()
+            meet.wait()
+
+    monkeypatch.setattr(CompanyLink, "save", save_then_meet)
+
+    def link_anew():
+        return services.company_link_contact(contact=former.contact, company=former.company)
+
+    def reopen():
+        assert inserted.wait(timeout=30)
+        link = CompanyLink.objects.get(pk=former.pk)
+        return services.company_link_update(link=link, end_date=None)
+
+    outcomes = race(meet, link_anew, reopen)
+
+    assert outcomes[0].error is None
+    # Told why, as when the new link is already there, rather than a server error.
+    error = outcomes[1].error
+    assert isinstance(error, ValidationError) and error.code == "already_linked"
+    current = CompanyLink.objects.current().filter(contact=former.contact, company=former.company)
+    assert current.count() == 1
