@@ -3,10 +3,11 @@
 Threads started together rarely collide: the first usually commits before the second
 reads, and a test of a lock then passes with the lock removed. A :class:`Rendezvous`
 closes that gap. The test wraps a function the service calls between its read and its
-write (a seam such as ``next_customer_number``) with :meth:`Rendezvous.before`; a thread
-reaching it waits until every other thread has either reached it too, finished, or is
-waiting for a lock in PostgreSQL (``pg_blocking_pids``). So no transaction writes before
-the others have read, unless a lock holds them back:
+write (a seam such as ``next_customer_number``) with :meth:`Rendezvous.before`, or one
+that itself does the read with :meth:`Rendezvous.after`; a thread reaching the seam waits
+until every other thread has either reached it too, finished, or is waiting for a lock in
+PostgreSQL (``pg_blocking_pids``). So no transaction writes (or commits) before the
+others have read, unless a lock holds them back:
 
 - without the lock, every thread reads the old state and reaches the seam: they all go on
   and the rule breaks, every time;

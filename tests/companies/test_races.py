@@ -60,8 +60,8 @@ def test_a_company_and_a_contact_made_customers_at_once_get_different_numbers(mo
 def test_a_person_linked_to_a_company_twice_at_once_is_linked_once(monkeypatch):
     contact, company = ContactFactory(), CompanyFactory()
     meet = Rendezvous(2)
-    # Called after the check for a current link, before the new one is written.
-    monkeypatch.setattr(CompanyLink, "full_clean", meet.before(CompanyLink.full_clean))
+    # Both have checked for a current link, and validated theirs, before either writes.
+    monkeypatch.setattr(CompanyLink, "full_clean", meet.after(CompanyLink.full_clean))
 
     def link():
         return services.company_link_contact(contact=contact, company=company)
