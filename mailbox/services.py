@@ -272,8 +272,20 @@ def message_store(
     return messages_store(messages=[(parsed, uid)], account=account, folder=folder)[0]
 
 
+# One linking at a time, until its transaction commits. Linking reads what others write:
+# a sync writes a message and then looks for contacts with its addresses, while a contact
+# save writes an address and then looks for messages carrying it. Run side by side, each
+# would miss the other's uncommitted row and the message would never be linked; two syncs
+# of one message into linking mailboxes would both find it unlinked and put it on the
+# timeline twice. Held only from linking to commit, after the slow part of a sync.
+LINK_LOCK = (7411, 0)
+
+
 def _link_messages(messages, *, contact_ids=None) -> int:
-    """Link ``messages`` (only those seen in a linking account) to contacts by address."""
+    """Link ``messages`` (only those seen in a linking account) to contacts by address.
+    Call inside the transaction that wrote the messages or the addresses."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", list(LINK_LOCK))
     rows = (
         MessageAddress.objects.filter(
             message__in=messages.filter(copies__account__link_to_crm=True)
@@ -328,8 +340,7 @@ def _link_messages(messages, *, contact_ids=None) -> int:
                 sent_at=message.sent_at,
             )
         )
-    made = _links_insert(links)
-    links = [link for link in links if (link.message_id, link.contact_id) in made]
+    MessageContact.objects.bulk_create(links, ignore_conflicts=True)
     _history_many(
         {
             "contact": link.contact_id,
@@ -347,33 +358,6 @@ def _link_messages(messages, *, contact_ids=None) -> int:
         for link in links
     )
     return len(links)
-
-
-def _links_insert(links: list[MessageContact]) -> set[tuple[int, int]]:
-    """Insert the links not there yet and return the (message, contact) pairs inserted.
-
-    A link that another transaction has inserted but not committed (two mailboxes syncing
-    one message) makes this wait for it and then skip it, so only the first puts the
-    message on the contact's timeline. ``bulk_create(ignore_conflicts=True)`` cannot say
-    which rows it skipped; ``RETURNING`` can.
-    """
-    if not links:
-        return set()
-    table = connection.ops.quote_name(MessageContact._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} (message_id, contact_id, direction, sent_at)"
-            " SELECT * FROM unnest(%s::bigint[], %s::bigint[], %s::text[], %s::timestamptz[])"
-            " ON CONFLICT (message_id, contact_id) DO NOTHING"
-            " RETURNING message_id, contact_id",
-            [
-                [link.message_id for link in links],
-                [link.contact_id for link in links],
-                [link.direction for link in links],
-                [link.sent_at for link in links],
-            ],
-        )
-        return set(cursor.fetchall())
 
 
 @transaction.atomic

@@ -2,6 +2,8 @@
 
 import pytest
 
+from contacts.models import Contact
+from contacts.services import contact_update
 from history.models import Entry
 from mailbox import services
 from mailbox.models import MailFolderState, Message, MessageContact
@@ -59,6 +61,29 @@ def test_one_message_linked_by_two_mailboxes_at_once_is_on_the_timeline_once(mon
     )
 
     assert [o.error for o in outcomes] == [None, None]
+    assert MessageContact.objects.filter(contact=contact).count() == 1
+    assert Entry.objects.filter(contact=contact, verb="mailbox.linked").count() == 1
+
+
+def test_mail_from_an_address_given_to_a_contact_at_that_moment_is_linked_to_it(monkeypatch):
+    contact = ContactFactory()
+    account = MailAccountFactory(link_to_crm=True)
+    parsed = parse_message(raw_mail(subject="Tilbud", sender="ny@example.no"))
+    meet = Rendezvous(2)
+    # Each waits once it has written the address, or the message, and looked for the other
+    # half, until the other has looked too: neither has committed yet.
+    monkeypatch.setattr(services, "_link_messages", meet.after(services._link_messages))
+
+    outcomes = race(
+        meet,
+        lambda: contact_update(
+            contact=Contact.objects.get(pk=contact.pk), emails=["ny@example.no"]
+        ),
+        lambda: services.message_store(parsed=parsed, account=account, uid=1),
+    )
+
+    assert [o.error for o in outcomes] == [None, None]
+    # The message shows on the card whichever of the two was saved first.
     assert MessageContact.objects.filter(contact=contact).count() == 1
     assert Entry.objects.filter(contact=contact, verb="mailbox.linked").count() == 1
 
