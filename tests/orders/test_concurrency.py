@@ -63,20 +63,29 @@ def _meet_between_counter_read_and_write(monkeypatch, parties):
     return meet
 
 
-def test_invoices_issued_at_once_are_numbered_without_gap_or_duplicate(monkeypatch):
+def test_invoices_and_credit_notes_issued_at_once_are_numbered_without_gap_or_duplicate(
+    monkeypatch,
+):
     user = UserFactory()
-    orders = [confirmed_order(user) for _ in range(4)]
-    InvoiceCounter.objects.create(series=services.INVOICE_SERIES, last_number=0)
+    first = services.invoice_issue(order=confirmed_order(user), actor=user)  # number 1
+    orders = [confirmed_order(user) for _ in range(3)]
     meet = _meet_between_counter_read_and_write(monkeypatch, 6)
 
     def invoice(order):
         return lambda: services.invoice_issue(order=order, actor=user)
 
-    outcomes = race(meet, *[invoice(o) for o in orders], _invoice_then_fail, _invoice_then_fail)
+    def credit():
+        return services.credit_note_issue(invoice=first, actor=user)
+
+    outcomes = race(
+        meet, *[invoice(o) for o in orders], credit, _invoice_then_fail, _invoice_then_fail
+    )
 
     assert [type(o.error) for o in outcomes] == [type(None)] * 4 + [_Rollback] * 2
     numbers = sorted(Invoice.objects.values_list("number", flat=True))
-    assert numbers == [1, 2, 3, 4]
+    assert numbers == [1, 2, 3, 4, 5]
+    # The KID the customer pays with names one document only.
+    assert len(set(Invoice.objects.values_list("kid", flat=True))) == 5
 
 
 def test_the_first_two_invoices_ever_issued_at_once_are_numbers_one_and_two(monkeypatch):
