@@ -139,7 +139,9 @@ def appointment_update(
     participants: Iterable | None = None,
     **fields,
 ) -> Appointment:
-    old_status = Appointment.objects.filter(pk=appointment.pk).values_list("status", flat=True)[0]
+    # The row lock makes a second status change wait for the first and then check its move
+    # from the status the first left (held and cancelled at once: one is refused).
+    old_status = Appointment.objects.select_for_update().get(pk=appointment.pk).status
     old = {name: getattr(appointment, name) for name in fields}
     if "status" in fields:
         _check_transition(APPOINTMENT_TRANSITIONS, old_status, fields["status"], AppointmentStatus)

@@ -64,23 +64,10 @@ def company_delete(*, company: Company) -> None:
 def company_link_contact(*, contact: Contact, company: Company, **details) -> CompanyLink:
     """Link a person to a company. Refused while a current link between them exists."""
     if CompanyLink.objects.current().filter(contact=contact, company=company).exists():
-        raise ValidationError(
-            _("%(contact)s is already linked to %(company)s.")
-            % {"contact": contact, "company": company},
-            code="already_linked",
-        )
+        raise _already_linked(contact, company)
     link = CompanyLink(contact=contact, company=company, **details)
     link.full_clean()
-    try:
-        with transaction.atomic():
-            link.save()
-    except IntegrityError:
-        # Two requests linking at the same moment: the partial unique index decides.
-        raise ValidationError(
-            _("%(contact)s is already linked to %(company)s.")
-            % {"contact": contact, "company": company},
-            code="already_linked",
-        ) from None
+    _save_open_link(link)
     return link
 
 
@@ -89,8 +76,26 @@ def company_link_update(*, link: CompanyLink, **details) -> CompanyLink:
     for name, value in details.items():
         setattr(link, name, value)
     link.full_clean()
-    link.save()
+    _save_open_link(link)
     return link
+
+
+def _save_open_link(link: CompanyLink) -> None:
+    """Save; two requests opening a link between the same two at once (a new link, a
+    former one reopened) both pass the checks above, and the partial unique index decides."""
+    try:
+        with transaction.atomic():
+            link.save()
+    except IntegrityError:
+        raise _already_linked(link.contact, link.company) from None
+
+
+def _already_linked(contact: Contact, company: Company) -> ValidationError:
+    return ValidationError(
+        _("%(contact)s is already linked to %(company)s.")
+        % {"contact": contact, "company": company},
+        code="already_linked",
+    )
 
 
 @transaction.atomic

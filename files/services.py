@@ -20,7 +20,7 @@ import puremagic
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.files.storage import default_storage
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -207,8 +207,14 @@ def file_link(
     if existing is not None:
         return existing
     link = FileLink(file=file, linked_by=_actor(actor), **{kind: obj})
-    link.full_clean()
-    link.save()
+    # The look above cannot see a link another request has made but not yet committed:
+    # the unique index decides, and the later request returns the link the earlier made.
+    link.full_clean(validate_constraints=False)
+    try:
+        with transaction.atomic():
+            link.save()
+    except IntegrityError:
+        return FileLink.objects.get(file=file, **{kind: obj})
     _record(link=link, verb=verb or "files.linked", actor=actor, name=file.name)
     return link
 

@@ -254,8 +254,20 @@ def message_store(
     return messages_store(messages=[(parsed, uid)], account=account, folder=folder)[0]
 
 
+# One linking at a time, until its transaction commits. Linking reads what others write:
+# a sync writes a message and then looks for contacts with its addresses, while a contact
+# save writes an address and then looks for messages carrying it. Run side by side, each
+# would miss the other's uncommitted row and the message would never be linked; two syncs
+# of one message into linking mailboxes would both find it unlinked and put it on the
+# timeline twice. Held only from linking to commit, after the slow part of a sync.
+LINK_LOCK = (7411, 0)
+
+
 def _link_messages(messages, *, contact_ids=None) -> int:
-    """Link ``messages`` (only those seen in a linking account) to contacts by address."""
+    """Link ``messages`` (only those seen in a linking account) to contacts by address.
+    Call inside the transaction that wrote the messages or the addresses."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", list(LINK_LOCK))
     rows = (
         MessageAddress.objects.filter(
             message__in=messages.filter(copies__account__link_to_crm=True)

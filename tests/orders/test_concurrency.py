@@ -1,78 +1,208 @@
-"""The invoice series is gap-free also when many people invoice at the same moment."""
+"""Orders and invoices handled by several people at the same moment.
 
-import threading
+Each test forces the collision (tests/races.py): a transaction waits after its read until
+the others have read too, or wait on a lock. Each fails when its lock is taken away.
+"""
+
 from decimal import Decimal
 
 import pytest
-from django.db import connection, transaction
+from django.core.exceptions import ValidationError
+from django.db import transaction
 
+from history.models import Entry
 from orders import services
-from orders.models import Invoice
+from orders.models import Invoice, InvoiceCounter, Order, OrderStatus
 from tests.factories import CustomerContactFactory, UserFactory
+from tests.races import Rendezvous, race
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-THREADS = 8
-LINE = {
-    "description": "Timer",
-    "quantity": Decimal("1"),
-    "unit_price": Decimal("100.00"),
-    "vat_rate": 25,
-    "discount_percent": Decimal("0"),
-}
+
+def line(price="100.00"):
+    return {
+        "description": "Timer",
+        "quantity": Decimal("1"),
+        "unit_price": Decimal(price),
+        "vat_rate": 25,
+        "discount_percent": Decimal("0"),
+    }
 
 
-def _run_at_once(targets):
-    barrier = threading.Barrier(len(targets))
-    errors = []
+def confirmed_order(user):
+    order = services.order_create(customer=CustomerContactFactory(), lines=[line()], actor=user)
+    return services.order_confirm(order=order, actor=user)
 
-    def run(target):
-        try:
-            barrier.wait(timeout=30)
-            target()
-        except Exception as error:  # noqa: BLE001 - reported below
-            errors.append(error)
-        finally:
-            connection.close()  # each thread had its own connection
 
-    threads = [threading.Thread(target=run, args=(t,)) for t in targets]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return errors
+def fresh(order):
+    """The order as a new request would load it."""
+    return Order.objects.get(pk=order.pk)
+
+
+def refused(outcome, code):
+    return isinstance(outcome.error, ValidationError) and outcome.error.code == code
 
 
 class _Rollback(Exception):
     pass
 
 
-def test_concurrent_invoicing_gives_numbers_without_gaps_or_duplicates():
+def _invoice_then_fail():
+    # Takes a number, then rolls back: the number must go to someone else.
+    with transaction.atomic():
+        services.next_invoice_number()
+        raise _Rollback
+
+
+# --- the invoice number series (the counter row's lock) ---------------------------------
+
+
+def _meet_between_counter_read_and_write(monkeypatch, parties):
+    meet = Rendezvous(parties)
+    monkeypatch.setattr(InvoiceCounter, "save", meet.before(InvoiceCounter.save))
+    return meet
+
+
+def test_invoices_and_credit_notes_issued_at_once_are_numbered_without_gap_or_duplicate(
+    monkeypatch,
+):
     user = UserFactory()
-    orders = []
-    for _ in range(THREADS):
-        order = services.order_create(customer=CustomerContactFactory(), lines=[LINE], actor=user)
-        orders.append(services.order_confirm(order=order, actor=user))
+    first = services.invoice_issue(order=confirmed_order(user), actor=user)  # number 1
+    orders = [confirmed_order(user) for _ in range(3)]
+    meet = _meet_between_counter_read_and_write(monkeypatch, 6)
 
     def invoice(order):
         return lambda: services.invoice_issue(order=order, actor=user)
 
-    def invoice_then_fail():
-        # Takes a number, then rolls back: the number must be given to someone else.
-        with transaction.atomic():
-            services.next_invoice_number()
-            raise _Rollback
+    def credit():
+        return services.credit_note_issue(invoice=first, actor=user)
 
-    errors = _run_at_once([invoice(o) for o in orders] + [invoice_then_fail] * 3)
-    assert len(errors) == 3 and all(isinstance(e, _Rollback) for e in errors)
+    outcomes = race(
+        meet, *[invoice(o) for o in orders], credit, _invoice_then_fail, _invoice_then_fail
+    )
+
+    assert [type(o.error) for o in outcomes] == [type(None)] * 4 + [_Rollback] * 2
     numbers = sorted(Invoice.objects.values_list("number", flat=True))
-    assert numbers == list(range(1, THREADS + 1))
+    assert numbers == [1, 2, 3, 4, 5]
+    # The KID the customer pays with names one document only.
+    assert len(set(Invoice.objects.values_list("kid", flat=True))) == 5
 
 
-def test_concurrent_invoicing_of_the_same_order_invoices_it_once():
+def test_the_first_two_invoices_ever_issued_at_once_are_numbers_one_and_two(monkeypatch):
+    """No counter row yet: both create it at once (the insert that ignores a conflict)."""
     user = UserFactory()
-    order = services.order_create(customer=CustomerContactFactory(), lines=[LINE], actor=user)
-    order = services.order_confirm(order=order, actor=user)
-    errors = _run_at_once([lambda: services.invoice_issue(order=order, actor=user)] * 4)
-    assert len(errors) == 3
-    assert list(Invoice.objects.values_list("number", flat=True)) == [1]
+    first, second = confirmed_order(user), confirmed_order(user)
+    meet = _meet_between_counter_read_and_write(monkeypatch, 2)
+
+    outcomes = race(
+        meet,
+        lambda: services.invoice_issue(order=first, actor=user),
+        lambda: services.invoice_issue(order=second, actor=user),
+    )
+
+    assert [o.error for o in outcomes] == [None, None]
+    assert sorted(Invoice.objects.values_list("number", flat=True)) == [1, 2]
+
+
+# --- status moves (the order row's lock) ------------------------------------------------
+
+
+def _meet_after_status_read(monkeypatch, parties):
+    meet = Rendezvous(parties)
+    # Called right after the order row is read, before anything is written.
+    monkeypatch.setattr(services, "_refuse_unless", meet.before(services._refuse_unless))
+    return meet
+
+
+def test_an_order_invoiced_twice_at_once_gets_one_invoice(monkeypatch):
+    user = UserFactory()
+    order = confirmed_order(user)
+    meet = _meet_after_status_read(monkeypatch, 2)
+
+    def invoice():
+        return services.invoice_issue(order=fresh(order), actor=user)
+
+    outcomes = race(meet, invoice, invoice)
+
+    assert sorted(refused(o, "wrong_status") for o in outcomes) == [False, True]
+    assert Invoice.objects.filter(order=order).count() == 1
+
+
+def test_an_order_confirmed_twice_at_once_is_confirmed_once_on_the_timeline(monkeypatch):
+    user = UserFactory()
+    draft = services.order_create(customer=CustomerContactFactory(), lines=[line()], actor=user)
+    meet = _meet_after_status_read(monkeypatch, 2)
+
+    def confirm():
+        return services.order_confirm(order=fresh(draft), actor=user)
+
+    outcomes = race(meet, confirm, confirm)
+
+    assert sorted(refused(o, "wrong_status") for o in outcomes) == [False, True]
+    assert Entry.objects.filter(verb="orders.confirmed").count() == 1
+
+
+def test_an_order_invoiced_and_cancelled_at_once_is_one_or_the_other(monkeypatch):
+    user = UserFactory()
+    order = confirmed_order(user)
+    meet = _meet_after_status_read(monkeypatch, 2)
+
+    outcomes = race(
+        meet,
+        lambda: services.invoice_issue(order=fresh(order), actor=user),
+        lambda: services.order_cancel(order=fresh(order), actor=user),
+    )
+
+    invoiced, cancelled = (o.error is None for o in outcomes)
+    assert invoiced != cancelled  # the later click is told it came too late
+    assert refused(outcomes[1] if invoiced else outcomes[0], "wrong_status")
+    order.refresh_from_db()
+    if invoiced:
+        assert order.status == OrderStatus.INVOICED
+        assert Invoice.objects.filter(order=order).count() == 1
+    else:
+        assert order.status == OrderStatus.CANCELLED
+        assert not Invoice.objects.filter(order=order).exists()
+
+
+def test_a_draft_changed_while_being_confirmed_is_confirmed_as_the_timeline_says(monkeypatch):
+    user = UserFactory()
+    draft = services.order_create(customer=CustomerContactFactory(), lines=[line()], actor=user)
+    meet = _meet_after_status_read(monkeypatch, 2)
+
+    outcomes = race(
+        meet,
+        lambda: services.order_update(
+            order=fresh(draft), lines=[line("900.00")], order_date=draft.date
+        ),
+        lambda: services.order_confirm(order=fresh(draft), actor=user),
+    )
+
+    updated, confirmed = (o.error is None for o in outcomes)
+    assert confirmed
+    assert updated or refused(outcomes[0], "wrong_status")
+    order = fresh(draft)
+    assert order.status == OrderStatus.CONFIRMED
+    # The amount the timeline says was confirmed is the amount the order now has.
+    entry = Entry.objects.get(verb="orders.confirmed")
+    assert Decimal(entry.data["amount"]) == order.gross_total
+
+
+# --- credit notes (the invoice row's lock) ----------------------------------------------
+
+
+def test_an_invoice_credited_twice_at_once_gets_one_credit_note(monkeypatch):
+    user = UserFactory()
+    invoice = services.invoice_issue(order=confirmed_order(user), actor=user)
+    meet = Rendezvous(2)
+    # Called after the invoice is read and found not credited, before the note is written.
+    monkeypatch.setattr(services, "next_invoice_number", meet.before(services.next_invoice_number))
+
+    def credit():
+        return services.credit_note_issue(invoice=Invoice.objects.get(pk=invoice.pk), actor=user)
+
+    outcomes = race(meet, credit, credit)
+
+    assert sorted(refused(o, "already_credited") for o in outcomes) == [False, True]
+    assert Invoice.objects.filter(credited_invoice=invoice).count() == 1
+    assert sorted(Invoice.objects.values_list("number", flat=True)) == [1, 2]
