@@ -105,7 +105,9 @@ ContactEvent = pghistory.create_event_model(
     Contact,
     pghistory.InsertEvent("created"),
     pghistory.UpdateEvent("changed"),
-    exclude=_bookkeeping(Contact),
+    # The e-mail lock is the mailbox's: its service records «Sperr tilgang» with its actor.
+    # Captured here too, each lock was said twice.
+    exclude=[*_bookkeeping(Contact), "email_locked"],
     model_name="ContactEvent",
     app_label="history",
     abstract=False,

@@ -87,14 +87,6 @@ def contact_trigger(table: str) -> pgtrigger.Trigger:
         {given}
         changes := changes - 'customer_number';
     END IF;
-    IF changes ? 'email_locked' THEN
-        IF NEW.email_locked THEN
-            {_insert("NEW.pgh_obj_id", "contacts.email_locked", "'{}'::jsonb")}
-        ELSE
-            {_insert("NEW.pgh_obj_id", "contacts.email_unlocked", "'{}'::jsonb")}
-        END IF;
-        changes := changes - 'email_locked';
-    END IF;
     IF changes <> '{{}}'::jsonb THEN
         {_insert("NEW.pgh_obj_id", "contacts.changed", "jsonb_build_object('changes', changes)")}
     END IF;""",

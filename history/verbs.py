@@ -179,8 +179,6 @@ def register_builtin_verbs() -> None:
     )
     register_verb("contacts.category_added", _("%(actor)s added the category %(category)s"))
     register_verb("contacts.category_removed", _("%(actor)s removed the category %(category)s"))
-    register_verb("contacts.email_locked", _("%(actor)s locked access to the contact's e-mail"))
-    register_verb("contacts.email_unlocked", _("%(actor)s opened access to the contact's e-mail"))
     register_verb("companies.ended", _("%(actor)s ended the link to %(company)s on %(end_date)s"))
     register_verb("companies.linked", _("%(actor)s linked the contact to %(company)s"))
     register_verb("companies.unlinked", _("%(actor)s unlinked the contact from %(company)s"))
