@@ -11,11 +11,11 @@ class HistoryConfig(AppConfig):
         from crm.tabs import Tab
         from crm.visibility import register_visibility
 
-        from . import commands, selectors, verbs, views
+        from . import commands, selectors, sentences, views
         from .models import Entry
 
         commands.install()
-        verbs.register_builtin_verbs()
+        sentences.register()
         card_tabs.register(
             Tab(
                 slug="history",

@@ -2,9 +2,10 @@
 
 Every line of a contact's History tab is one :class:`Entry`. Other apps write them with
 :func:`history.services.history_record`; changes to contacts, their e-mail addresses,
-categories and company links are captured by django-pghistory's triggers (see
-``history/tracking.py``) and turned into entries by a database trigger, so the tab is one
-indexed query whatever wrote the row (a CRM page, Django admin, a command, raw SQL).
+categories and company links are captured by django-pghistory's triggers (the event
+models below) and turned into entries by database triggers (``triggers.py``), so the tab
+is one indexed query whatever wrote the row (a CRM page, Django admin, a command, raw SQL).
+Their sentences are in ``sentences.py``.
 """
 
 import pghistory
@@ -89,7 +90,7 @@ class Entry(models.Model):
 #
 # Each tracked table gets a pghistory trigger that writes a snapshot row here (with the
 # request's or command's context), whatever made the change: a CRM page, Django admin,
-# a management command, a bulk update() or raw SQL. The triggers in ``materialise.py``
+# a management command, a bulk update() or raw SQL. The triggers in ``triggers.py``
 # then turn each snapshot into an Entry on the contact's timeline.
 
 
