@@ -1,6 +1,6 @@
 """The sentences of what the capture triggers record (``triggers.py``): changes to
-contacts, their e-mail addresses, categories and company links, registered from
-``HistoryConfig.ready()`` like any app's verbs.
+contacts, their e-mail addresses, categories and company links, and to companies and
+their categories, registered from ``HistoryConfig.ready()`` like any app's verbs.
 
 A change names its fields as fields, in the model's order, with a verb that says what
 happened to each value, and the actor once:
@@ -165,6 +165,14 @@ def _link_changed(entry, actor):
     return describe_changes(entry.data, actor, "companies.CompanyLink", where="company")
 
 
+def _company_changed(entry, actor):
+    return describe_changes(entry.data, actor, "companies.Company")
+
+
+def _person_link_changed(entry, actor):
+    return describe_changes(entry.data, actor, "companies.CompanyLink", where="person")
+
+
 def _position_changed(entry, actor):
     """The position has its own event; it reads like any change to the link."""
     data = entry.data if isinstance(entry.data, dict) else {}
@@ -194,3 +202,19 @@ def register() -> None:
     register_verb("companies.unlinked", _("%(actor)s unlinked the contact from %(company)s"))
     register_verb("companies.position_changed", _position_changed)
     register_verb("companies.link_changed", _link_changed)
+    # The company page's timeline.
+    register_verb("companies.created", _("%(actor)s created the company"))
+    register_verb("companies.changed", _company_changed)
+    register_verb(
+        "companies.customer_number_given",
+        _("%(actor)s gave the company customer number %(customer_number)s"),
+    )
+    register_verb("companies.category_added", _("%(actor)s added the category %(category)s"))
+    register_verb("companies.category_removed", _("%(actor)s removed the category %(category)s"))
+    register_verb("companies.person_linked", _("%(actor)s linked %(person)s to the company"))
+    register_verb("companies.person_unlinked", _("%(actor)s removed %(person)s from the company"))
+    register_verb(
+        "companies.person_ended",
+        _("%(actor)s ended the link to %(person)s on %(end_date)s"),
+    )
+    register_verb("companies.person_link_changed", _person_link_changed)

@@ -108,13 +108,30 @@ def test_company_link_events():
     link.delete()
     assert verbs(contact)[-4:] == [
         "companies.linked",
-        "companies.position_changed",
+        "companies.link_changed",
         "companies.ended",
         "companies.unlinked",
     ]
-    position = last(contact, "companies.position_changed")
-    assert position.data == {"company": "Fjordkraft AS", "old": "Selger", "new": "Salgssjef"}
-    assert "Fjordkraft AS" in render(position)
+    position = last(contact, "companies.link_changed")
+    assert position.data == {
+        "company": "Fjordkraft AS",
+        "changes": {"position": ["Selger", "Salgssjef"]},
+    }
+    assert (
+        render(position) == "Systemet endret stilling hos Fjordkraft AS fra Selger til Salgssjef"
+    )
+
+
+def test_a_position_change_recorded_on_its_own_reads_like_the_others():
+    # Entries written before the position joined the other link changes.
+    from tests.factories import HistoryEntryFactory
+
+    entry = HistoryEntryFactory(
+        verb="companies.position_changed",
+        actor_label="",
+        data={"company": "Fjordkraft AS", "old": "", "new": "Selger"},
+    )
+    assert render(entry) == "Systemet satte stilling hos Fjordkraft AS til Selger"
 
 
 def test_crm_page_edit_is_credited_to_the_user(staff_client, staff):
