@@ -114,3 +114,18 @@ def test_company_history_is_for_crm_users_only(client, no_access_user):
     company = CompanyFactory()
     client.force_login(no_access_user)
     assert client.get(reverse("companies:tab", args=[company.pk, "history"])).status_code == 403
+
+
+def test_company_history_query_count_is_bounded(staff_client, django_assert_max_num_queries):
+    from history.services import history_record
+    from tests.factories import UserFactory
+
+    company = CompanyFactory()
+    users = UserFactory.create_batch(5)
+    for i in range(80):
+        history_record(company=company, verb="companies.created", actor=users[i % 5])
+    url = reverse("companies:tab", args=[company.pk, "history"])
+    staff_client.get(url)  # warm the session and permission caches
+    with django_assert_max_num_queries(12):
+        response = staff_client.get(url, headers={"HX-Request": "true"})
+    assert response.text.count('data-testid="history-entry"') == 50
