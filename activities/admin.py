@@ -13,6 +13,21 @@ from . import services
 from .models import Appointment, Note, Project, Task
 
 
+class DeletesThroughService:
+    """Deleting here goes through the app's service, as on the CRM's pages, so the
+    timelines say who deleted what."""
+
+    def delete(self, obj, actor) -> None:
+        raise NotImplementedError
+
+    def delete_model(self, request, obj):
+        self.delete(obj, request.user)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            self.delete(obj, request.user)
+
+
 @admin.register(Project)
 class ProjectAdmin(VisibleRowsAdmin):
     list_display = ["name", "status", "updated_at"]
@@ -22,7 +37,7 @@ class ProjectAdmin(VisibleRowsAdmin):
 
 
 @admin.register(Appointment)
-class AppointmentAdmin(VisibleRowsAdmin):
+class AppointmentAdmin(DeletesThroughService, VisibleRowsAdmin):
     list_display = ["title", "start_at", "end_at", "status", "owner"]
     list_filter = ["status", "all_day"]
     search_fields = ["title", "location"]
@@ -31,18 +46,24 @@ class AppointmentAdmin(VisibleRowsAdmin):
     autocomplete_fields = ["contacts", "company"]
     filter_horizontal = ["participants"]
 
+    def delete(self, obj, actor):
+        services.appointment_delete(appointment=obj, actor=actor)
+
 
 @admin.register(Task)
-class TaskAdmin(VisibleRowsAdmin):
+class TaskAdmin(DeletesThroughService, VisibleRowsAdmin):
     list_display = ["title", "due_date", "status", "priority", "assignee", "group"]
     list_filter = ["status", "priority", "group"]
     search_fields = ["title"]
     list_select_related = ["assignee", "group"]
     autocomplete_fields = ["contacts", "company"]
 
+    def delete(self, obj, actor):
+        services.task_delete(task=obj, actor=actor)
+
 
 @admin.register(Note)
-class NoteAdmin(VisibleRowsAdmin):
+class NoteAdmin(DeletesThroughService, VisibleRowsAdmin):
     """Private notes are their author's alone, administrators included: lists, search,
     change pages, history, delete pages and the export below all start from
     ``get_queryset`` (VisibleRowsAdmin: ``Note.objects.visible_to``). Elsewhere — the log,
@@ -65,6 +86,9 @@ class NoteAdmin(VisibleRowsAdmin):
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         services.note_privacy_apply(note=obj)
+
+    def delete(self, obj, actor):
+        services.note_delete(note=obj, actor=actor)
 
     @admin.display(description=gettext_lazy("text"), ordering="text")
     def excerpt(self, obj):

@@ -1,4 +1,4 @@
-"""The sentences of the activity events on a contact's timeline."""
+"""The sentences of the activity events on a contact's or a company's timeline."""
 
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -35,6 +35,16 @@ def _changed(kind_sentence):
     return render
 
 
+def _note_deleted(entry, actor):
+    data = entry.data if isinstance(entry.data, dict) else {}
+    sentence = (
+        gettext("%(actor)s deleted a private note: «%(excerpt)s»")
+        if data.get("private")
+        else gettext("%(actor)s deleted a note: «%(excerpt)s»")
+    )
+    return sentence % {"actor": actor, "excerpt": data.get("excerpt", "…")}
+
+
 def register() -> None:
     try:
         from history.verbs import register_verb
@@ -52,3 +62,9 @@ def register() -> None:
     register_verb("activities.task_changed", _changed(_("%(actor)s changed the task «%(title)s»")))
     register_verb("activities.task_completed", _("%(actor)s completed the task «%(title)s»"))
     register_verb("activities.note_written", _("%(actor)s wrote a note: «%(excerpt)s»"))
+    register_verb(
+        "activities.appointment_deleted",
+        _("%(actor)s deleted the appointment «%(title)s» (%(start)s)"),
+    )
+    register_verb("activities.task_deleted", _("%(actor)s deleted the task «%(title)s»"))
+    register_verb("activities.note_deleted", _note_deleted)

@@ -22,14 +22,27 @@ from .models import (
 )
 
 
-def _record(*, contact_ids: Iterable[int], verb: str, actor, data: dict, target, private_to=None):
+def _record(
+    *,
+    contact_ids: Iterable[int],
+    company_id: int | None = None,
+    verb: str,
+    actor,
+    data: dict,
+    target,
+    private_to=None,
+):
+    """One entry on the timeline of each contact and of the company, if any."""
     try:
         from history.services import history_record
     except ImportError:  # the history app is optional for this one
         return
-    for contact_id in sorted(set(contact_ids)):
+    owners = [{"contact": contact_id} for contact_id in sorted(set(contact_ids))]
+    if company_id is not None:
+        owners.append({"company": company_id})
+    for owner in owners:
         history_record(
-            contact=contact_id,
+            **owner,
             verb=verb,
             actor=actor,
             actor_label="" if actor else "system",
@@ -122,6 +135,7 @@ def appointment_create(
     appointment.participants.set(participants)
     _record(
         contact_ids=[c.pk for c in contacts],
+        company_id=appointment.company_id,
         verb="activities.appointment_created",
         actor=actor,
         data={"title": appointment.title, "start": _show(appointment.start_at)},
@@ -158,6 +172,7 @@ def appointment_update(
     if changes:
         _record(
             contact_ids=appointment.contacts.values_list("pk", flat=True),
+            company_id=appointment.company_id,
             verb="activities.appointment_changed",
             actor=actor,
             data={"title": appointment.title, "changes": changes, "model": "appointment"},
@@ -167,7 +182,16 @@ def appointment_update(
 
 
 @transaction.atomic
-def appointment_delete(*, appointment: Appointment) -> None:
+def appointment_delete(*, appointment: Appointment, actor=None) -> None:
+    """Delete the appointment; its contacts' and company's timelines say so."""
+    _record(
+        contact_ids=appointment.contacts.values_list("pk", flat=True),
+        company_id=appointment.company_id,
+        verb="activities.appointment_deleted",
+        actor=actor,
+        data={"title": appointment.title, "start": _show(appointment.start_at)},
+        target=appointment,
+    )
     appointment.delete()
 
 
@@ -187,6 +211,7 @@ def task_create(
     task.contacts.set(contacts)
     _record(
         contact_ids=[c.pk for c in contacts],
+        company_id=task.company_id,
         verb="activities.task_created",
         actor=actor,
         data={"title": task.title},
@@ -217,6 +242,7 @@ def task_update(*, task: Task, actor, contacts: Iterable | None = None, **fields
     if completing:
         _record(
             contact_ids=contact_ids,
+            company_id=task.company_id,
             verb="activities.task_completed",
             actor=actor,
             data={"title": task.title},
@@ -226,6 +252,7 @@ def task_update(*, task: Task, actor, contacts: Iterable | None = None, **fields
     if changes:
         _record(
             contact_ids=contact_ids,
+            company_id=task.company_id,
             verb="activities.task_changed",
             actor=actor,
             data={"title": task.title, "changes": changes, "model": "task"},
@@ -240,7 +267,16 @@ def task_complete(*, task: Task, actor) -> Task:
 
 
 @transaction.atomic
-def task_delete(*, task: Task) -> None:
+def task_delete(*, task: Task, actor=None) -> None:
+    """Delete the task; its contacts' and company's timelines say so."""
+    _record(
+        contact_ids=task.contacts.values_list("pk", flat=True),
+        company_id=task.company_id,
+        verb="activities.task_deleted",
+        actor=actor,
+        data={"title": task.title},
+        target=task,
+    )
     task.delete()
 
 
@@ -291,6 +327,7 @@ def note_create(
         note.contact_persons.set(contact_persons)
     _record(
         contact_ids=_note_contact_ids(note),
+        company_id=note.company_id,
         verb="activities.note_written",
         actor=author,
         data={"excerpt": note.text[:80], "private": note.private},
@@ -336,5 +373,17 @@ def note_privacy_apply(*, note: Note) -> None:
 
 
 @transaction.atomic
-def note_delete(*, note: Note) -> None:
+def note_delete(*, note: Note, actor=None) -> None:
+    """Delete the note; the timelines it was on say so, a private note's to its author
+    alone (as its other entries); one whose author is gone, to no one: no entry."""
+    if not note.private or note.author_id is not None:
+        _record(
+            contact_ids=_note_contact_ids(note),
+            company_id=note.company_id,
+            verb="activities.note_deleted",
+            actor=actor,
+            data={"excerpt": note.text[:80], "private": note.private},
+            target=note,
+            private_to=note.author if note.private else None,
+        )
     note.delete()

@@ -377,7 +377,7 @@ def appointment_delete(request, pk: int):
     appointment = get_object_or_404(Appointment, pk=pk)
     default_next = reverse("activities:planner")
     if request.method == "POST":
-        services.appointment_delete(appointment=appointment)
+        services.appointment_delete(appointment=appointment, actor=request.user)
         messages.success(request, _("%(name)s was deleted.") % {"name": appointment.title})
         return redirect(_next_url(request, default_next))
     return render(
@@ -483,7 +483,7 @@ def task_delete(request, pk: int):
     task = get_object_or_404(Task, pk=pk)
     default_next = reverse("home")
     if request.method == "POST":
-        services.task_delete(task=task)
+        services.task_delete(task=task, actor=request.user)
         messages.success(request, _("%(name)s was deleted.") % {"name": task.title})
         return redirect(_next_url(request, default_next))
     return render(
@@ -609,7 +609,7 @@ def note_delete(request, pk: int):
     note = _own_note(request, pk)
     default_next = _note_home_url(note)
     if request.method == "POST":
-        services.note_delete(note=note)
+        services.note_delete(note=note, actor=request.user)
         messages.success(request, _("The note was deleted."))
         return redirect(_next_url(request, default_next))
     return render(

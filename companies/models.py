@@ -122,8 +122,8 @@ class CompanyLink(TimeStampedModel):
     work_phone = PhoneNumberField(_("work phone"), blank=True)
     mobile = PhoneNumberField(_("mobile"), blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
-    start_date = models.DateField(_("from"), null=True, blank=True)
-    end_date = models.DateField(_("to"), null=True, blank=True)
+    start_date = models.DateField(_("start date"), null=True, blank=True)
+    end_date = models.DateField(_("end date"), null=True, blank=True)
 
     objects = CompanyLinkQuerySet.as_manager()
 

@@ -2,4 +2,4 @@
 
 from crm.tabs import TabSet
 
-company_tabs = TabSet(order=["people", "notes", "files", "orders"])
+company_tabs = TabSet(order=["people", "notes", "files", "orders", "history"])

@@ -30,6 +30,10 @@ class FilesConfig(AppConfig):
         register_verb("files.uploaded", _("%(actor)s uploaded the file «%(name)s»"))
         register_verb("files.linked", _("%(actor)s linked the file «%(name)s»"))
         register_verb("files.unlinked", _("%(actor)s removed the file «%(name)s» from the card"))
+        register_verb(
+            "files.unlinked_from_company",
+            _("%(actor)s removed the file «%(name)s» from the company"),
+        )
         register_verb("files.deleted", _("%(actor)s deleted the file «%(name)s»"))
         register_visibility(StoredFile, selectors.visible_files)
         register_visibility(FileLink, selectors.visible_links)

@@ -179,13 +179,20 @@ def _link_places() -> list[str]:
 
 
 def _record(*, link: FileLink, verb: str, actor, name: str) -> None:
-    """Put the event on the contact's timeline (history is per contact)."""
-    if link.contact_id is None:
+    """Put the event on the timeline of the contact or company the link is on (a project
+    has none)."""
+    if link.contact_id is not None:
+        owner = {"contact": link.contact_id}
+    elif link.company_id is not None:
+        owner = {"company": link.company_id}
+        # «… from the card» would be wrong here.
+        verb = {"files.unlinked": "files.unlinked_from_company"}.get(verb, verb)
+    else:
         return
     from history.services import history_record
 
     history_record(
-        contact=link.contact_id,
+        **owner,
         verb=verb,
         actor=actor,
         data={"name": name},

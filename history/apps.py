@@ -7,21 +7,30 @@ class HistoryConfig(AppConfig):
     verbose_name = _("History")
 
     def ready(self):
+        from companies.tabs import company_tabs
         from contacts.tabs import card_tabs
         from crm.tabs import Tab
         from crm.visibility import register_visibility
 
-        from . import commands, selectors, verbs, views
+        from . import commands, selectors, sentences, views
         from .models import Entry
 
         commands.install()
-        verbs.register_builtin_verbs()
+        sentences.register()
         card_tabs.register(
             Tab(
                 slug="history",
                 label=_("History"),
-                template="history/partials/contact_history_tab.html",
+                template="history/partials/history_tab.html",
                 context=views.history_tab_context,
+            )
+        )
+        company_tabs.register(
+            Tab(
+                slug="history",
+                label=_("History"),
+                template="history/partials/history_tab.html",
+                context=views.company_history_tab_context,
             )
         )
         register_visibility(Entry, selectors.entries_visible_to)

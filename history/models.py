@@ -1,10 +1,12 @@
-"""The contact timeline (K6).
+"""The timelines of contacts (K6) and companies.
 
-Every line of a contact's History tab is one :class:`Entry`. Other apps write them with
-:func:`history.services.history_record`; changes to contacts, their e-mail addresses,
-categories and company links are captured by django-pghistory's triggers (see
-``history/tracking.py``) and turned into entries by a database trigger, so the tab is one
-indexed query whatever wrote the row (a CRM page, Django admin, a command, raw SQL).
+Every line of a contact's or a company's History tab is one :class:`Entry`. Other apps
+write them with :func:`history.services.history_record`; changes to contacts, their
+e-mail addresses, categories and company links, and to companies and their categories,
+are captured by django-pghistory's triggers (the event models below) and turned into
+entries by database triggers (``triggers.py``), so the tab is one indexed query whatever
+wrote the row (a CRM page, Django admin, a command, raw SQL). Their sentences are in
+``sentences.py``.
 """
 
 import pghistory
@@ -15,19 +17,32 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from companies.models import CompanyLink
+from companies.models import Company, CompanyLink
 from contacts.models import Contact, ContactEmail
 
 from . import triggers
 
 
 class Entry(models.Model):
+    # On whose timeline: a contact's or a company's, never both (a link's event is one
+    # entry on each, worded for each).
     contact = models.ForeignKey(
         "contacts.Contact",
         verbose_name=_("contact"),
         on_delete=models.CASCADE,
+        null=True,
+        blank=True,
         related_name="history_entries",
         db_index=False,  # covered by history_entry_timeline_idx
+    )
+    company = models.ForeignKey(
+        "companies.Company",
+        verbose_name=_("company"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="history_entries",
+        db_index=False,  # covered by history_company_timeline_idx
     )
     occurred_at = models.DateTimeField(_("time"), default=timezone.now)
     actor = models.ForeignKey(
@@ -66,6 +81,11 @@ class Entry(models.Model):
         verbose_name_plural = _("history entries")
         ordering = ["-occurred_at", "-id"]
         constraints = [
+            models.CheckConstraint(
+                condition=models.Q(contact__isnull=False, company__isnull=True)
+                | models.Q(contact__isnull=True, company__isnull=False),
+                name="history_entry_on_one_timeline",
+            ),
             # An entry private to someone is private; losing that someone keeps it so.
             models.CheckConstraint(
                 condition=models.Q(private=True) | models.Q(private_to__isnull=True),
@@ -79,6 +99,13 @@ class Entry(models.Model):
                 models.F("id").desc(),
                 name="history_entry_timeline_idx",
             ),
+            models.Index(
+                models.F("company"),
+                models.F("occurred_at").desc(),
+                models.F("id").desc(),
+                name="history_company_timeline_idx",
+                condition=models.Q(company__isnull=False),
+            ),
         ]
 
     def __str__(self):
@@ -89,8 +116,8 @@ class Entry(models.Model):
 #
 # Each tracked table gets a pghistory trigger that writes a snapshot row here (with the
 # request's or command's context), whatever made the change: a CRM page, Django admin,
-# a management command, a bulk update() or raw SQL. The triggers in ``materialise.py``
-# then turn each snapshot into an Entry on the contact's timeline.
+# a management command, a bulk update() or raw SQL. The triggers in ``triggers.py``
+# then turn each snapshot into an Entry on the contact's or company's timeline.
 
 
 def _bookkeeping(model) -> list[str]:
@@ -105,7 +132,9 @@ ContactEvent = pghistory.create_event_model(
     Contact,
     pghistory.InsertEvent("created"),
     pghistory.UpdateEvent("changed"),
-    exclude=_bookkeeping(Contact),
+    # The e-mail lock is the mailbox's: its service records «Sperr tilgang» with its actor.
+    # Captured here too, each lock was said twice.
+    exclude=[*_bookkeeping(Contact), "email_locked"],
     model_name="ContactEvent",
     app_label="history",
     abstract=False,
@@ -141,6 +170,25 @@ CompanyLinkEvent = pghistory.create_event_model(
     abstract=False,
 )
 
+CompanyEvent = pghistory.create_event_model(
+    Company,
+    pghistory.InsertEvent("created"),
+    pghistory.UpdateEvent("changed"),
+    exclude=_bookkeeping(Company),
+    model_name="CompanyEvent",
+    app_label="history",
+    abstract=False,
+)
+
+CompanyCategoryEvent = pghistory.create_event_model(
+    Company.categories.through,
+    pghistory.InsertEvent("added"),
+    pghistory.DeleteEvent("removed"),
+    model_name="CompanyCategoryEvent",
+    app_label="history",
+    abstract=False,
+)
+
 
 # --- materialise: snapshots -> timeline entries (see triggers.py) ---------------------
 
@@ -154,4 +202,9 @@ pgtrigger.register(triggers.contact_category_trigger(ContactCategoryEvent._meta.
 pgtrigger.register(triggers.company_link_trigger(CompanyLinkEvent._meta.db_table))(
     CompanyLinkEvent
 )
+pgtrigger.register(triggers.company_trigger(CompanyEvent._meta.db_table))(CompanyEvent)
+pgtrigger.register(triggers.company_category_trigger(CompanyCategoryEvent._meta.db_table))(
+    CompanyCategoryEvent
+)
 pgtrigger.register(triggers.contact_cleanup_trigger())(Contact)
+pgtrigger.register(triggers.company_cleanup_trigger())(Company)

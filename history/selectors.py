@@ -18,20 +18,31 @@ def _start_of(day: dt.date) -> dt.datetime:
 
 
 def timeline(
-    *, contact, viewer, date_from: dt.date | None = None, date_to: dt.date | None = None
+    *,
+    contact=None,
+    company=None,
+    viewer,
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
 ) -> QuerySet[Entry]:
-    """The contact's entries that ``viewer`` may see, newest first, within the days
-    ``date_from``..``date_to`` (both inclusive, either open), in the firm's time zone.
+    """The entries of a contact's or a company's timeline that ``viewer`` may see,
+    newest first, within the days ``date_from``..``date_to`` (both inclusive, either
+    open), in the firm's time zone.
 
     Never shows another user's private entry, nor e-mail entries of a contact whose
     e-mail is locked unless the viewer is an administrator of the firm.
     """
+    if contact is not None:
+        entries = Entry.objects.filter(contact=contact)
+        email_locked = contact.email_locked
+    else:
+        # A company's entries are not e-mail; the hiding rules still apply.
+        entries = Entry.objects.filter(company=company)
+        email_locked = False
     entries = _visible(
-        Entry.objects.filter(contact=contact)
-        .select_related("actor")
-        .order_by("-occurred_at", "-id"),
+        entries.select_related("actor").order_by("-occurred_at", "-id"),
         viewer,
-        email_locked=contact.email_locked,
+        email_locked=email_locked,
     )
     if date_from:
         entries = entries.filter(occurred_at__gte=_start_of(date_from))

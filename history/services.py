@@ -1,4 +1,4 @@
-"""The history hook: how any app puts an event on a contact's timeline.
+"""The history hook: how any app puts an event on a contact's or a company's timeline.
 
     from history.services import history_record
     history_record(contact=contact, verb="notes.written", actor=request.user,
@@ -25,7 +25,8 @@ from .models import Entry
 @transaction.atomic
 def history_record(
     *,
-    contact,
+    contact=None,
+    company=None,
     verb: str,
     actor=None,
     actor_label: str = "",
@@ -35,15 +36,17 @@ def history_record(
     mail: bool = False,
     occurred_at=None,
 ) -> Entry:
-    """Add one entry to a contact's timeline and return it.
+    """Add one entry to a contact's or a company's timeline and return it.
 
-    ``contact`` is a Contact or its id; ``data`` must be JSON-safe (its keys fill the
-    verb's sentence); ``target`` is the model instance the event is about, if any;
+    ``contact`` or ``company`` (one of them, an instance or its id) owns the timeline;
+    ``data`` must be JSON-safe (its keys fill the verb's sentence); ``target`` is the
+    model instance the event is about, if any;
     ``private_to`` hides the entry from everyone but that user; ``mail`` marks e-mail
     content, hidden from non-administrators while the contact's e-mail is locked.
     """
     entry = _entry(
         contact=contact,
+        company=company,
         verb=verb,
         actor=actor,
         actor_label=actor_label,
@@ -66,7 +69,8 @@ def history_record_many(*, records: Iterable[dict]) -> list[Entry]:
 
 def _entry(
     *,
-    contact,
+    contact=None,
+    company=None,
     verb: str,
     actor=None,
     actor_label: str = "",
@@ -77,8 +81,12 @@ def _entry(
     occurred_at=None,
 ) -> Entry:
     contact_id = getattr(contact, "pk", contact)
+    company_id = getattr(company, "pk", company)
+    if (contact_id is None) == (company_id is None):
+        raise ValueError("An entry belongs to one contact or one company.")
     entry = Entry(
         contact_id=contact_id,
+        company_id=company_id,
         verb=verb,
         actor=actor if actor is not None and actor.is_authenticated else None,
         actor_label=actor_label[:100],
@@ -91,5 +99,5 @@ def _entry(
     if target is not None:
         entry.target_type = ContentType.objects.get_for_model(target)
         entry.target_id = str(target.pk)
-    entry.full_clean(exclude=["contact", "actor", "private_to", "target_type"])
+    entry.full_clean(exclude=["contact", "company", "actor", "private_to", "target_type"])
     return entry

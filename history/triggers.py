@@ -5,9 +5,10 @@ milliseconds. Reading pghistory's event tables directly would mean a UNION over 
 tables plus a window over each for the "before" values, on every page. Instead, an
 AFTER INSERT trigger on each event table computes the change once (comparing the
 snapshot with the object's previous one, in the database, so bulk ``update()`` and raw
-SQL are covered too) and writes one ``history_entry`` row. The tab is then a single
-indexed query on (contact, occurred_at DESC, id DESC), the same table other apps write
-to through ``history_record``.
+SQL are covered too) and writes one ``history_entry`` row on the contact's or the
+company's timeline (a link's event: one on each, worded for each). The tab is then a
+single indexed query on (contact or company, occurred_at DESC, id DESC), the same table
+other apps write to through ``history_record``.
 
 The actor comes from pghistory's context: ``user`` (set by its middleware on every
 request, CRM pages and Django admin alike) or ``command`` (set for management commands,
@@ -38,12 +39,30 @@ _ACTOR = f"""
 """
 
 
-def _insert(contact: str, verb: str, data: str) -> str:
+def _insert(verb: str, data: str, *, contact: str = "NULL", company: str = "NULL") -> str:
+    """One entry on a contact's timeline or a company's (give one of them)."""
     return (
-        f"INSERT INTO {ENTRY} (contact_id, occurred_at, actor_id, actor_label, verb, data,"
-        f" target_id, private_to_id, mail) VALUES ({contact}, NEW.pgh_created_at, actor,"
-        f" label, '{verb}', {data}, '', NULL, false);"
+        f"INSERT INTO {ENTRY} (contact_id, company_id, occurred_at, actor_id, actor_label,"
+        f" verb, data, target_id, private_to_id, mail) VALUES ({contact}, {company},"
+        f" NEW.pgh_created_at, actor, label, '{verb}', {data}, '', NULL, false);"
     )
+
+
+def _about_person(verb: str, data: str) -> str:
+    """An entry on the link's company naming its person, who is its target: erasing the
+    person erases it (see :func:`contact_cleanup_trigger`)."""
+    return (
+        f"INSERT INTO {ENTRY} (contact_id, company_id, occurred_at, actor_id, actor_label,"
+        f" verb, data, target_type_id, target_id, private_to_id, mail) VALUES (NULL,"
+        f" NEW.company_id, NEW.pgh_created_at, actor, label, '{verb}', {data}, {CONTACT_TYPE},"
+        f" NEW.contact_id::text, NULL, false);"
+    )
+
+
+CONTACT_TYPE = (
+    "(SELECT t.id FROM django_content_type t WHERE t.app_label = 'contacts'"
+    " AND t.model = 'contact')"
+)
 
 
 def _changes(table: str) -> str:
@@ -58,27 +77,27 @@ def _changes(table: str) -> str:
 """
 
 
-def _trigger(name: str, body: str) -> pgtrigger.Trigger:
+def _trigger(name: str, body: str, declare=()) -> pgtrigger.Trigger:
     return pgtrigger.Trigger(
         name=name,
         when=pgtrigger.After,
         operation=pgtrigger.Insert,
-        declare=_DECLARE,
+        declare=[*_DECLARE, *declare],
         func=f"{_ACTOR}{body}\n    RETURN NULL;",
     )
 
 
 def contact_trigger(table: str) -> pgtrigger.Trigger:
     given = _insert(
-        "NEW.pgh_obj_id",
         "contacts.customer_number_given",
         "jsonb_build_object('customer_number', NEW.customer_number)",
+        contact="NEW.pgh_obj_id",
     )
     return _trigger(
         "history_contact_timeline",
         f"""
     IF NEW.pgh_label = 'created' THEN
-        {_insert("NEW.pgh_obj_id", "contacts.created", "'{}'::jsonb")}
+        {_insert("contacts.created", "'{}'::jsonb", contact="NEW.pgh_obj_id")}
         IF NEW.customer_number IS NOT NULL THEN {given} END IF;
         RETURN NULL;
     END IF;
@@ -87,16 +106,14 @@ def contact_trigger(table: str) -> pgtrigger.Trigger:
         {given}
         changes := changes - 'customer_number';
     END IF;
-    IF changes ? 'email_locked' THEN
-        IF NEW.email_locked THEN
-            {_insert("NEW.pgh_obj_id", "contacts.email_locked", "'{}'::jsonb")}
-        ELSE
-            {_insert("NEW.pgh_obj_id", "contacts.email_unlocked", "'{}'::jsonb")}
-        END IF;
-        changes := changes - 'email_locked';
-    END IF;
     IF changes <> '{{}}'::jsonb THEN
-        {_insert("NEW.pgh_obj_id", "contacts.changed", "jsonb_build_object('changes', changes)")}
+        {
+            _insert(
+                "contacts.changed",
+                "jsonb_build_object('changes', changes)",
+                contact="NEW.pgh_obj_id",
+            )
+        }
     END IF;""",
     )
 
@@ -107,17 +124,17 @@ def contact_email_trigger(table: str) -> pgtrigger.Trigger:
         "history_contactemail_timeline",
         f"""
     IF NEW.pgh_label = 'added' THEN
-        {_insert("NEW.contact_id", "contacts.email_added", email)}
+        {_insert("contacts.email_added", email, contact="NEW.contact_id")}
     ELSIF NEW.pgh_label = 'removed' THEN
-        {_insert("NEW.contact_id", "contacts.email_removed", email)}
+        {_insert("contacts.email_removed", email, contact="NEW.contact_id")}
     ELSE
         {_changes(table)}
         IF changes ? 'email' THEN
             {
             _insert(
-                "NEW.contact_id",
                 "contacts.email_changed",
                 "jsonb_build_object('old', prev->'email', 'new', NEW.email)",
+                contact="NEW.contact_id",
             )
         }
         END IF;
@@ -134,31 +151,30 @@ def contact_category_trigger(table: str) -> pgtrigger.Trigger:
         "history_contactcategory_timeline",
         f"""
     IF NEW.pgh_label = 'added' THEN
-        {_insert("NEW.contact_id", "contacts.category_added", category)}
+        {_insert("contacts.category_added", category, contact="NEW.contact_id")}
     ELSE
-        {_insert("NEW.contact_id", "contacts.category_removed", category)}
+        {_insert("contacts.category_removed", category, contact="NEW.contact_id")}
     END IF;""",
     )
 
 
 def company_link_trigger(table: str) -> pgtrigger.Trigger:
+    """A link's event on the person's card («knyttet kontakten til Aune Handel DA») and on
+    the company («knyttet Ola Hansen til bedriften»): one entry on each timeline."""
     company = "(SELECT c.name FROM companies_company c WHERE c.id = NEW.company_id)"
+    on_card = {"contact": "NEW.contact_id"}
     return _trigger(
         "history_companylink_timeline",
         f"""
+    SELECT concat_ws(' ', nullif(c.first_name, ''), c.last_name) INTO person
+        FROM contacts_contact c WHERE c.id = NEW.contact_id;
     IF NEW.pgh_label = 'linked' THEN
-        {
-            _insert(
-                "NEW.contact_id", "companies.linked", f"jsonb_build_object('company', {company})"
-            )
-        }
+        {_insert("companies.linked", f"jsonb_build_object('company', {company})", **on_card)}
+        {_about_person("companies.person_linked", "jsonb_build_object('person', person)")}
         RETURN NULL;
     ELSIF NEW.pgh_label = 'unlinked' THEN
-        {
-            _insert(
-                "NEW.contact_id", "companies.unlinked", f"jsonb_build_object('company', {company})"
-            )
-        }
+        {_insert("companies.unlinked", f"jsonb_build_object('company', {company})", **on_card)}
+        {_about_person("companies.person_unlinked", "jsonb_build_object('person', person)")}
         RETURN NULL;
     END IF;
     {_changes(table)}
@@ -166,38 +182,83 @@ def company_link_trigger(table: str) -> pgtrigger.Trigger:
     IF changes ? 'end_date' AND NEW.end_date IS NOT NULL THEN
         {
             _insert(
-                "NEW.contact_id",
                 "companies.ended",
                 f"jsonb_build_object('company', {company}, 'end_date', NEW.end_date)",
+                **on_card,
+            )
+        }
+        {
+            _about_person(
+                "companies.person_ended",
+                "jsonb_build_object('person', person, 'end_date', NEW.end_date)",
             )
         }
         changes := changes - 'end_date';
     END IF;
-    IF changes ? 'position' THEN
-        {
-            _insert(
-                "NEW.contact_id",
-                "companies.position_changed",
-                f"jsonb_build_object('company', {company}, 'old', changes->'position'->0,"
-                " 'new', NEW.position)",
-            )
-        }
-        changes := changes - 'position';
-    END IF;
     IF changes <> '{{}}'::jsonb THEN
         {
             _insert(
-                "NEW.contact_id",
                 "companies.link_changed",
                 f"jsonb_build_object('company', {company}, 'changes', changes)",
+                **on_card,
             )
         }
+        {
+            _about_person(
+                "companies.person_link_changed",
+                "jsonb_build_object('person', person, 'changes', changes)",
+            )
+        }
+    END IF;""",
+        declare=[("person", "text")],
+    )
+
+
+def company_trigger(table: str) -> pgtrigger.Trigger:
+    on_company = {"company": "NEW.pgh_obj_id"}
+    given = _insert(
+        "companies.customer_number_given",
+        "jsonb_build_object('customer_number', NEW.customer_number)",
+        **on_company,
+    )
+    return _trigger(
+        "history_company_timeline",
+        f"""
+    IF NEW.pgh_label = 'created' THEN
+        {_insert("companies.created", "'{}'::jsonb", **on_company)}
+        IF NEW.customer_number IS NOT NULL THEN {given} END IF;
+        RETURN NULL;
+    END IF;
+    {_changes(table)}
+    IF changes ? 'customer_number' AND NEW.customer_number IS NOT NULL THEN
+        {given}
+        changes := changes - 'customer_number';
+    END IF;
+    IF changes <> '{{}}'::jsonb THEN
+        {_insert("companies.changed", "jsonb_build_object('changes', changes)", **on_company)}
+    END IF;""",
+    )
+
+
+def company_category_trigger(table: str) -> pgtrigger.Trigger:
+    category = (
+        "jsonb_build_object('category', (SELECT c.name FROM contacts_category c"
+        " WHERE c.id = NEW.category_id))"
+    )
+    return _trigger(
+        "history_companycategory_timeline",
+        f"""
+    IF NEW.pgh_label = 'added' THEN
+        {_insert("companies.category_added", category, company="NEW.company_id")}
+    ELSE
+        {_insert("companies.category_removed", category, company="NEW.company_id")}
     END IF;""",
     )
 
 
 def contact_cleanup_trigger() -> pgtrigger.Trigger:
-    """Deleting a contact deletes its timeline and snapshots (its data goes with it).
+    """Deleting a contact deletes its timeline and snapshots (its data goes with it), and
+    the entries naming it on the companies it was linked to.
 
     Django deletes the contact's e-mail addresses and links before the contact, and
     their delete events add entries; this runs last, so none are left behind."""
@@ -207,9 +268,32 @@ def contact_cleanup_trigger() -> pgtrigger.Trigger:
         operation=pgtrigger.Delete,
         func=f"""
     DELETE FROM {ENTRY} WHERE contact_id = OLD.id;
+    -- Through the link snapshots: the companies' timeline index, not a scan of all entries.
+    DELETE FROM {ENTRY} e
+        WHERE e.company_id IN (SELECT l.company_id FROM history_companylinkevent l
+                               WHERE l.contact_id = OLD.id)
+          AND e.target_type_id = {CONTACT_TYPE} AND e.target_id = OLD.id::text;
     DELETE FROM history_contactevent WHERE pgh_obj_id = OLD.id;
     DELETE FROM history_contactemailevent WHERE contact_id = OLD.id;
     DELETE FROM history_contactcategoryevent WHERE contact_id = OLD.id;
     DELETE FROM history_companylinkevent WHERE contact_id = OLD.id;
+    RETURN NULL;""",
+    )
+
+
+def company_cleanup_trigger() -> pgtrigger.Trigger:
+    """Deleting a company deletes its timeline and snapshots; its people keep theirs
+    («fjernet koblingen til Aune Handel DA» stays on each card).
+
+    Like a contact's: the entries its links' and categories' delete events add while
+    Django deletes them go here, after the company row."""
+    return pgtrigger.Trigger(
+        name="history_company_erase",
+        when=pgtrigger.After,
+        operation=pgtrigger.Delete,
+        func=f"""
+    DELETE FROM {ENTRY} WHERE company_id = OLD.id;
+    DELETE FROM history_companyevent WHERE pgh_obj_id = OLD.id;
+    DELETE FROM history_companycategoryevent WHERE company_id = OLD.id;
     RETURN NULL;""",
     )

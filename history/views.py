@@ -1,8 +1,10 @@
-"""The History tab of the contact card (rendered by contacts' tab view)."""
+"""The History tab of the contact card and of the company page (rendered by their tab
+views)."""
 
 from itertools import groupby
 from urllib.parse import urlencode
 
+from django.urls import reverse
 from django.utils import timezone
 
 from crm.pagination import page_without_total
@@ -15,6 +17,16 @@ PAGE_SIZE = 50
 
 
 def history_tab_context(request, contact) -> dict:
+    url = reverse("contacts:tab", args=[contact.pk, "history"])
+    return _tab_context(request, url, contact=contact)
+
+
+def company_history_tab_context(request, company) -> dict:
+    url = reverse("companies:tab", args=[company.pk, "history"])
+    return _tab_context(request, url, company=company)
+
+
+def _tab_context(request, url: str, **owner) -> dict:
     form = HistoryFilterForm(request.GET or None)
     date_from = date_to = None
     if form.is_bound and form.is_valid():
@@ -25,7 +37,7 @@ def history_tab_context(request, contact) -> dict:
         page, days = None, []
     else:
         entries = selectors.timeline(
-            contact=contact, viewer=request.user, date_from=date_from, date_to=date_to
+            **owner, viewer=request.user, date_from=date_from, date_to=date_to
         )
         # No total: counting 20,000 entries would cost more than showing 50 of them.
         page = page_without_total(entries, request.GET.get("page"), PAGE_SIZE)
@@ -54,4 +66,5 @@ def history_tab_context(request, contact) -> dict:
         "history_days": days,
         "history_filtered": filtered,
         "history_query": urlencode(keep),
+        "history_url": url,
     }

@@ -27,13 +27,12 @@ INVOICE_SERIES = "invoice"
 
 
 def _history(order: Order, verb: str, actor, data: dict, target) -> None:
-    """Put the event on the private customer's timeline (companies have no timeline)."""
-    if not order.contact_id:
-        return
+    """Put the event on the customer's timeline: the private customer's or the company's."""
     from history.services import history_record
 
+    owner = {"contact": order.contact_id} if order.contact_id else {"company": order.company_id}
     history_record(
-        contact=order.contact_id,
+        **owner,
         verb=verb,
         actor=actor,
         actor_label="" if actor is not None else "orders",

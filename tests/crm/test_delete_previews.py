@@ -79,10 +79,10 @@ def test_contact_delete_counts_timeline_entries_the_viewer_may_see(client, staff
             if "historikk" in item
         )
 
-    # Created, five notes written, the lock (the captured change and the mailbox's own
-    # entry): eight; four of them are the private notes' entries, the author's alone.
-    assert entries(author) == "8 historikkoppføringer"
-    assert entries(staff) == "4 historikkoppføringer"
+    # Created, five notes written, the lock (said once, by the mailbox): seven; four of
+    # them are the private notes' entries, the author's alone.
+    assert entries(author) == "7 historikkoppføringer"
+    assert entries(staff) == "3 historikkoppføringer"
 
 
 def test_company_and_project_delete_leave_out_others_private_notes(client, staff, author):

@@ -108,13 +108,30 @@ def test_company_link_events():
     link.delete()
     assert verbs(contact)[-4:] == [
         "companies.linked",
-        "companies.position_changed",
+        "companies.link_changed",
         "companies.ended",
         "companies.unlinked",
     ]
-    position = last(contact, "companies.position_changed")
-    assert position.data == {"company": "Fjordkraft AS", "old": "Selger", "new": "Salgssjef"}
-    assert "Fjordkraft AS" in render(position)
+    position = last(contact, "companies.link_changed")
+    assert position.data == {
+        "company": "Fjordkraft AS",
+        "changes": {"position": ["Selger", "Salgssjef"]},
+    }
+    assert (
+        render(position) == "Systemet endret stilling hos Fjordkraft AS fra Selger til Salgssjef"
+    )
+
+
+def test_a_position_change_recorded_on_its_own_reads_like_the_others():
+    # Entries written before the position joined the other link changes.
+    from tests.factories import HistoryEntryFactory
+
+    entry = HistoryEntryFactory(
+        verb="companies.position_changed",
+        actor_label="",
+        data={"company": "Fjordkraft AS", "old": "", "new": "Selger"},
+    )
+    assert render(entry) == "Systemet satte stilling hos Fjordkraft AS til Selger"
 
 
 def test_crm_page_edit_is_credited_to_the_user(staff_client, staff):
@@ -190,3 +207,43 @@ def test_dates_in_sentences_read_dd_mm_yyyy():
     link.end_date = datetime.date(2026, 3, 7)
     link.save()
     assert "07.03.2026" in render(last(link.contact, "companies.ended"))
+
+
+def _edit_link(client, link, **changes):
+    fields = {"position": link.position, "work_phone": "", "mobile": "", "email": ""}
+    fields["start_date"] = link.start_date.strftime("%d.%m.%Y") if link.start_date else ""
+    fields["end_date"] = link.end_date.strftime("%d.%m.%Y") if link.end_date else ""
+    response = client.post(reverse("companies:link_update", args=[link.pk]), {**fields, **changes})
+    assert response.status_code == 302
+    link.refresh_from_db()
+
+
+def test_a_links_start_date_reads_as_a_field_name(staff_client, staff):
+    # It read «endret fra hos Aune Handel DA fra (tom) til 01.03.2024»: the field «Fra»
+    # taken for a preposition.
+    from tests.history.lines import card_lines
+
+    staff.first_name, staff.last_name = "Kari", "Nordmann"
+    staff.save()
+    link = CompanyLinkFactory(company=CompanyFactory(name="Aune Handel DA"), position="Selger")
+    _edit_link(staff_client, link, start_date="01.03.2024")
+    _edit_link(staff_client, link, start_date="15.03.2024")
+    _edit_link(staff_client, link, start_date="")
+    assert card_lines(staff_client, link.contact)[-3:] == [
+        "Kari Nordmann satte startdato hos Aune Handel DA til 01.03.2024",
+        "Kari Nordmann endret startdato hos Aune Handel DA fra 01.03.2024 til 15.03.2024",
+        "Kari Nordmann fjernet startdato hos Aune Handel DA (var 15.03.2024)",
+    ]
+
+
+def test_several_link_changes_read_as_one_sentence(staff_client, staff):
+    from tests.history.lines import card_lines
+
+    staff.first_name, staff.last_name = "Kari", "Nordmann"
+    staff.save()
+    link = CompanyLinkFactory(company=CompanyFactory(name="Aune Handel DA"), email="a@aune.no")
+    _edit_link(staff_client, link, email="kari@aune.no", start_date="01.03.2024")
+    assert card_lines(staff_client, link.contact)[-1] == (
+        "Kari Nordmann endret e-post hos Aune Handel DA fra a@aune.no til kari@aune.no"
+        " og satte startdato til 01.03.2024"
+    )

@@ -222,6 +222,31 @@ def test_only_administrators_may_lock(client, staff, firm_admin, linked):
     assert verbs == [("mailbox.locked", firm_admin.pk), ("mailbox.unlocked", firm_admin.pk)]
 
 
+def test_locking_and_unlocking_each_leave_one_history_line(client, firm_admin):
+    # «Sperr tilgang» and «Åpne tilgang» wrote two entries each (the capture trigger on
+    # contacts_contact.email_locked and the mailbox service): the card said it twice.
+    from tests.history.lines import card_lines
+
+    firm_admin.first_name, firm_admin.last_name = "Ada", "Admin"
+    firm_admin.save()
+    contact = ContactFactory()
+    url = reverse("mailbox:lock", args=[contact.pk])
+    client.force_login(firm_admin)
+    before = card_lines(client, contact)
+    assert client.post(url, {"locked": "1"}).status_code == 302
+    assert card_lines(client, contact) == [
+        *before,
+        "Ada Admin sperret tilgangen til kontaktens e-post",
+    ]
+    assert client.post(url, {"locked": "0"}).status_code == 302
+    assert card_lines(client, contact) == [
+        *before,
+        "Ada Admin sperret tilgangen til kontaktens e-post",
+        "Ada Admin åpnet tilgangen til kontaktens e-post",
+    ]
+    assert Entry.objects.filter(contact=contact).count() == len(before) + 2
+
+
 def test_locked_tab_shows_lock_button_text_to_admin(client, firm_admin, linked):
     contact, _message = linked
     client.force_login(firm_admin)

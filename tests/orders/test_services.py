@@ -182,10 +182,15 @@ def test_history_gets_created_confirmed_and_invoiced(staff):
     assert entries.last().actor == staff
 
 
-def test_company_orders_write_no_contact_history(staff):
-    before = Entry.objects.count()
-    _confirmed_order(staff, CompanyFactory(customer_number=770002))
-    assert Entry.objects.count() == before
+def test_company_orders_are_on_the_companys_timeline_and_no_contacts(staff):
+    company = CompanyFactory(customer_number=770002)
+    contacts_before = Entry.objects.filter(contact__isnull=False).count()
+    _confirmed_order(staff, company)
+    verbs = list(
+        Entry.objects.filter(company=company).order_by("id").values_list("verb", flat=True)
+    )
+    assert verbs[-2:] == ["orders.created", "orders.confirmed"]
+    assert Entry.objects.filter(contact__isnull=False).count() == contacts_before
 
 
 def test_recalculate_writes_totals_from_lines(staff):
