@@ -9,7 +9,7 @@ PY := $(VENV)/bin/python
 DB := export DATABASE_URL="$$($(PY) -m crm.devdb url)";
 DEV := export DJANGO_DEBUG=true;
 
-.PHONY: help install run test prod-check db-stop lint format messages vendor bench-card bench-search seed-million check
+.PHONY: help install run test prod-check screenshots db-stop lint format messages vendor bench-card bench-search seed-million check
 
 help:
 	@echo "make run      install, database, migrate, demo data, serve on http://127.0.0.1:8000"
@@ -67,6 +67,10 @@ vendor:
 
 check: install
 	@$(DB) $(DEV) $(PY) manage.py makemigrations --check --dry-run && $(PY) manage.py check
+
+# README screenshots from the demo data (run `make run` once first): docs/screenshots/.
+screenshots: install
+	@$(DB) $(PY) scripts/screenshots.py
 
 bench-card: install
 	@$(DB) $(PY) benchmarks/card.py
