@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from companies.models import Company
 from contacts.models import Contact
+from crm.forms import UserChoiceField, UserMultipleChoiceField
 
 from .models import AppointmentStatus, Note, Project, Task
 from .selectors import crm_users
@@ -90,7 +91,7 @@ class AppointmentForm(PickerMixin, forms.Form):
     status = forms.ChoiceField(
         label=_("Status"), choices=AppointmentStatus.choices, initial=AppointmentStatus.PLANNED
     )
-    participants = forms.ModelMultipleChoiceField(
+    participants = UserMultipleChoiceField(
         label=_("Participating users"),
         queryset=None,
         required=False,
@@ -226,6 +227,7 @@ class TaskForm(PickerMixin, forms.ModelForm):
             "due_time": forms.TimeInput(attrs=TIME_ATTRS),
             "description": forms.Textarea(attrs={"rows": 3}),
         }
+        field_classes = {"assignee": UserChoiceField}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -62,7 +62,8 @@ def _notes(user):
     )
 
 
-_USER_NAME = ("first_name", "last_name", "username")
+# What crm.users.display_name reads: the name, and whether the user has left.
+_USER_NAME = ("first_name", "last_name", "username", "is_active")
 
 
 def _names(relation: str, *fields: str) -> list[str]:
@@ -85,7 +86,7 @@ def notes_for_contact(*, user, contact):
             "contact_id",
             "company_id",
             "project_id",
-            *_names("author", *_USER_NAME, "is_active"),
+            *_names("author", *_USER_NAME),
             "company__name",
             "project__name",
         )

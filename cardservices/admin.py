@@ -13,9 +13,15 @@ class SmsMessageAdmin(VisibleRowsAdmin):
     # A record of what was sent: not edited afterwards.
     readonly_fields = [f.name for f in SmsMessage._meta.fields]
 
+    def has_add_permission(self, request):
+        return False  # sent from the card; a form of read-only fields saved an empty row
+
 
 @admin.register(NumberLookup)
 class NumberLookupAdmin(VisibleRowsAdmin):
     list_display = ["created_at", "contact", "number", "valid", "number_type", "carrier"]
     raw_id_fields = ["contact", "looked_up_by"]
     readonly_fields = [f.name for f in NumberLookup._meta.fields]
+
+    def has_add_permission(self, request):
+        return False  # looked up from the card; a form of read-only fields saved an empty row

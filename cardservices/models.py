@@ -51,7 +51,10 @@ class SmsMessage(TimeStampedModel):
         indexes = [models.Index(fields=["contact", "-created_at"], name="sms_contact_idx")]
 
     def __str__(self):
-        return f"SMS to {self.to_number} ({self.status})"
+        return _("SMS to %(number)s (%(status)s)") % {
+            "number": self.to_number,
+            "status": self.get_status_display(),
+        }
 
 
 class NumberLookup(TimeStampedModel):
@@ -87,4 +90,4 @@ class NumberLookup(TimeStampedModel):
         indexes = [models.Index(fields=["contact", "-created_at"], name="lookup_contact_idx")]
 
     def __str__(self):
-        return f"Lookup of {self.number}"
+        return _("Lookup of %(number)s") % {"number": self.number}

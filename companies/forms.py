@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from stdnum.no import orgnr
 
 from contacts.models import Category
-from crm.forms import set_phone_messages
+from crm.forms import UserChoiceField, set_phone_messages
 
 from .models import Company, CompanyLink
 
@@ -35,6 +35,7 @@ class CompanyForm(forms.ModelForm):
             "owner",
         ]
         widgets = {"categories": forms.CheckboxSelectMultiple}
+        field_classes = {"owner": UserChoiceField}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

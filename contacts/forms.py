@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.translation import gettext_lazy as _
 
-from crm.forms import set_phone_messages
+from crm.forms import UserChoiceField, set_phone_messages
 
 from .models import Category, Contact
 
@@ -71,6 +71,7 @@ class ContactForm(forms.ModelForm):
             "categories": forms.CheckboxSelectMultiple,
             "notes": forms.Textarea(attrs={"rows": 3}),
         }
+        field_classes = {"owner": UserChoiceField}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

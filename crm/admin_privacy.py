@@ -11,7 +11,8 @@ Every ModelAdmin of ours derives from :class:`VisibleRowsAdmin`:
   refusal naming their kind would tell that they exist.
 
 Inlines of a model with a rule derive from :class:`VisibleRowsInline`. The site itself
-(:class:`CrmAdminSite`) also requires CRM access.
+(:class:`CrmAdminSite`) also requires CRM access. Both also name users by their names,
+not their login names (:mod:`crm.admin_users`).
 """
 
 from django.contrib import admin
@@ -22,6 +23,7 @@ from django.utils.html import format_html
 from django.utils.text import capfirst
 
 from .access import has_crm_access
+from .admin_users import UserNamesAdmin, UserNamesAutocomplete
 from .deletion import collect
 from .visibility import visible
 
@@ -32,12 +34,23 @@ class CrmAdminSite(admin.AdminSite):
         administrators have it), so a staff user without it gets the admin login."""
         return super().has_permission(request) and has_crm_access(request.user)
 
+    def login(self, request, extra_context=None):
+        """«You are signed in as Kari Nordmann, but …»: the name, not the login name."""
+        from .users import display_name
+
+        if request.user.is_authenticated:
+            extra_context = {"username": display_name(request.user), **(extra_context or {})}
+        return super().login(request, extra_context)
+
+    def autocomplete_view(self, request):
+        return UserNamesAutocomplete.as_view(admin_site=self)(request)
+
 
 class CrmAdminConfig(AdminConfig):
     default_site = "crm.admin_privacy.CrmAdminSite"
 
 
-class VisibleRowsAdmin(admin.ModelAdmin):
+class VisibleRowsAdmin(UserNamesAdmin, admin.ModelAdmin):
     def get_queryset(self, request):
         return visible(super().get_queryset(request), request.user)
 
@@ -100,7 +113,7 @@ class VisibleRowsAdmin(admin.ModelAdmin):
         return to_delete, model_count, perms_needed, protected
 
 
-class VisibleRowsInline:
+class VisibleRowsInline(UserNamesAdmin):
     """Mixin for an inline (``class FileLinkInline(VisibleRowsInline, TabularInline)``)."""
 
     def get_queryset(self, request):

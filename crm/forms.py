@@ -1,8 +1,10 @@
 """Form helpers shared by every app."""
 
 from django.core.exceptions import ValidationError
-from django.forms import Form
+from django.forms import Form, ModelChoiceField, ModelMultipleChoiceField
 from django.utils.translation import gettext_lazy as _
+
+from .users import display_name
 
 
 def apply_validation_error(form: Form, error: ValidationError) -> None:
@@ -28,3 +30,25 @@ def set_phone_messages(form: Form) -> None:
             field.error_messages["invalid"] = PHONE_INVALID
             field.widget.attrs.setdefault("inputmode", "tel")
             field.widget.attrs.setdefault("autocomplete", "tel")
+
+
+class UserChoiceField(ModelChoiceField):
+    """A choice of user, each named as pages name them (:func:`crm.users.display_name`):
+    «Kari Nordmann», not the login name «kari». ModelForms take it for a user field
+    with ``Meta.field_classes``; Django admin gets it from crm.admin_users. An optional
+    one (an owner, an assignee) offers «(ingen)» for no one."""
+
+    def __init__(self, *args, **kwargs):
+        if not kwargs.get("required", True):
+            kwargs.setdefault("empty_label", _("(nobody)"))
+        super().__init__(*args, **kwargs)
+
+    def label_from_instance(self, obj):
+        return display_name(obj)
+
+
+class UserMultipleChoiceField(ModelMultipleChoiceField):
+    """Several users, named like :class:`UserChoiceField`."""
+
+    def label_from_instance(self, obj):
+        return display_name(obj)

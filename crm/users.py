@@ -1,15 +1,25 @@
 """CRM users: creating them (``manage.py crm_user``, the demo data) and naming them on
 pages, former employees included."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Permission
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from .access import CRM_ACCESS, FIRM_ADMIN
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import Permission
+
 
 def _permission(dotted: str) -> Permission:
+    # Imported here: this module is imported before the models are loaded (crm.forms,
+    # crm.admin_users, and through them the admin site's app config).
+    from django.contrib.auth.models import Permission
+
     app_label, codename = dotted.split(".")
     return Permission.objects.get(content_type__app_label=app_label, codename=codename)
 

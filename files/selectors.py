@@ -146,6 +146,7 @@ def file_links_for_place(*, user, kind: str, obj, sort: str = DEFAULT_SORT, page
             "file__uploader__first_name",
             "file__uploader__last_name",
             "file__uploader__username",
+            "file__uploader__is_active",
         )
         .prefetch_related(other_links)
         .order_by(*_order(clean_sort(sort)))

@@ -34,7 +34,10 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "django_htmx",
-    "axes",
+    # No models: listed for its Norwegian catalog (its phone-number error messages).
+    "phonenumber_field",
+    # django-axes and django-tasks-db under Norwegian names (crm/library_apps.py).
+    "crm.library_apps.AxesConfig",
     "pgtrigger",
     "pghistory",
     "crm",
@@ -47,7 +50,7 @@ INSTALLED_APPS = [
     "cardservices",
     "orders",
     "search",
-    "django_tasks_db",
+    "crm.library_apps.TasksDbConfig",
 ]
 
 MIDDLEWARE = [

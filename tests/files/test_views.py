@@ -5,7 +5,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from files.models import FileLink, StoredFile
-from tests.factories import CompanyFactory, ContactFactory, FileLinkFactory, StoredFileFactory
+from tests.factories import (
+    CompanyFactory,
+    ContactFactory,
+    FileLinkFactory,
+    StoredFileFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -141,8 +147,11 @@ def test_tab_sorts_and_paginates(staff_client):
 def test_tab_query_count_is_fixed_with_200_files(staff_client, django_assert_max_num_queries):
     contact = ContactFactory()
     other = CompanyFactory()
+    uploaders = [None, *UserFactory.create_batch(2)]  # named on each row (crm.users)
     for i in range(200):
-        link = FileLinkFactory(file__name=f"f{i}.txt", contact=contact)
+        link = FileLinkFactory(
+            file__name=f"f{i}.txt", file__uploader=uploaders[i % 3], contact=contact
+        )
         if i % 3 == 0:
             FileLinkFactory(file=link.file, contact=None, company=other)
     url = reverse("contacts:tab", args=[contact.pk, "files"])

@@ -1,0 +1,704 @@
+"""Every page in Norwegian: no English from Django, its admin or the libraries.
+
+The walk covers every URL pattern the project has (``get_resolver()``), the Django admin
+included (the index, every app, and for every registered model its list, add, change,
+history and delete pages with a real object), as a firm administrator and as office
+staff, each path parameter filled with an object this test made. On each page it reads
+the text a user sees (tags, scripts and styles stripped; of the attributes only the ones
+a browser shows) and fails on known English phrases of Django and the libraries, and on a
+user's login name where their name belongs, naming the phrase and the URL.
+"""
+
+import datetime as dt
+import re
+from html.parser import HTMLParser
+
+import pytest
+from django.contrib import admin
+from django.contrib.auth.models import Group
+from django.test import RequestFactory
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+
+from tests.factories import (
+    CategoryFactory,
+    CompanyFactory,
+    CompanyLinkFactory,
+    ContactEmailFactory,
+    ContactFactory,
+    CustomerContactFactory,
+    FileLinkFactory,
+    HistoryEntryFactory,
+    MailAccountFactory,
+    MessageAttachmentFactory,
+    MessageContactFactory,
+    MessageCopyFactory,
+    NumberLookupFactory,
+    ProjectFactory,
+    SmsMessageFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+# English that Django, its admin and the libraries put on pages, matched as whole words
+# (case matters: «Filter» is English, «filter» may be Norwegian too).
+ENGLISH = [
+    # Django's forms and widgets
+    "Select an option",
+    "---------",
+    "This field is required",
+    "Enter a valid",
+    "Currently",
+    "Clear",
+    "Unknown",
+    "Yes",
+    "No",
+    "None",
+    # the admin
+    "Show counts",
+    "Hide counts",
+    "Search",
+    "Run",
+    "Go",
+    "Action:",
+    "results",
+    "selected",
+    "Save",
+    "Save and add another",
+    "Save and continue editing",
+    "Save and view",
+    "Delete",
+    "History",
+    "Filter",
+    "Clear all filters",
+    "Recent actions",
+    "My actions",
+    "View site",
+    "Log out",
+    "Logout",
+    "Change password",
+    "Change",
+    "Welcome",
+    "Add",
+    "Select",
+    "to change",
+    "to view",
+    "View",
+    "Home",
+    "Breadcrumbs",
+    "Skip to main content",
+    "Toggle theme",
+    "Sidebar",
+    "Start typing to filter",
+    "Model name",
+    "Are you sure",
+    "Summary",
+    "Objects",
+    "No, take me back",
+    "Yes, I’m sure",
+    "Date/time",
+    "User",
+    "Comment",
+    "Any date",
+    "Today",
+    "Past 7 days",
+    "This month",
+    "This year",
+    "All",
+    "Authentication and Authorization",
+    "Groups",
+    "Users",
+    "Username",
+    "Password",
+    "Permissions",
+    "Personal info",
+    "Important dates",
+    "Staff status",
+    "Superuser status",
+    "Active",
+    "First name",
+    "Last name",
+    "Email address",
+    "Last login",
+    "Date joined",
+    "Set password",
+    "Reset password",
+    "Password-based authentication",
+    "Enabled",
+    "Disabled",
+    "Can add",
+    "Can change",
+    "Can delete",
+    "Can view",
+    "Can use",
+    # django-axes
+    "Axes",
+    "Access attempts",
+    "Access attempt",
+    "Access failures",
+    "Access failure",
+    "Access logs",
+    "Access log",
+    "Attempt Time",
+    "IP Address",
+    "User Agent",
+    "Path",
+    "HTTP Accept",
+    "Failed Logins",
+    "Locked Out",
+    "Attempt Remaining",
+    "Form Data",
+    "Meta Data",
+    "GET Data",
+    "POST Data",
+    "Logout Time",
+    "Access lock out",
+    "Expires At",
+    "Not set",
+    "Clean up expired attempts",
+    "Session key hash",
+    # django-tasks-db
+    "Tasks Database Backend",
+    "Task results",
+    "Task Results",
+    "Task result",
+    "Task Result",
+    "Task name",
+    "Enqueued at",
+    "Started at",
+    "Finished at",
+    "Priority",
+    "Queue name",
+    "Backend name",
+    "Run after",
+    "Return value",
+    "Traceback",
+    "Worker id",
+    "Args kwargs",
+    "Exception class path",
+    "Task path",
+    "Ready",
+    "Running",
+    "Failed",
+    "Successful",
+    # dates
+    # (April, August, September and November are Norwegian too, capitalised by the admin.)
+    "January",
+    "February",
+    "March",
+    "June",
+    "July",
+    "October",
+    "December",
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+    "Sunday",
+]
+_ENGLISH = re.compile("|".join(rf"(?<![\w-]){re.escape(phrase)}(?![\w-])" for phrase in ENGLISH))
+
+# The one English left on purpose: django-axes names its records (on their own admin
+# pages) with f-strings in axes/models.py that no catalog reaches.
+_UNTRANSLATABLE = re.compile(
+    r"Attempted Access: \S+ \S+"
+    r"|Failed access: user \S+( locked out)? on \S+ \S+ from \S+"
+    r"|Access Log for \S+ @ \S+ \S+"
+)
+
+# Attributes a browser shows: tooltips, placeholders, what a screen reader reads, the
+# text of an <input> button, and htmx's confirmation question. Not ``alt``: Django admin
+# writes its icons' alt text in English in code («True», «None», «Search»).
+_SHOWN_ATTRIBUTES = {"placeholder", "title", "aria-label", "hx-confirm"}
+
+
+class _VisibleText(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self._hidden = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag in ("script", "style", "template"):
+            self._hidden += 1
+            return
+        attrs = dict(attrs)
+        for name in _SHOWN_ATTRIBUTES:
+            if attrs.get(name):
+                self.parts.append(attrs[name])
+        if tag == "input" and attrs.get("type") in ("submit", "button", "reset"):
+            self.parts.append(attrs.get("value") or "")
+
+    def handle_endtag(self, tag):
+        if tag in ("script", "style", "template") and self._hidden:
+            self._hidden -= 1
+
+    def handle_data(self, data):
+        if not self._hidden and data.strip():
+            self.parts.append(data)
+
+
+def visible_text(html: str) -> list[str]:
+    parser = _VisibleText()
+    parser.feed(html)
+    parser.close()
+    return [" ".join(part.split()) for part in parser.parts]
+
+
+def english_on(html: str, users=()) -> list[str]:
+    """The English phrases among the visible text, in context, and the login names of
+    ``users`` where their names belong. (Django's change history names a user
+    «kari (Kari Nordmann)», the login beside the name: that is the record it keeps.)"""
+    patterns = [_ENGLISH]
+    if users:
+        patterns.append(
+            re.compile(
+                "|".join(
+                    rf"(?<![\w.@-]){re.escape(u.username)}(?![\w.@-])"
+                    rf"(?! \({re.escape(u.get_full_name())}\))"
+                    for u in users
+                )
+            )
+        )
+    found = []
+    for text in visible_text(html):
+        text = _UNTRANSLATABLE.sub("…", text)
+        for pattern in patterns:
+            for match in pattern.finditer(text):
+                start = max(match.start() - 30, 0)
+                found.append(f"«{match.group()}» in «…{text[start : match.end() + 30]}…»")
+    return found
+
+
+def test_the_check_sees_english_and_login_names_only_where_users_see_them():
+    html = """<html><head><title>Select kontakt to change</title>
+    <script>var label = "Delete";</script><style>.x{content:"Run"}</style></head>
+    <body><p class="Delete" data-x="Run">Velg en <b>Show counts</b></p>
+    <input type="submit" value="Go"><input type="hidden" value="Save">
+    <a href="/History/" title="Search kontakter">Søk</a><p>Eier: kari</p>
+    <p>Kari Nordmann, kari.nordmann@firma.no, Filteret, kari (Kari Nordmann)</p></body></html>"""
+    kari = UserFactory.build(username="kari", first_name="Kari", last_name="Nordmann")
+    found = [hit.split("»")[0] for hit in english_on(html, [kari])]
+    assert found == ["«Select", "«to change", "«Show counts", "«Go", "«Search", "«kari"]
+
+
+# --- the world the pages show ----------------------------------------------------------
+
+
+def _user(username, first_name, last_name, **kwargs):
+    return UserFactory(
+        username=username,
+        first_name=first_name,
+        last_name=last_name,
+        email=f"{first_name.lower()}.{last_name.lower()}@firma.no",
+        **kwargs,
+    )
+
+
+@pytest.fixture
+def world(db):
+    """One of everything, owned by, assigned to and written by users with full names."""
+    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+    from django_tasks_db.models import DBTaskResult
+
+    from activities import services as activities
+    from orders import services as orders
+
+    admin_user = _user("kadmin", "Kari", "Administrator", crm_access=True, firm_admin=True)
+    staff_user = _user("olas", "Ola", "Saksbehandler", crm_access=True)
+    group = Group.objects.create(name="Salg")
+    staff_user.groups.add(group)
+    admin_user.groups.add(group)
+    category = CategoryFactory(name="Leverandør")
+    contact = CustomerContactFactory(
+        first_name="Per", last_name="Nordmann", owner=staff_user, mobile="+4741234567"
+    )
+    contact.categories.add(category)
+    ContactEmailFactory(contact=contact, email="per.nordmann@example.no")
+    company = CompanyFactory(name="Fjordkraft Service AS", owner=admin_user, customer_number=10)
+    link = CompanyLinkFactory(contact=contact, company=company, position="Daglig leder")
+    ContactFactory(first_name="Lise", last_name="Berg")
+    project = ProjectFactory(name="Nytt kontor")
+    project.participants.add(contact)
+    now = timezone.now().replace(minute=0, second=0, microsecond=0)
+    world = {"contact": contact, "company": company, "link": link, "project": project}
+    world["group"] = group
+    for me in (admin_user, staff_user):
+        appointment = activities.appointment_create(
+            actor=me,
+            title="Kundemøte",
+            start_at=now,
+            end_at=now + dt.timedelta(hours=1),
+            contacts=[contact],
+            participants=[admin_user, staff_user],
+            owner=me,
+            company=company,
+        )
+        task = activities.task_create(
+            actor=me,
+            title="Ring kunden",
+            contacts=[contact],
+            assignee=me,
+            group=group,
+            company=company,
+            due_date=now.date(),
+        )
+        note = activities.note_create(author=me, text="Kunden vil ha tilbud", contact=contact)
+        activities.note_create(author=me, text="Oppstartsmøte holdt", project=project)
+        activities.note_create(author=me, text="Ny avtale signert", company=company)
+        account = MailAccountFactory(user=me, email=f"{me.username}@firma.no")
+        copy = MessageCopyFactory(
+            account=account, message__subject="Tilbud på strøm", message__sent_at=now
+        )
+        MessageContactFactory(message=copy.message, contact=contact)
+        world[me.username] = {
+            "appointment": appointment,
+            "task": task,
+            "note": note,
+            "account": account,
+            "message": copy.message,
+        }
+    MessageAttachmentFactory(message=copy.message)
+    file_link = FileLinkFactory(contact=contact, file__uploader=staff_user)
+    FileLinkFactory(file=file_link.file, contact=None, company=company)
+    FileLinkFactory(file=file_link.file, contact=None, project=project)
+    world["file"] = file_link.file
+    SmsMessageFactory(contact=contact, sent_by=staff_user)
+    NumberLookupFactory(contact=contact, looked_up_by=staff_user)
+    HistoryEntryFactory(contact=contact, actor=staff_user)
+    line = {"description": "Konsulenttime", "quantity": 2, "unit_price": "950.00", "vat_rate": 25}
+    world["draft"] = orders.order_create(customer=contact, lines=[line], actor=staff_user)
+    world["confirmed"] = orders.order_confirm(
+        order=orders.order_create(customer=company, lines=[line], actor=staff_user)
+    )
+    invoiced = orders.order_confirm(
+        order=orders.order_create(customer=contact, lines=[line], actor=staff_user)
+    )
+    world["invoice"] = orders.invoice_issue(order=invoiced, actor=staff_user)
+    for model in (AccessAttempt, AccessFailureLog, AccessLog):
+        fields = {"user_agent": "Firefox", "ip_address": "10.0.0.9", "username": "ukjent"}
+        if model is AccessAttempt:
+            fields |= {"get_data": "", "post_data": "", "failures_since_start": 2}
+        model.objects.create(path_info="/accounts/login/", http_accept="text/html", **fields)
+    DBTaskResult.objects.create(
+        task_path="mailbox.tasks.sync_account",
+        args_kwargs={"args": [1], "kwargs": {}},
+        backend_name="default",
+        run_after=now,
+        exception_class_path="",
+        traceback="",
+    )
+    world["users"] = {"firm_admin": admin_user, "staff": staff_user}
+    return world
+
+
+# --- every URL, filled --------------------------------------------------------------------
+
+
+def _patterns(resolver=None, namespace=""):
+    """(full URL name, pattern) for every named pattern, namespaces included."""
+    resolver = resolver or get_resolver()
+    for pattern in resolver.url_patterns:
+        if isinstance(pattern, URLResolver):
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            yield from _patterns(pattern, inner)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            yield f"{namespace}{pattern.name}", pattern
+
+
+def crm_urls(world, me) -> dict[str, list[str]]:
+    """For each URL name of the CRM (admin aside), the URLs to open: the pattern with
+    its parameters filled (a dict; ``"?"`` adds a query string). No parameters (``[]``):
+    not a page to read (a POST-only action, a download, a redirect)."""
+    from activities.tabs import project_tabs
+    from companies.tabs import company_tabs
+    from contacts.tabs import card_tabs
+
+    c, co, p = world["contact"].pk, world["company"].pk, world["project"].pk
+    mine = world[me.username]
+    a, t, n = mine["appointment"].pk, mine["task"].pk, mine["note"].pk
+    m, acc = mine["message"].pk, mine["account"].pk
+    draft, confirmed = world["draft"].pk, world["confirmed"].pk
+    today = timezone.localdate().isoformat()
+    pages = {
+        "home": [{}],
+        "login": [],  # a signed-in user is sent on (tests/crm/test_auth.py)
+        "logout": [],  # POST only
+        "set_language": [],  # POST only
+        "contacts:create": [{}],
+        "contacts:detail": [{"pk": c}],
+        "contacts:update": [{"pk": c}],
+        "contacts:delete": [{"pk": c}],
+        "contacts:make_customer": [],  # POST only
+        "contacts:tab": [{"pk": c, "tab": tab.slug} for tab in card_tabs],
+        "companies:create": [{}],
+        "companies:detail": [{"pk": co}],
+        "companies:update": [{"pk": co}],
+        "companies:delete": [{"pk": co}],
+        "companies:make_customer": [],  # POST only
+        "companies:link_contact": [{"pk": co}],
+        "companies:link_company": [{"contact_pk": c}],
+        "companies:link_update": [{"pk": world["link"].pk}],
+        "companies:link_delete": [{"pk": world["link"].pk}],
+        "companies:tab": [{"pk": co, "tab": tab.slug} for tab in company_tabs],
+        "activities:planner": [{}, {"?": f"view=day&date={today}"}],
+        "activities:appointment_create": [{"?": f"contact={c}"}],
+        "activities:appointment_detail": [{"pk": a}],
+        "activities:appointment_update": [{"pk": a}],
+        "activities:appointment_delete": [{"pk": a}],
+        "activities:appointment_ics": [],  # a calendar file
+        "activities:task_create": [{"?": f"contact={c}"}],
+        "activities:task_update": [{"pk": t}],
+        "activities:task_complete": [],  # POST only
+        "activities:task_delete": [{"pk": t}],
+        "activities:note_create": [],  # POST only
+        "activities:note_update": [{"pk": n}],
+        "activities:note_delete": [{"pk": n}],
+        "activities:project_list": [{}],
+        "activities:project_create": [{}],
+        "activities:project_detail": [{"pk": p}],
+        "activities:project_update": [{"pk": p}],
+        "activities:project_delete": [{"pk": p}],
+        "activities:project_tab": [{"pk": p, "tab": tab.slug} for tab in project_tabs],
+        "activities:group_list": [{}],
+        "activities:group_tasks": [{"pk": world["group"].pk}],
+        "activities:pick_contacts": [{"?": "contact_q=Nord"}],
+        "activities:pick_company": [{"?": "company_q=Fjord"}],
+        "files:download": [],  # the file itself
+        "files:delete": [{"pk": world["file"].pk}],
+        "files:link_delete": [],  # POST only
+        "files:upload": [],  # POST only
+        "files:pick": [
+            {"kind": "contact", "pk": c},
+            {"kind": "company", "pk": co},
+            {"kind": "project", "pk": p},
+        ],
+        "mailbox:account_list": [{}],
+        "mailbox:account_create": [{}],
+        "mailbox:account_update": [{"pk": acc}],
+        "mailbox:account_test": [],  # POST only
+        "mailbox:account_delete": [{"pk": acc}],
+        "mailbox:detail": [{"contact_pk": c, "pk": m}],
+        "mailbox:compose": [{"contact_pk": c}],
+        "mailbox:lock": [],  # POST only
+        "mailbox:body": [{"pk": m}],
+        "mailbox:attachment": [],  # a redirect to the file
+        "cardservices:sms_send": [{"pk": c}],
+        "cardservices:number_lookup": [],  # POST only
+        "orders:create_for_contact": [{"pk": c}],
+        "orders:create_for_company": [{"pk": co}],
+        "orders:detail": [{"pk": draft}, {"pk": confirmed}],
+        "orders:update": [{"pk": draft}],
+        "orders:confirm": [],  # POST only
+        "orders:cancel": [],  # POST only
+        "orders:invoice_issue": [{"pk": confirmed}],
+        "orders:invoice": [{"pk": world["invoice"].pk}],
+        "orders:credit": [],  # POST only
+        "search:results": [{"?": "q=Nordmann"}, {"?": "q=zzz"}],
+        "healthz": [],  # not a page
+    }
+    return {
+        name: [
+            reverse(name, kwargs={k: v for k, v in kw.items() if k != "?"})
+            + (f"?{kw['?']}" if "?" in kw else "")
+            for kw in params
+        ]
+        for name, params in pages.items()
+    }
+
+
+def admin_urls(me) -> dict[str, list[str]]:
+    """For each URL name of the admin, the URLs to open: of a model's pages, those its
+    ModelAdmin lets ``me`` open (nobody adds or deletes a task result by hand)."""
+    request = RequestFactory().get("/admin/")
+    request.user = me
+    urls = {
+        "admin:index": [reverse("admin:index")],
+        "admin:login": [reverse("admin:login")],
+        "admin:logout": [],  # POST only
+        "admin:password_change": [reverse("admin:password_change")],
+        "admin:password_change_done": [reverse("admin:password_change_done")],
+        "admin:jsi18n": [],  # a script
+        "admin:autocomplete": [],  # JSON
+        "admin:view_on_site": [],  # a redirect
+        "admin:app_list": [
+            reverse("admin:app_list", args=[label])
+            for label in sorted({m._meta.app_label for m in admin.site._registry})
+        ],
+    }
+    for model, model_admin in admin.site._registry.items():
+        opts = model._meta
+        obj = model._default_manager.order_by("pk").first()
+        assert obj is not None, f"the test makes no {opts.label}"
+        prefix = f"admin:{opts.app_label}_{opts.model_name}"
+        urls[f"{prefix}_changelist"] = [
+            reverse(f"{prefix}_changelist"),
+            reverse(f"{prefix}_changelist") + "?q=zzz",
+        ]
+        allowed = {
+            "add": model_admin.has_add_permission(request),
+            "change": model_admin.has_view_or_change_permission(request, obj),
+            "history": model_admin.has_view_or_change_permission(request, obj),
+            "delete": model_admin.has_delete_permission(request, obj),
+        }
+        for page, ok in allowed.items():
+            args = [] if page == "add" else [obj.pk]
+            urls[f"{prefix}_{page}"] = [reverse(f"{prefix}_{page}", args=args)] if ok else []
+        if opts.label == "auth.User":
+            urls[f"{prefix}_password_change"] = [
+                reverse(f"{prefix}_password_change", args=[obj.pk])
+            ]
+    return urls
+
+
+# --- forms sent back, to see their errors ----------------------------------------------------
+
+
+class _PostForms(HTMLParser):
+    """The fields of each POST form on a page: (action, [(name, kind, value)])."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.forms: list[tuple[str, list]] = []
+        self._fields = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form" and (attrs.get("method") or "").lower() == "post":
+            self._fields = []
+            self.forms.append((attrs.get("action") or "", self._fields))
+        elif self._fields is not None and attrs.get("name"):
+            if tag == "input":
+                kind = attrs.get("type") or "text"
+                self._fields.append((attrs["name"], kind, attrs.get("value") or ""))
+            elif tag in ("select", "textarea"):
+                self._fields.append((attrs["name"], tag, ""))
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self._fields = None
+
+
+# What a user may type that a form refuses: a word where a number, date, phone or
+# address belongs, a choice that does not exist.
+_JUNK = "zz"
+_NOT_TYPED = {"hidden", "checkbox", "radio", "file", "submit", "button", "reset", "image"}
+
+
+def form_posts(html: str, url: str) -> list[dict]:
+    """For each POST form of the page that posts back to it: its data sent empty, and
+    sent with junk in every field (hidden fields, such as formset counts, as they are)."""
+    parser = _PostForms()
+    parser.feed(html)
+    posts = []
+    for action, fields in parser.forms:
+        if action not in ("", url, url.split("?")[0]):
+            continue
+        hidden = {name: value for name, kind, value in fields if kind == "hidden"}
+        junk = dict(hidden)
+        for name, kind, _value in fields:
+            if kind not in _NOT_TYPED:
+                junk[name] = "999999" if kind == "select" else _JUNK
+        posts += [hidden, junk]
+    return posts
+
+
+# Forms that must not be sent here: they delete, or issue an invoice number for good.
+_NOT_SENT = re.compile(r"delete|invoice_issue|logout")
+# Django's own words for a missing value, in Norwegian: seen, so the forms really were
+# sent back with their errors.
+_REQUIRED_NB = "Feltet er påkrevet"
+
+
+# --- the walk ------------------------------------------------------------------------------
+
+# The admin's own pages about a user name the user by login name: that is what they edit.
+_LOGIN_NAME_PAGES = ("/admin/auth/user/", "/admin/axes/")
+
+
+@pytest.mark.parametrize("role", ["firm_admin", "staff"])
+def test_every_page_is_norwegian(client, world, role):
+    me = world["users"][role]
+    client.force_login(me)
+    urls = crm_urls(world, me) | admin_urls(world["users"]["firm_admin"])
+    names = {name for name, _pattern in _patterns()}
+    assert names - urls.keys() == set(), "URL patterns this test does not open"
+    users = list(world["users"].values())
+    findings, opened, required = {}, 0, 0
+    for name in sorted(names):
+        for url in urls[name]:
+            if role == "staff" and url.startswith("/admin/") and name != "admin:login":
+                continue  # staff get the admin's login page, opened once
+            response = client.get(url)
+            expected = 302 if name == "admin:login" and role == "firm_admin" else 200
+            assert response.status_code == expected, f"{url} answered {response.status_code}"
+            if "text/html" not in response.get("Content-Type", ""):
+                continue
+            opened += 1
+            ignore = url.startswith(_LOGIN_NAME_PAGES)
+            html = response.content.decode()
+            pages = [(url, html)]
+            if not _NOT_SENT.search(name):
+                for data in form_posts(html, url):
+                    answer = client.post(url, data)
+                    assert answer.status_code in (200, 302, 400, 403), f"POST {url}: {answer}"
+                    pages.append((f"POST {url}", answer.content.decode()))
+                    required += _REQUIRED_NB in pages[-1][1]
+            for page, body in pages:
+                for hit in english_on(body, () if ignore else users):
+                    findings.setdefault(hit, []).append(page)
+    assert opened > (120 if role == "firm_admin" else 60)
+    assert required > (20 if role == "firm_admin" else 8)
+    assert not findings, "English on Norwegian pages:\n" + "\n".join(
+        f"{hit} on {len(set(pages))} page(s): {', '.join(dict.fromkeys(pages))}"
+        for hit, pages in findings.items()
+    )
+
+
+def _options(html: str, name: str) -> list[str]:
+    select = re.search(rf'<select name="{name}".*?</select>', html, re.S).group()
+    return [" ".join(o.split()) for o in re.findall(r"<option[^>]*>(.*?)</option>", select, re.S)]
+
+
+def test_user_choices_name_users_and_blank_choices_are_norwegian(client, world):
+    client.force_login(world["users"]["staff"])
+    form = client.get(reverse("activities:task_create")).content.decode()
+    assert _options(form, "assignee") == ["(ingen)", "Kari Administrator", "Ola Saksbehandler"]
+    assert _options(form, "group")[0] == "– Velg –"
+
+
+def test_english_pages_stay_english(client, world):
+    """The translations above are Norwegian only: in English, Django's and the libraries'
+    own words, and users still by name."""
+    client.force_login(world["users"]["firm_admin"])
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    form = client.get(reverse("activities:task_create")).content.decode()
+    assert _options(form, "assignee") == ["(nobody)", "Kari Administrator", "Ola Saksbehandler"]
+    assert _options(form, "group")[0] == "- Select an option -"
+    contacts = " ".join(
+        visible_text(client.get(reverse("admin:contacts_contact_changelist")).content.decode())
+    )
+    for phrase in [
+        "Show counts",
+        "Run",
+        "Search contacts",
+        "Select an option",
+        "Ola Saksbehandler",
+    ]:
+        assert phrase in contacts
+    index = " ".join(visible_text(client.get(reverse("admin:index")).content.decode()))
+    for phrase in ["Login security", "Access attempts", "Background tasks", "Task Results"]:
+        assert phrase in index
+    assert "Innloggingssikkerhet" not in index and "Vis antall" not in contacts
+
+
+def test_admin_autocomplete_names_users(client, world):
+    client.force_login(world["users"]["firm_admin"])
+    answer = client.get(
+        reverse("admin:autocomplete"),
+        {"term": "Saks", "app_label": "contacts", "model_name": "contact", "field_name": "owner"},
+    ).json()
+    assert [row["text"] for row in answer["results"]] == ["Ola Saksbehandler"]
