@@ -3,6 +3,7 @@ once answered 500 now gives the page, a form error, or a 404/400."""
 
 import pytest
 from django.contrib.auth.models import Group
+from django.core import mail
 from django.urls import reverse
 
 from activities.models import Appointment, Task, TaskStatus
@@ -11,6 +12,7 @@ from files.models import FileLink
 from tests.factories import (
     CompanyFactory,
     CompanyLinkFactory,
+    ContactEmailFactory,
     ContactFactory,
     FileLinkFactory,
     HistoryEntryFactory,
@@ -282,3 +284,20 @@ def test_a_next_that_is_no_path_of_ours_goes_to_the_default_page(staff_client, s
     assert response.status_code == 302
     assert response["Location"] == reverse("home")
     assert not Task.objects.filter(pk=task.pk).exists()
+
+
+# --- the e-mail subject ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("subject", ["Tilbud\r\nBcc: alle@example.no", "Tilbud\nX", "A\rB"])
+def test_a_subject_with_a_line_break_is_refused_with_a_clear_message(staff_client, subject):
+    contact = ContactFactory()
+    ContactEmailFactory(contact=contact, email="pat@example.no")
+    response = staff_client.post(
+        reverse("mailbox:compose", args=[contact.pk]),
+        {"to": "pat@example.no", "subject": subject, "body": "Hei Pat, her er tilbudet."},
+    )
+    assert response.status_code == 400
+    assert response.context["form"].errors["subject"] == ["Emnet kan ikke ha linjeskift."]
+    assert "Hei Pat, her er tilbudet." in response.content.decode()
+    assert mail.outbox == []
