@@ -301,3 +301,30 @@ def test_a_subject_with_a_line_break_is_refused_with_a_clear_message(staff_clien
     assert response.context["form"].errors["subject"] == ["Emnet kan ikke ha linjeskift."]
     assert "Hei Pat, her er tilbudet." in response.content.decode()
     assert mail.outbox == []
+
+
+# --- logging in and Django admin ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("username", ["x" * 300, "ola\x00"])
+def test_login_with_a_crafted_user_name_shows_the_form_again(client, username):
+    response = client.post(reverse("login"), {"username": username, "password": "pw-for-tests-1"})
+    assert response.status_code == 200
+    assert response.context["form"].errors
+
+
+def test_admin_page_for_a_text_key_with_a_nul_character_is_404(client, firm_admin):
+    from tests.factories import InvoiceCounterFactory
+
+    InvoiceCounterFactory()
+    client.force_login(firm_admin)
+    response = client.get("/admin/orders/invoicecounter/invoice%00/change/")
+    assert response.status_code == 404
+
+
+@pytest.mark.parametrize("model", ["smsmessage", "numberlookup"])
+def test_records_of_sent_sms_and_lookups_are_not_added_in_admin(client, firm_admin, model):
+    client.force_login(firm_admin)
+    url = reverse(f"admin:cardservices_{model}_add")
+    assert client.get(url).status_code == 403
+    assert client.post(url, {"text": "Hei"}).status_code == 403
