@@ -328,3 +328,27 @@ def test_records_of_sent_sms_and_lookups_are_not_added_in_admin(client, firm_adm
     url = reverse(f"admin:cardservices_{model}_add")
     assert client.get(url).status_code == 403
     assert client.post(url, {"text": "Hei"}).status_code == 403
+
+
+# --- how many order lines ---------------------------------------------------------------
+
+
+def test_an_order_form_claiming_more_lines_than_posted_shows_the_posted_ones(staff_client):
+    from tests.factories import CustomerContactFactory
+
+    contact = CustomerContactFactory()
+    response = staff_client.post(
+        reverse("orders:create_for_contact", args=[contact.pk]),
+        {
+            "date": "",  # missing: the form comes back with the lines
+            "lines-TOTAL_FORMS": HUGE,
+            "lines-INITIAL_FORMS": "0",
+            "lines-0-description": "Konsulenttime",
+            "lines-0-quantity": "2",
+            "lines-0-unit_price": "950",
+            "lines-0-vat_rate": "25",
+        },
+    )
+    assert response.status_code == 200
+    assert len(response.context["lines"].forms) == 1
+    assert "Konsulenttime" in response.content.decode()
