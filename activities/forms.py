@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from companies.models import Company
 from contacts.models import Contact
 from crm.forms import UserChoiceField, UserMultipleChoiceField
+from crm.params import as_id, ids
 
 from .models import AppointmentStatus, Note, Project, Task
 from .selectors import crm_users
@@ -46,15 +47,15 @@ def local_datetime(day: dt.date, time: dt.time) -> dt.datetime:
 def _picked_contacts(form, name: str) -> list:
     """The contacts to show as chosen in a picker: posted ids, or the initial ones."""
     if form.is_bound:
-        ids = [v for v in form.data.getlist(name) if str(v).isdigit()]
-        return list(Contact.objects.filter(pk__in=ids).order_by("sort_key", "id"))
+        picked = ids(form.data.getlist(name))
+        return list(Contact.objects.filter(pk__in=picked).order_by("sort_key", "id"))
     return list(form.initial.get(name) or [])
 
 
 def _picked_company(form):
     if form.is_bound:
-        value = form.data.get("company", "")
-        return Company.objects.filter(pk=value).first() if value.isdigit() else None
+        pk = as_id(form.data.get("company"))
+        return Company.objects.filter(pk=pk).first() if pk is not None else None
     return form.initial.get("company")
 
 

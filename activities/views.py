@@ -7,12 +7,10 @@ from urllib.parse import quote, urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
@@ -23,7 +21,9 @@ from contacts.models import Contact
 from crm.access import crm_view
 from crm.deletion import delete_consequences
 from crm.forms import apply_validation_error
-from crm.pagination import page_with_total
+from crm.next_url import next_url
+from crm.pagination import page_of, page_with_total
+from crm.params import id_filter, id_param, text_param
 from crm.tabs import TAB_VARY_HEADERS, wants_panel_only
 
 from . import calendar, selectors, services
@@ -35,20 +35,6 @@ PAGE_SIZE = 25
 
 
 # --- helpers ---------------------------------------------------------------------------
-
-
-def _next_url(request, default: str) -> str:
-    candidate = request.POST.get("next") or request.GET.get("next") or ""
-    if candidate and url_has_allowed_host_and_scheme(
-        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return candidate
-    return default
-
-
-def _int_param(request, name: str) -> int | None:
-    value = request.GET.get(name, "")
-    return int(value) if value.isdigit() else None
 
 
 def status_filter(request, choices) -> tuple[list[str], str]:
@@ -64,7 +50,7 @@ def status_filter(request, choices) -> tuple[list[str], str]:
 
 
 def _page(request, queryset):
-    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    return page_of(queryset, request.GET.get("page"), PAGE_SIZE)
 
 
 def _card_tab_panel(request, contact_id: int, slug: str):
@@ -301,13 +287,13 @@ def project_delete(request, pk: int):
 def appointment_create(request):
     """«Ny avtale». ?contact=ID links a contact; ?start=YYYY-MM-DDTHH:MM sets the time."""
     initial = {"participants": [request.user], "status": AppointmentStatus.PLANNED}
-    if (contact_id := _int_param(request, "contact")) is not None:
+    if (contact_id := id_param(request.GET, "contact")) is not None:
         contact = get_object_or_404(Contact, pk=contact_id)
         initial["contacts"] = [contact]
         default_next = reverse("contacts:tab", args=[contact.pk, "appointments"])
     else:
         default_next = reverse("activities:planner")
-    if (company_id := _int_param(request, "company")) is not None:
+    if (company_id := id_param(request.GET, "company")) is not None:
         initial["company"] = get_object_or_404(Company, pk=company_id)
     start = _parse_start(request.GET.get("start", ""))
     initial["start_date"] = initial["end_date"] = start.date()
@@ -323,11 +309,11 @@ def appointment_create(request):
             apply_validation_error(form, error)
         else:
             messages.success(request, _("The appointment was saved."))
-            return redirect(_next_url(request, default_next))
+            return redirect(next_url(request, default_next))
     return render(
         request,
         "activities/appointment_form.html",
-        {"form": form, "next": _next_url(request, default_next)},
+        {"form": form, "next": next_url(request, default_next)},
     )
 
 
@@ -363,11 +349,11 @@ def appointment_update(request, pk: int):
             apply_validation_error(form, error)
         else:
             messages.success(request, _("The changes were saved."))
-            return redirect(_next_url(request, default_next))
+            return redirect(next_url(request, default_next))
     return render(
         request,
         "activities/appointment_form.html",
-        {"form": form, "appointment": appointment, "next": _next_url(request, default_next)},
+        {"form": form, "appointment": appointment, "next": next_url(request, default_next)},
     )
 
 
@@ -379,7 +365,7 @@ def appointment_delete(request, pk: int):
     if request.method == "POST":
         services.appointment_delete(appointment=appointment, actor=request.user)
         messages.success(request, _("%(name)s was deleted.") % {"name": appointment.title})
-        return redirect(_next_url(request, default_next))
+        return redirect(next_url(request, default_next))
     return render(
         request,
         "activities/confirm_delete.html",
@@ -388,7 +374,7 @@ def appointment_delete(request, pk: int):
             "what": _("the appointment"),
             "consequences": [],
             "cancel_url": appointment.get_absolute_url(),
-            "next": _next_url(request, default_next),
+            "next": next_url(request, default_next),
         },
     )
 
@@ -414,11 +400,11 @@ def task_create(request):
     """«Ny oppgave». ?contact=ID links a contact; ?group=ID gives it to a user group."""
     initial = {"assignee": request.user, "status": TaskStatus.NOT_STARTED}
     default_next = reverse("home")
-    if (contact_id := _int_param(request, "contact")) is not None:
+    if (contact_id := id_param(request.GET, "contact")) is not None:
         contact = get_object_or_404(Contact, pk=contact_id)
         initial["contacts"] = [contact]
         default_next = reverse("contacts:tab", args=[contact.pk, "tasks"])
-    if (group_id := _int_param(request, "group")) is not None:
+    if (group_id := id_param(request.GET, "group")) is not None:
         group = selectors.group_for_page(pk=group_id)
         initial["group"] = group
         initial["assignee"] = None
@@ -431,11 +417,11 @@ def task_create(request):
             apply_validation_error(form, error)
         else:
             messages.success(request, _("The task was saved."))
-            return redirect(_next_url(request, default_next))
+            return redirect(next_url(request, default_next))
     return render(
         request,
         "activities/task_form.html",
-        {"form": form, "next": _next_url(request, default_next)},
+        {"form": form, "next": next_url(request, default_next)},
     )
 
 
@@ -452,11 +438,11 @@ def task_update(request, pk: int):
             apply_validation_error(form, error)
         else:
             messages.success(request, _("The changes were saved."))
-            return redirect(_next_url(request, default_next))
+            return redirect(next_url(request, default_next))
     return render(
         request,
         "activities/task_form.html",
-        {"form": form, "task": task, "next": _next_url(request, default_next)},
+        {"form": form, "task": task, "next": next_url(request, default_next)},
     )
 
 
@@ -471,10 +457,10 @@ def task_complete(request, pk: int):
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, _("«%(title)s» is done.") % {"title": task.title})
-    contact_id = _int_param(request, "contact")
+    contact_id = id_filter(request.GET, "contact")
     if request.htmx and contact_id is not None:
         return _card_tab_panel(request, contact_id, "tasks")
-    return redirect(_next_url(request, reverse("home")))
+    return redirect(next_url(request, reverse("home")))
 
 
 @require_http_methods(["GET", "POST"])
@@ -485,7 +471,7 @@ def task_delete(request, pk: int):
     if request.method == "POST":
         services.task_delete(task=task, actor=request.user)
         messages.success(request, _("%(name)s was deleted.") % {"name": task.title})
-        return redirect(_next_url(request, default_next))
+        return redirect(next_url(request, default_next))
     return render(
         request,
         "activities/confirm_delete.html",
@@ -493,8 +479,8 @@ def task_delete(request, pk: int):
             "object": task,
             "what": _("the task"),
             "consequences": [],
-            "cancel_url": _next_url(request, default_next),
-            "next": _next_url(request, default_next),
+            "cancel_url": next_url(request, default_next),
+            "next": next_url(request, default_next),
         },
     )
 
@@ -507,11 +493,11 @@ def task_delete(request, pk: int):
 def note_create(request):
     """A new note on ?contact=, ?company= or ?project=; answers with the refreshed tab."""
     contact = company = project = None
-    if (pk := _int_param(request, "contact")) is not None:
+    if (pk := id_param(request.GET, "contact")) is not None:
         contact = get_object_or_404(Contact, pk=pk)
-    elif (pk := _int_param(request, "company")) is not None:
+    elif (pk := id_param(request.GET, "company")) is not None:
         company = get_object_or_404(Company, pk=pk)
-    elif (pk := _int_param(request, "project")) is not None:
+    elif (pk := id_param(request.GET, "project")) is not None:
         project = get_object_or_404(Project, pk=pk)
     else:
         return HttpResponse(_("Say where the note belongs."), status=400)
@@ -595,11 +581,11 @@ def note_update(request, pk: int):
             apply_validation_error(form, error)
         else:
             messages.success(request, _("The changes were saved."))
-            return redirect(_next_url(request, default_next))
+            return redirect(next_url(request, default_next))
     return render(
         request,
         "activities/note_form.html",
-        {"form": form, "note": note, "next": _next_url(request, default_next)},
+        {"form": form, "note": note, "next": next_url(request, default_next)},
     )
 
 
@@ -611,7 +597,7 @@ def note_delete(request, pk: int):
     if request.method == "POST":
         services.note_delete(note=note, actor=request.user)
         messages.success(request, _("The note was deleted."))
-        return redirect(_next_url(request, default_next))
+        return redirect(next_url(request, default_next))
     return render(
         request,
         "activities/confirm_delete.html",
@@ -620,7 +606,7 @@ def note_delete(request, pk: int):
             "what": _("the note"),
             "consequences": [],
             "cancel_url": default_next,
-            "next": _next_url(request, default_next),
+            "next": next_url(request, default_next),
         },
     )
 
@@ -632,7 +618,7 @@ def note_delete(request, pk: int):
 @crm_view
 def planner(request):
     users = list(selectors.crm_users())
-    user_id = _int_param(request, "user")
+    user_id = id_filter(request.GET, "user")
     shown = next((u for u in users if u.pk == user_id), None) or request.user
     view = "day" if request.GET.get("view") == "day" else "week"
     try:
@@ -683,7 +669,7 @@ def group_list(request):
 def group_tasks(request, pk: int):
     group = selectors.group_for_page(pk=pk)
     selected, _query = status_filter(request, TaskStatus)
-    assignee_id = _int_param(request, "assignee")
+    assignee_id = id_filter(request.GET, "assignee")
     tasks = selectors.group_tasks(group=group, assignee_id=assignee_id, statuses=selected)
     page = _page(request, tasks)
     query = urlencode(
@@ -713,7 +699,7 @@ def group_tasks(request, pk: int):
 @require_GET
 @crm_view
 def pick_contacts(request):
-    term = request.GET.get("contact_q", "")[:100]
+    term = text_param(request.GET, "contact_q", max_length=100)
     return render(
         request,
         "activities/partials/pick_contacts_results.html",
@@ -724,7 +710,7 @@ def pick_contacts(request):
 @require_GET
 @crm_view
 def pick_company(request):
-    term = request.GET.get("company_q", "")[:100]
+    term = text_param(request.GET, "company_q", max_length=100)
     results = company_search(term=term, limit=15) if len(term.strip()) >= 2 else []
     return render(
         request,

@@ -1,3 +1,5 @@
+import re
+
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Fieldset, Layout, Row
 from django import forms
@@ -5,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from stdnum.no import orgnr
 
-from contacts.models import Category
+from contacts.models import Category, Contact
 from crm.forms import UserChoiceField, set_phone_messages
 
 from .models import Company, CompanyLink
@@ -87,7 +89,7 @@ class CompanyForm(forms.ModelForm):
 
     def clean_postcode(self):
         value = self.cleaned_data["postcode"].strip()
-        if value and not (value.isdigit() and len(value) == 4):
+        if value and not re.fullmatch(r"[0-9]{4}", value):
             raise ValidationError(_("A Norwegian postcode has four digits."), code="invalid")
         return value
 
@@ -128,3 +130,26 @@ class CompanyLinkForm(forms.ModelForm):
         if start and end and end < start:
             self.add_error("end_date", _("The end date cannot be before the start date."))
         return cleaned
+
+
+def _mark_messages(message) -> dict:
+    """One message for a mark that is missing or names nothing that exists (a crafted id)."""
+    return {"required": message, "invalid_choice": message}
+
+
+class PickCompanyForm(forms.Form):
+    """«Legg til» in «Velg bedrift»: the company marked in the list."""
+
+    company = forms.ModelChoiceField(
+        queryset=Company.objects.all(),
+        error_messages=_mark_messages(_("Mark a company in the list first.")),
+    )
+
+
+class PickContactForm(forms.Form):
+    """«Legg til» in «Koble person»: the person marked in the list."""
+
+    contact = forms.ModelChoiceField(
+        queryset=Contact.objects.all(),
+        error_messages=_mark_messages(_("Mark a person in the list first.")),
+    )

@@ -12,10 +12,11 @@ from crm.access import crm_view
 from crm.deletion import delete_preview
 from crm.forms import apply_validation_error
 from crm.pagination import page_with_total
+from crm.params import id_param, text_param
 from crm.tabs import TAB_VARY_HEADERS, wants_panel_only
 
 from . import selectors, services
-from .forms import CompanyForm, CompanyLinkForm
+from .forms import CompanyForm, CompanyLinkForm, PickCompanyForm, PickContactForm
 from .models import Company, CompanyLink
 from .tabs import company_tabs
 
@@ -29,10 +30,11 @@ def _contact_tab_url(contact_id: int) -> str:
 def company_create(request):
     """«Ny kunde». With ?link_contact=ID it is the step of linking that person to it."""
     link_contact = None
-    if contact_id := request.GET.get("link_contact"):
-        link_contact = get_object_or_404(Contact, pk=contact_id if contact_id.isdigit() else 0)
+    if (contact_id := id_param(request.GET, "link_contact")) is not None:
+        link_contact = get_object_or_404(Contact, pk=contact_id)
     form = CompanyForm(
-        request.POST or None, initial={"owner": request.user, "name": request.GET.get("name", "")}
+        request.POST or None,
+        initial={"owner": request.user, "name": text_param(request.GET, "name", max_length=200)},
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -126,13 +128,14 @@ def company_make_customer(request, pk: int):
 def link_company_to_contact(request, contact_pk: int):
     """«Koble person mot bedrift» → «Velg bedrift»: search, mark a company, «Legg til»."""
     contact = get_object_or_404(Contact, pk=contact_pk)
-    query = request.GET.get("q", "").strip()[:200]
+    query = text_param(request.GET, "q", max_length=200)
     error = None
     if request.method == "POST":
-        company = Company.objects.filter(pk=request.POST.get("company") or 0).first()
-        if company is None:
-            error = _("Mark a company in the list first.")
+        form = PickCompanyForm(request.POST)
+        if not form.is_valid():
+            error = " ".join(form.errors["company"])
         else:
+            company = form.cleaned_data["company"]
             try:
                 link = services.company_link_contact(contact=contact, company=company)
             except ValidationError as refusal:
@@ -163,13 +166,14 @@ def link_company_to_contact(request, contact_pk: int):
 def link_contact_to_company(request, pk: int):
     """«Koble person» from the company page: search people by last name, mark one, add."""
     company = get_object_or_404(Company, pk=pk)
-    query = request.GET.get("q", "").strip()[:200]
+    query = text_param(request.GET, "q", max_length=200)
     error = None
     if request.method == "POST":
-        contact = Contact.objects.filter(pk=request.POST.get("contact") or 0).first()
-        if contact is None:
-            error = _("Mark a person in the list first.")
+        form = PickContactForm(request.POST)
+        if not form.is_valid():
+            error = " ".join(form.errors["contact"])
         else:
+            contact = form.cleaned_data["contact"]
             try:
                 link = services.company_link_contact(contact=contact, company=company)
             except ValidationError as refusal:

@@ -1,3 +1,5 @@
+import re
+
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Fieldset, Layout, Row
 from django import forms
@@ -122,7 +124,7 @@ class ContactForm(forms.ModelForm):
 
     def clean_postcode(self):
         value = self.cleaned_data["postcode"].strip()
-        if value and not (value.isdigit() and len(value) == 4):
+        if value and not re.fullmatch(r"[0-9]{4}", value):
             raise ValidationError(_("A Norwegian postcode has four digits."), code="invalid")
         return value
 

@@ -1,7 +1,22 @@
-"""Pagination that costs one query a page."""
+"""Pagination that costs one query a page.
+
+Every pager takes the page number as the URL gives it (a string, or None) and reads it
+with :func:`crm.params.page_number`: junk and numbers below 1 give the first page, a
+number past the end gives the last page.
+"""
+
+from math import ceil
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Window
+
+from .params import page_number
+
+
+def page_of(queryset, number, per_page: int) -> Page:
+    """The page ``number`` of ``queryset`` through Django's Paginator (a COUNT, then the
+    rows), for lists short enough that the count costs nothing."""
+    return Paginator(queryset, per_page).get_page(page_number(number))
 
 
 def page_with_total(queryset, number, per_page: int) -> Page:
@@ -9,10 +24,7 @@ def page_with_total(queryset, number, per_page: int) -> Page:
     the total rides along as ``COUNT(*) OVER ()``, so the pager keeps «Page n of m
     (x in all)» without a separate COUNT. Only a page past the end costs the old way."""
     paginator = Paginator(queryset, per_page)
-    try:
-        number = max(int(number), 1)
-    except (TypeError, ValueError):
-        number = 1
+    number = page_number(number)
     bottom = (number - 1) * per_page
     rows = list(queryset.annotate(page_total=Window(Count("*")))[bottom : bottom + per_page])
     if not rows and number > 1:
@@ -46,10 +58,13 @@ class SimplePage:
 
 
 def page_without_total(queryset, number, per_page: int) -> SimplePage:
-    """The page ``number`` of ``queryset`` by fetching one row more than it shows."""
-    try:
-        number = max(int(number), 1)
-    except (TypeError, ValueError):
-        number = 1
+    """The page ``number`` of ``queryset`` by fetching one row more than it shows. Only a
+    page past the end costs a COUNT, to show the last page instead."""
+    number = page_number(number)
     bottom = (number - 1) * per_page
-    return SimplePage(list(queryset[bottom : bottom + per_page + 1]), number, per_page)
+    rows = list(queryset[bottom : bottom + per_page + 1])
+    if not rows and number > 1:
+        number = max(1, ceil(queryset.count() / per_page))
+        bottom = (number - 1) * per_page
+        rows = list(queryset[bottom : bottom + per_page + 1])
+    return SimplePage(rows, number, per_page)

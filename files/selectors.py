@@ -17,12 +17,11 @@ files (:func:`file_area_files_visible_to`), under the same hiding rules.
 
 from __future__ import annotations
 
-from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.shortcuts import get_object_or_404
 
 from crm.access import has_crm_access
-from crm.pagination import page_with_total
+from crm.pagination import page_of, page_with_total
 
 from . import access
 from .models import FileLink, StoredFile
@@ -123,7 +122,9 @@ def _places_only(queryset):
     )
 
 
-def file_links_for_place(*, user, kind: str, obj, sort: str = DEFAULT_SORT, page: str | int = 1):
+def file_links_for_place(
+    *, user, kind: str, obj, sort: str = DEFAULT_SORT, page: str | int | None = 1
+):
     """One page of the files linked to a contact, company or project that ``user`` may
     see, each with every place it is linked (``link.file.all_links``) so "where else"
     costs no extra query."""
@@ -186,4 +187,4 @@ def file_picker(*, user, kind: str, obj, term: str = "", scope: str = "all", pag
         )
         .order_by("-created_at", "-id")
     )
-    return Paginator(queryset, PER_PAGE).get_page(page)
+    return page_of(queryset, page, PER_PAGE)

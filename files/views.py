@@ -5,15 +5,17 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from crm.access import crm_view
+from crm.next_url import next_url
+from crm.params import text_param
 
 from . import selectors, services
+from .forms import FilePickForm
 from .places import files_tab_url, place_get, place_kind
 from .responses import file_download_response
 from .uploads import MAX_FILES_PER_REQUEST, SizeLimitUploadHandler, body_too_large
@@ -21,15 +23,6 @@ from .uploads import MAX_FILES_PER_REQUEST, SizeLimitUploadHandler, body_too_lar
 
 def max_upload_bytes() -> int:
     return int(settings.FILES_MAX_UPLOAD_MB) * 1024 * 1024
-
-
-def _back(request, default: str) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return default
 
 
 # --- the tabs ---------------------------------------------------------------------------
@@ -84,7 +77,7 @@ def _tab_context(request, obj) -> dict:
     kind = place_kind(obj)
     sort = selectors.clean_sort(request.GET.get("sort"))
     page = selectors.file_links_for_place(
-        user=request.user, kind=kind, obj=obj, sort=sort, page=request.GET.get("page") or 1
+        user=request.user, kind=kind, obj=obj, sort=sort, page=request.GET.get("page")
     )
     _add_row_urls(page)
     tab_url = files_tab_url(kind, obj.pk)
@@ -212,11 +205,11 @@ def file_pick(request, kind: str, pk: int):
     place = place_get(kind, pk)
     back = files_tab_url(kind, place.pk)
     if request.method == "POST":
-        ids = [int(v) for v in request.POST.getlist("file") if v.isdigit()]
-        chosen = list(selectors.file_area_files_visible_to(request.user).filter(pk__in=ids))
-        if not chosen:
-            messages.error(request, _("Mark one or more files in the list first."))
+        form = FilePickForm(request.POST, user=request.user)
+        if not form.is_valid():
+            messages.error(request, " ".join(form.errors["file"]))
         else:
+            chosen = list(form.cleaned_data["file"])
             for stored in chosen:
                 services.file_link(file=stored, actor=request.user, **{kind: place})
             messages.success(
@@ -224,7 +217,7 @@ def file_pick(request, kind: str, pk: int):
                 _("Linked here: %(names)s.") % {"names": ", ".join(f"«{f.name}»" for f in chosen)},
             )
             return redirect(back)
-    term = request.GET.get("q", "").strip()[:100]
+    term = text_param(request.GET, "q", max_length=100)
     scope = request.GET.get("in", "all")
     scope = scope if scope in selectors.SCOPES else "all"
     context = {
@@ -245,7 +238,7 @@ def file_pick(request, kind: str, pk: int):
             obj=place,
             term=term,
             scope=scope,
-            page=request.GET.get("page") or 1,
+            page=request.GET.get("page"),
         ),
     }
     if request.htmx and request.method == "GET" and request.htmx.target == "file-pick-results":
@@ -263,7 +256,7 @@ def file_pick(request, kind: str, pk: int):
 def link_delete(request, pk: int):
     """Remove the file from this one place ("Fjern herfra")."""
     link = selectors.link_for_user(user=request.user, pk=pk)
-    back = _back(request, files_tab_url(link.place_kind, link.place.pk))
+    back = next_url(request, files_tab_url(link.place_kind, link.place.pk))
     name = link.file.name
     deleted = services.file_unlink(link=link, actor=request.user)
     if deleted:
@@ -283,7 +276,7 @@ def file_delete(request, pk: int):
     links = list(stored.links.select_related("contact", "company", "project"))
     first = links[0] if links else None
     default = files_tab_url(first.place_kind, first.place.pk) if first else "/"
-    back = _back(request, default)
+    back = next_url(request, default)
     if request.method == "POST":
         services.file_delete(file=stored, actor=request.user)
         messages.success(request, _("«%(name)s» was deleted.") % {"name": stored.name})

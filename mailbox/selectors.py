@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from crm.access import is_firm_admin
+from crm.pagination import page_of
 
 from .models import MailAccount, Message, MessageAttachment, MessageContact
 
@@ -18,7 +18,7 @@ def can_read_contact_mail(*, user, contact) -> bool:
     return not contact.email_locked or is_firm_admin(user)
 
 
-def contact_messages_page(*, user, contact, query: str = "", page: str | int = 1):
+def contact_messages_page(*, user, contact, query: str = "", page: str | int | None = 1):
     """A page of the contact's linked messages, newest first (None when locked to ``user``)."""
     if not can_read_contact_mail(user=user, contact=contact):
         return None
@@ -49,7 +49,7 @@ def contact_messages_page(*, user, contact, query: str = "", page: str | int = 1
         links = links.filter(message__subject__icontains=query)
     # sent_at is the link's copy of the message's date (indexed with the contact).
     links = links.order_by("-sent_at", "-message_id")
-    return Paginator(links, PAGE_SIZE).get_page(page)
+    return page_of(links, page, PAGE_SIZE)
 
 
 def contact_message(*, user, contact, pk: int) -> tuple[Message, str]:

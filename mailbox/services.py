@@ -372,6 +372,9 @@ def mail_send(*, user, contact: Contact, to: str, subject: str, body: str) -> Me
         raise ValidationError({"to": _("Choose one of the contact's e-mail addresses.")})
     if not subject.strip():
         raise ValidationError({"subject": _("Write a subject.")})
+    if "\r" in subject or "\n" in subject:
+        # A line break would end the Subject header (Django refuses to send it at all).
+        raise ValidationError({"subject": _("The subject cannot contain line breaks.")})
     account = MailAccount.objects.filter(user=user).order_by("id").first()
     sender = account.email if account else (user.email or None)
     email = EmailMessage(subject=subject.strip(), body=body, to=[to])

@@ -35,7 +35,7 @@ def email_tab_context(request, contact) -> dict:
     form = MailSearchForm(request.GET or None)
     query = form.cleaned_data["q"].strip() if form.is_valid() else ""
     page = selectors.contact_messages_page(
-        user=request.user, contact=contact, query=query, page=request.GET.get("page", 1)
+        user=request.user, contact=contact, query=query, page=request.GET.get("page")
     )
     if page is not None:
         # One reverse() for the page, not one per row.

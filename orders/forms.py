@@ -1,8 +1,10 @@
+import re
 from decimal import Decimal
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Layout, Row
 from django import forms
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from crm.money import MoneyField, QuantityField
@@ -70,6 +72,18 @@ class OrderLineAdminForm(forms.ModelForm):
 
 
 class BaseLineFormSet(forms.BaseFormSet):
+    def total_form_count(self):
+        total = super().total_form_count()
+        # No more lines than were posted (a browser posts every field of every line): a
+        # crafted TOTAL_FORMS would have the page build, check and show up to 200 empty
+        # lines (1.7 s a request).
+        return min(total, self._lines_posted) if self.is_bound else total
+
+    @cached_property
+    def _lines_posted(self) -> int:
+        row = re.compile(rf"{re.escape(self.prefix)}-([0-9]+)-")
+        return max((int(m[1]) for key in self.data if (m := row.match(key))), default=-1) + 1
+
     def add_fields(self, form, index):
         super().add_fields(form, index)
         # Laid out here, where the formset's «Delete» box exists.
@@ -101,5 +115,8 @@ LineFormSet = forms.formset_factory(
     validate_min=True,
     max_num=200,
     validate_max=True,
+    # Django builds up to absolute_max forms from a posted TOTAL_FORMS (max_num + 1000
+    # by default): a crafted count would have every request validate and render 1200.
+    absolute_max=200,
     can_delete=True,
 )

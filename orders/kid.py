@@ -5,6 +5,8 @@ check digit: the bank validates the check digit, and the customer number plus in
 number let a payment be matched by eye as well as by machine. At most 25 digits (Nets).
 """
 
+import re
+
 from stdnum import luhn
 
 
@@ -14,4 +16,4 @@ def kid_for(*, customer_number: int, invoice_number: int) -> str:
 
 
 def kid_is_valid(kid: str) -> bool:
-    return kid.isdigit() and 2 <= len(kid) <= 25 and luhn.is_valid(kid)
+    return re.fullmatch(r"[0-9]{2,25}", kid) is not None and luhn.is_valid(kid)

@@ -11,6 +11,7 @@ from contacts.models import Contact
 from crm.access import crm_view
 from crm.forms import apply_validation_error
 from crm.pagination import page_with_total
+from crm.params import as_int
 
 from . import selectors, services
 from .forms import LineFormSet, OrderForm, OrderLineForm
@@ -28,9 +29,8 @@ def _with_extra_line(data):
     """The posted data with one more (empty) line: «Add line» works without JavaScript."""
     data = data.copy()
     key = f"{LINES_PREFIX}-TOTAL_FORMS"
-    try:
-        total = int(data.get(key, "0"))
-    except ValueError:
+    total = as_int(data.get(key, "0"))
+    if total is None:
         return data  # the formset reports the broken management form
     if 0 <= total < 200:
         data[key] = str(total + 1)

@@ -4,6 +4,8 @@ The panel form is the FilterSet's form. ``q`` is matched according to ``type`` a
 ``match``; the matching itself is in :mod:`search.selectors`, which chooses how to run it.
 """
 
+import string
+
 import django_filters
 from django import forms
 from django.core.cache import cache
@@ -46,7 +48,7 @@ class SearchForm(forms.Form):
         data = super().clean()
         type, term = data.get("type"), data.get("q") or ""
         if type == "phone":
-            term = "".join(ch for ch in term if ch.isdigit())
+            term = "".join(ch for ch in term if ch in string.digits)
         shortest = MIN_TERM.get(type, 0)
         if data.get("kind") == "company" and type != "note":
             shortest = 0  # a company search matches the name whatever the type says

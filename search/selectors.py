@@ -36,6 +36,7 @@ array literal with their number (the count, unless narrowed). The page then walk
 """
 
 import re
+import string
 from dataclasses import dataclass, field
 from math import ceil
 from typing import NamedTuple
@@ -226,8 +227,9 @@ def _page_and_count(result, ordered, counted, *, page, reads, known_count=None):
     if result.over_cap:
         result.count = cap
     result.pages = max(1, ceil(result.count / PER_PAGE))
-    if not result.hits and page > result.pages and not result.over_cap:
-        # Past the last page (an old bookmark): show the last page instead.
+    if not result.hits and page > result.pages:
+        # Past the last page (an old bookmark, a crafted number): show the last page
+        # instead (over the cap: the last page the count reaches).
         result.page = result.pages
         start = (result.page - 1) * PER_PAGE
         result.hits = list(_annotate(reads(ordered[start : start + PER_PAGE]), result.kind))
@@ -416,7 +418,7 @@ def _base(kind):
 
 def _normalise(term: str, type: str) -> str:
     if type in ("phone", "customer_number"):
-        return "".join(ch for ch in term if ch.isdigit())
+        return "".join(ch for ch in term if ch in string.digits)
     return term
 
 

@@ -4,6 +4,7 @@ from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
 from crm.access import crm_view
+from crm.params import page_number
 
 from . import selectors
 
@@ -13,9 +14,8 @@ from . import selectors
 @crm_view
 def search_results(request):
     """The hit list (S4) at /search/?q=…&kind=…: a full page, or just the list for htmx."""
-    page = request.GET.get("page", "1")
     result = selectors.search(
-        params=request.GET, user=request.user, page=int(page) if page.isdigit() else 1
+        params=request.GET, user=request.user, page=page_number(request.GET.get("page"))
     )
     context = {
         "result": result,
