@@ -27,8 +27,9 @@ git ls-files -z | tar --null -T - -cf - | tar -xf - -C "$work/app"
 
 echo "--- pip install . (a fresh venv)"
 "$(scripts/find-python.sh)" -m venv "$work/venv"
-"$work/venv/bin/pip" install --quiet --upgrade pip
-(cd "$work/app" && "$work/venv/bin/pip" install --quiet .)
+{ "$work/venv/bin/pip" install --quiet --upgrade pip &&
+  (cd "$work/app" && "$work/venv/bin/pip" install --quiet .); } >"$work/pip.log" 2>&1 ||
+  { cat "$work/pip.log"; exit 1; }
 py="$work/venv/bin/python"
 
 secret="prod-check-$(head -c 48 /dev/urandom | base64 | tr -d '/+=')"
