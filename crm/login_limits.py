@@ -14,6 +14,9 @@ from django.conf import settings
 from django.db.models import Sum
 from django.utils import timezone
 
+# django-axes keeps the user name in a varchar(255) column; it does not cut it itself.
+USERNAME_MAX_LENGTH = 255
+
 
 def failure_limit(request, credentials) -> int:
     """Axes' ``AXES_FAILURE_LIMIT`` hook: the per-name limit, or 0 (locked) once the address
@@ -45,3 +48,18 @@ def client_address(request) -> str | None:
         if len(entries) >= proxies:
             return entries[-proxies]
     return request.META.get("REMOTE_ADDR")
+
+
+def axes_username(request, credentials=None) -> str | None:
+    """Axes' ``AXES_USERNAME_CALLABLE``: the name typed at login, as axes takes it by
+    default, cut to its column and without NUL characters: a longer name (no user has one;
+    Django's are at most 150) or a NUL would make recording the failure raise, and the
+    login page answer 500."""
+    field = getattr(settings, "AXES_USERNAME_FORM_FIELD", "username")
+    if credentials:
+        name = credentials.get(field)
+    else:
+        name = getattr(request, "data", request.POST).get(field)
+    if name is None:
+        return None
+    return str(name).replace("\x00", "")[:USERNAME_MAX_LENGTH]

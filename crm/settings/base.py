@@ -131,7 +131,7 @@ AXES_FAILURE_LIMIT = "crm.login_limits.failure_limit"
 # those proxies appended to X-Forwarded-For; without proxies, the connection's own address.
 PROXY_COUNT = env.int("DJANGO_PROXY_COUNT", default=0)
 AXES_CLIENT_IP_CALLABLE = "crm.login_limits.client_address"
-AXES_USERNAME_CALLABLE = "crm.login_attempts.axes_username"
+AXES_USERNAME_CALLABLE = "crm.login_limits.axes_username"
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.25)
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
