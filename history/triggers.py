@@ -143,18 +143,8 @@ def contact_email_trigger(table: str) -> pgtrigger.Trigger:
 
 
 def contact_category_trigger(table: str) -> pgtrigger.Trigger:
-    category = (
-        "jsonb_build_object('category', (SELECT c.name FROM contacts_category c"
-        " WHERE c.id = NEW.category_id))"
-    )
-    return _trigger(
-        "history_contactcategory_timeline",
-        f"""
-    IF NEW.pgh_label = 'added' THEN
-        {_insert("contacts.category_added", category, contact="NEW.contact_id")}
-    ELSE
-        {_insert("contacts.category_removed", category, contact="NEW.contact_id")}
-    END IF;""",
+    return _category_trigger(
+        "history_contactcategory_timeline", "contacts", contact="NEW.contact_id"
     )
 
 
@@ -241,17 +231,24 @@ def company_trigger(table: str) -> pgtrigger.Trigger:
 
 
 def company_category_trigger(table: str) -> pgtrigger.Trigger:
+    return _category_trigger(
+        "history_companycategory_timeline", "companies", company="NEW.company_id"
+    )
+
+
+def _category_trigger(name: str, app: str, **owner: str) -> pgtrigger.Trigger:
+    """A category given to or taken from a contact or a company (``owner``)."""
     category = (
         "jsonb_build_object('category', (SELECT c.name FROM contacts_category c"
         " WHERE c.id = NEW.category_id))"
     )
     return _trigger(
-        "history_companycategory_timeline",
+        name,
         f"""
     IF NEW.pgh_label = 'added' THEN
-        {_insert("companies.category_added", category, company="NEW.company_id")}
+        {_insert(f"{app}.category_added", category, **owner)}
     ELSE
-        {_insert("companies.category_removed", category, company="NEW.company_id")}
+        {_insert(f"{app}.category_removed", category, **owner)}
     END IF;""",
     )
 
