@@ -496,7 +496,7 @@ def crm_urls(world, me) -> dict[str, list[str]]:
         "orders:cancel": [],  # POST only
         "orders:invoice_issue": [{"pk": confirmed}],
         "orders:invoice": [{"pk": world["invoice"].pk}],
-        "orders:credit": [],  # POST only
+        "orders:credit": [{"pk": world["invoice"].pk}],
         "search:results": [{"?": "q=Nordmann"}, {"?": "q=zzz"}],
         "healthz": [],  # not a page
     }
