@@ -61,6 +61,7 @@ def register() -> None:
     register_verb("activities.task_created", _("%(actor)s created the task «%(title)s»"))
     register_verb("activities.task_changed", _changed(_("%(actor)s changed the task «%(title)s»")))
     register_verb("activities.task_completed", _("%(actor)s completed the task «%(title)s»"))
+    register_verb("activities.task_reopened", _("%(actor)s reopened the task «%(title)s»"))
     register_verb("activities.note_written", _("%(actor)s wrote a note: «%(excerpt)s»"))
     register_verb(
         "activities.appointment_deleted",

@@ -267,6 +267,36 @@ def task_complete(*, task: Task, actor) -> Task:
 
 
 @transaction.atomic
+def task_reopen(*, task: Task, actor, status: str) -> Task:
+    """«Angre» after «Ferdig»: the done task gets back the open ``status`` it had. The
+    completion stays on the timeline and the reopening is recorded beside it."""
+    if status not in TaskStatus.open_values():
+        raise ValidationError(
+            {"status": _("A task can only be reopened as not started, in progress or waiting.")},
+            code="bad_status",
+        )
+    locked = Task.objects.select_for_update().get(pk=task.pk)
+    if locked.status != TaskStatus.DONE:
+        raise ValidationError(
+            _("The task «%(title)s» is no longer done."),
+            code="not_done",
+            params={"title": locked.title},
+        )
+    task.status, task.completed_at = status, None
+    task.full_clean()
+    task.save(update_fields=["status", "completed_at", "updated_at"])
+    _record(
+        contact_ids=task.contacts.values_list("pk", flat=True),
+        company_id=task.company_id,
+        verb="activities.task_reopened",
+        actor=actor,
+        data={"title": task.title},
+        target=task,
+    )
+    return task
+
+
+@transaction.atomic
 def task_delete(*, task: Task, actor=None) -> None:
     """Delete the task; its contacts' and company's timelines say so."""
     _record(

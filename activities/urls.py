@@ -14,6 +14,7 @@ urlpatterns = [
     path("tasks/new/", views.task_create, name="task_create"),
     path("tasks/<int:pk>/edit/", views.task_update, name="task_update"),
     path("tasks/<int:pk>/complete/", views.task_complete, name="task_complete"),
+    path("tasks/<int:pk>/reopen/", views.task_reopen, name="task_reopen"),
     path("tasks/<int:pk>/delete/", views.task_delete, name="task_delete"),
     path("notes/new/", views.note_create, name="note_create"),
     path("notes/<int:pk>/edit/", views.note_update, name="note_update"),

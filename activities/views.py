@@ -128,6 +128,7 @@ def tasks_tab_context(request, contact):
     _display_labels(page, "priority", TaskPriority)
     tab_url = reverse("contacts:tab", args=[contact.pk, "tasks"])
     return {
+        "task_notice": _task_notice_for(request, contact),
         "page_obj": page,
         "statuses": TaskStatus.choices,
         "selected_statuses": selected,
@@ -446,21 +447,80 @@ def task_update(request, pk: int):
     )
 
 
-@require_POST
-@crm_view
-def task_complete(request, pk: int):
-    """One click: the task is done. From a card tab, answers with the refreshed tab."""
-    task = get_object_or_404(Task, pk=pk)
-    try:
-        services.task_complete(task=task, actor=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("«%(title)s» is done.") % {"title": task.title})
-    contact_id = id_filter(request.GET, "contact")
+# The card's Oppgaver tab shows what «Ferdig» or «Angre» did (and «Angre» itself) once,
+# on its next rendering: the htmx answer, or the page a plain POST is redirected to.
+TASK_NOTICE_KEY = "activities:task-notice"
+
+
+def _task_notice(request, contact_id: int | None, text: str, *, ok: bool, undo=None) -> None:
+    """Tell the card's tab (``contact_id``), or else the page's messages."""
+    if contact_id is None:
+        (messages.success if ok else messages.error)(request, text)
+        return
+    request.session[TASK_NOTICE_KEY] = {
+        "contact": contact_id,
+        "text": text,
+        "ok": ok,
+        "undo": undo,
+    }
+
+
+def _task_notice_for(request, contact) -> dict | None:
+    notice = request.session.pop(TASK_NOTICE_KEY, None)
+    if not notice or notice.get("contact") != contact.pk:
+        return None
+    if notice.get("undo"):
+        notice["undo_url"] = reverse("activities:task_reopen", args=[notice["undo"]["task"]])
+    return notice
+
+
+def _after_task_click(request, contact_id: int | None):
     if request.htmx and contact_id is not None:
         return _card_tab_panel(request, contact_id, "tasks")
     return redirect(next_url(request, reverse("home")))
+
+
+@require_POST
+@crm_view
+def task_complete(request, pk: int):
+    """One click: the task is done. From a card tab, answers with the refreshed tab, which
+    says so and offers «Angre»."""
+    task = get_object_or_404(Task, pk=pk)
+    previous = task.status
+    contact_id = id_filter(request.GET, "contact")
+    try:
+        services.task_complete(task=task, actor=request.user)
+    except ValidationError as error:
+        _task_notice(request, contact_id, " ".join(error.messages), ok=False)
+    else:
+        _task_notice(
+            request,
+            contact_id,
+            _("The task «%(title)s» is marked done.") % {"title": task.title},
+            ok=True,
+            undo={"task": task.pk, "status": previous},
+        )
+    return _after_task_click(request, contact_id)
+
+
+@require_POST
+@crm_view
+def task_reopen(request, pk: int):
+    """«Angre» after «Ferdig»: the task gets back the open status it had (``status``)."""
+    task = get_object_or_404(Task, pk=pk)
+    contact_id = id_filter(request.GET, "contact")
+    try:
+        services.task_reopen(task=task, actor=request.user, status=request.POST.get("status", ""))
+    except ValidationError as error:
+        _task_notice(request, contact_id, " ".join(error.messages), ok=False)
+    else:
+        _task_notice(
+            request,
+            contact_id,
+            _("The task «%(title)s» is open again.") % {"title": task.title},
+            ok=True,
+        )
+    return _after_task_click(request, contact_id)
 
 
 @require_http_methods(["GET", "POST"])

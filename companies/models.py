@@ -3,7 +3,7 @@ from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
-from django.db.models.functions import Cast, Upper
+from django.db.models.functions import Cast, Replace, Upper
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
@@ -47,6 +47,13 @@ class Company(TimeStampedModel):
         output_field=models.TextField(db_collation="C"),
         db_persist=True,
     )
+    # The phone's digits (E.164 without «+»), for the phone search: a typed «22 33 44 55»
+    # or «+47 22334455» matches however the number was stored (as contacts.phone_digits).
+    phone_digits = models.GeneratedField(
+        expression=Replace("phone", models.Value("+"), output_field=models.TextField()),
+        output_field=models.TextField(),
+        db_persist=True,
+    )
     people = models.ManyToManyField(
         Contact, through="CompanyLink", related_name="companies", verbose_name=_("people")
     )
@@ -69,12 +76,15 @@ class Company(TimeStampedModel):
             ),
             models.Index(fields=["sort_key", "id"], name="company_sort_idx"),
             models.Index(fields=["org_number"], name="company_orgnr_idx"),
-            # The search panel (search/selectors.py): name and customer-number substrings.
+            # The search panel (search/selectors.py): name, customer-number, phone and
+            # e-mail substrings.
             GinIndex(OpClass(Upper("name"), name="gin_trgm_ops"), name="company_name_trgm"),
             GinIndex(
                 OpClass(Cast("customer_number", models.TextField()), name="gin_trgm_ops"),
                 name="company_custno_trgm",
             ),
+            GinIndex(OpClass("phone_digits", name="gin_trgm_ops"), name="company_phone_trgm"),
+            GinIndex(OpClass(Upper("email"), name="gin_trgm_ops"), name="company_email_trgm"),
         ]
 
     def __str__(self):

@@ -103,4 +103,7 @@ def contact_make_customer(request, pk: int):
             _("%(name)s is now a private customer with customer number %(number)s.")
             % {"name": contact.full_name, "number": contact.customer_number},
         )
+    if request.POST.get("saved") == "1":
+        # Pressed on the just-saved card: keep its offer to link the person to a company.
+        return redirect(f"{contact.get_absolute_url()}?saved=1")
     return redirect(contact)

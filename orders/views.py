@@ -174,10 +174,27 @@ def invoice_detail(request, pk: int):
     )
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
+@vary_on_headers("HX-Request")
 @crm_view
 def invoice_credit(request, pk: int):
+    """«Krediter faktura» asks first, as «Lag faktura» does: the credit note takes the next
+    number of the gap-free series. Only a POST with ``confirm`` issues it."""
     invoice = get_object_or_404(Invoice, pk=pk)
+    if not (request.method == "POST" and request.POST.get("confirm")):
+        if invoice.is_credit_note:
+            messages.error(request, _("A credit note cannot be credited."))
+            return redirect(invoice)
+        if invoice.credit_note_or_none:
+            messages.error(
+                request,
+                _("Invoice %(number)s has already been credited.") % {"number": invoice.number},
+            )
+            return redirect(invoice)
+        template = "orders/invoice_confirm_credit.html"
+        if request.htmx:
+            template += "#confirm-credit"
+        return render(request, template, {"invoice": invoice})
     try:
         note = services.credit_note_issue(invoice=invoice, actor=request.user)
     except ValidationError as error:

@@ -41,6 +41,9 @@ MATCH_CHOICES = [("contains", _("Contains")), ("starts", _("Starts with"))]
 # with fewer, a search would read much of a million rows. Last and first names (planned
 # from their distinct values) and customer numbers take any length.
 MIN_TERM = {"full_name": 3, "email": 3, "phone": 3, "note": 3}
+# The search types a company search answers from its own column (or its notes); the name
+# types («Etternavn», «Fornavn», «Fullt navn») search the company's name.
+COMPANY_OWN_TYPES = {"email", "phone", "customer_number", "note"}
 
 
 class SearchForm(forms.Form):
@@ -50,8 +53,8 @@ class SearchForm(forms.Form):
         if type == "phone":
             term = "".join(ch for ch in term if ch in string.digits)
         shortest = MIN_TERM.get(type, 0)
-        if data.get("kind") == "company" and type != "note":
-            shortest = 0  # a company search matches the name whatever the type says
+        if data.get("kind") == "company" and type not in COMPANY_OWN_TYPES:
+            shortest = 0  # the name types search a company's name, of any length
         if term and len(term) < shortest:
             self.add_error(
                 "q",
@@ -201,14 +204,18 @@ def term_lookup(*, type: str, match: str, kind: str) -> tuple[str, str]:
     plain = "startswith" if match == "starts" else "contains"
     if type == "note":
         return ("note_text", lookup)
-    if kind == "company":
-        return ("customer_number", plain) if type == "customer_number" else ("name", lookup)
-    return {
-        "last_name": ("last_name", lookup),
-        "first_name": ("first_name", lookup),
-        "full_name": ("full_name", lookup),
+    own = {
         "email": ("email", lookup),
         # Phone numbers are stored with the country code: digits match anywhere.
         "phone": ("phone_digits", "contains"),
         "customer_number": ("customer_number", plain),
+    }
+    if kind == "company":
+        # A company has one e-mail column (``email``), a contact a list of them.
+        return own.get(type, ("name", lookup))
+    return {
+        "last_name": ("last_name", lookup),
+        "first_name": ("first_name", lookup),
+        "full_name": ("full_name", lookup),
+        **own,
     }[type]

@@ -18,11 +18,11 @@ The probe reads ``pg_stats.n_distinct`` in the same statement and does not walk 
 when the statistics show more than ``PROBE_STEPS`` distinct names.
 
 Other search types, and name searches over more distinct names than that, take the
-general path: the trigram GIN indexes (contacts/0002, companies/0002) find the matches
-and an ordering the btree cannot serve makes PostgreSQL sort them (top-N), rather than
-walk the btree past rows that do not match. Terms shorter than three characters are
-refused for the types that only trigrams serve (``filters.MIN_TERM``); the rest (customer
-numbers, companies) walk the ``(sort_key, id)`` btree in order with a test no index
+general path: the trigram GIN indexes (contacts/0002, companies/0002; company phone and
+e-mail: companies/0005) find the matches and an ordering the btree cannot serve makes
+PostgreSQL sort them (top-N), rather than walk the btree past rows that do not match.
+Terms shorter than three characters are refused for the types that only trigrams serve
+(``filters.MIN_TERM``); the rest (customer numbers, company names) walk the ``(sort_key, id)`` btree in order with a test no index
 serves, stopping after one page.
 
 The note search («Notat») matches contacts through their notes, so it is planned from
@@ -430,7 +430,7 @@ def _match(qs, kind, data, term, *, user, indexed: bool):
         return qs.filter(pk__in=_note_hits(user, kind, lookup, term, indexed))
     if name == "full_name":
         qs = qs.alias(full_name=Concat("first_name", Value(" "), "last_name"))
-    if name == "email":
+    if name == "email" and kind == "contact":
         emails = ContactEmail.objects.filter(contact=OuterRef("pk"))
         return qs.filter(Exists(_term_filter(emails, "email", lookup, term, indexed)))
     return _term_filter(qs, name, lookup, term, indexed)

@@ -140,3 +140,22 @@ def test_project_note_shows_on_each_participants_card(staff):
     assert list(Note.objects.for_contact(a)) == [note]
     assert list(Note.objects.for_contact(b)) == [note]
     assert Entry.objects.filter(verb="activities.note_written").count() == 2
+
+
+def test_undoing_done_restores_even_waiting_and_records_the_reopening(staff):
+    contact = ContactFactory()
+    task = services.task_create(
+        actor=staff, title="Ring", contacts=[contact], status=TaskStatus.WAITING
+    )
+    services.task_complete(task=task, actor=staff)
+    services.task_reopen(task=task, actor=staff, status=TaskStatus.WAITING)
+    task.refresh_from_db()
+    assert task.status == TaskStatus.WAITING and task.completed_at is None
+    verbs = set(Entry.objects.filter(contact=contact).values_list("verb", flat=True))
+    assert {"activities.task_completed", "activities.task_reopened"} <= verbs
+
+
+def test_undoing_done_refuses_a_task_that_is_not_done(staff):
+    task = TaskFactory(status=TaskStatus.IN_PROGRESS)
+    with pytest.raises(ValidationError):
+        services.task_reopen(task=task, actor=staff, status=TaskStatus.NOT_STARTED)

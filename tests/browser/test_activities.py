@@ -1,6 +1,7 @@
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from tests.browser.conftest import assert_accessible
 from tests.factories import ContactFactory, TaskFactory
@@ -57,3 +58,24 @@ def test_private_note_is_hidden_from_another_user(live_server, page, login, staf
     login(other_staff)
     page.goto(live_server.url + reverse("contacts:tab", args=[contact.pk, "notes"]))
     assert page.get_by_text("Dette er hemmelig").count() == 0
+
+
+def test_done_says_so_in_the_tab_and_undo_brings_the_task_back(live_server, page, login, staff):
+    contact = ContactFactory()
+    task = TaskFactory(title="Ring om kontrakten", status="waiting")
+    task.contacts.add(contact)
+    login(staff)
+    page.goto(live_server.url + reverse("contacts:tab", args=[contact.pk, "tasks"]))
+    page.get_by_role("button", name="Ferdig Ring om kontrakten").click()
+    notice = page.get_by_test_id("task-notice")
+    expect(notice).to_contain_text("Oppgaven «Ring om kontrakten» er merket ferdig.")
+    expect(page.get_by_role("cell", name="Ring om kontrakten", exact=True)).to_have_count(0)
+    assert_accessible(page)
+
+    notice.get_by_role("button", name="Angre").click()
+    expect(page.get_by_role("cell", name="Ring om kontrakten", exact=True)).to_be_visible()
+    expect(page.get_by_test_id("task-list")).to_contain_text("Venter")  # as it was
+    expect(page.get_by_test_id("task-notice")).to_contain_text("er åpen igjen")
+    page.reload()
+    expect(page.get_by_test_id("task-notice")).to_have_count(0)
+    expect(page.get_by_role("cell", name="Ring om kontrakten", exact=True)).to_be_visible()

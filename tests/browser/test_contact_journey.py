@@ -60,3 +60,21 @@ def test_the_card_works_in_english_too(live_server, page, login, staff):
     expect(page.get_by_role("heading", name="Berg")).to_be_visible()
     expect(page.get_by_role("link", name="Link to company")).to_be_visible()
     page.goto(live_server.url + reverse("home"))
+
+
+def test_customer_number_right_after_saving_keeps_the_offer_to_link_a_company(
+    live_server, page, login, staff
+):
+    login(staff)
+    main = page.locator("main")
+    page.get_by_role("link", name="Ny kontakt").click()
+    main.get_by_label("Fornavn").fill("Ragnhild")
+    main.get_by_label("Etternavn").fill("Fjeld")
+    page.get_by_role("button", name="Lagre").click()
+    expect(page.get_by_role("link", name="Knytt mot bedrift")).to_be_visible()
+
+    page.get_by_role("button", name=re.compile("Gi neste kundenummer")).click()
+    expect(page.get_by_test_id("customer-number")).to_have_text(re.compile(r"^\d+$"))
+    expect(page.get_by_role("link", name="Knytt mot bedrift")).to_be_visible()
+    page.get_by_role("link", name="Knytt mot bedrift").click()
+    expect(main.get_by_label("Søk etter bedriften på navn")).to_be_visible()

@@ -93,6 +93,25 @@ def test_plus_gives_the_contact_a_customer_number_and_marks_it_private_customer(
     assert "Privatkunde" in body
 
 
+def test_plus_right_after_saving_keeps_the_offer_to_link_a_company(staff_client):
+    contact = ContactFactory()
+    card = staff_client.get(f"{contact.get_absolute_url()}?saved=1").content.decode()
+    offer = "Jobber personen i en bedrift?"
+    assert offer in card
+    assert 'name="saved" value="1"' in card  # the «+» form carries it on
+    response = staff_client.post(
+        reverse("contacts:make_customer", args=[contact.pk]), {"saved": "1"}, follow=True
+    )
+    assert offer in response.content.decode()
+
+
+def test_plus_later_on_makes_no_offer(staff_client):
+    contact = ContactFactory()
+    assert 'name="saved"' not in staff_client.get(contact.get_absolute_url()).content.decode()
+    response = staff_client.post(reverse("contacts:make_customer", args=[contact.pk]), follow=True)
+    assert "Jobber personen i en bedrift?" not in response.content.decode()
+
+
 def test_plus_only_answers_post(staff_client):
     contact = ContactFactory()
     assert (

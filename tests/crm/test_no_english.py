@@ -453,6 +453,7 @@ def crm_urls(world, me) -> dict[str, list[str]]:
         "activities:task_create": [{"?": f"contact={c}"}],
         "activities:task_update": [{"pk": t}],
         "activities:task_complete": [],  # POST only
+        "activities:task_reopen": [],  # POST only
         "activities:task_delete": [{"pk": t}],
         "activities:note_create": [],  # POST only
         "activities:note_update": [{"pk": n}],
@@ -496,7 +497,7 @@ def crm_urls(world, me) -> dict[str, list[str]]:
         "orders:cancel": [],  # POST only
         "orders:invoice_issue": [{"pk": confirmed}],
         "orders:invoice": [{"pk": world["invoice"].pk}],
-        "orders:credit": [],  # POST only
+        "orders:credit": [{"pk": world["invoice"].pk}],
         "search:results": [{"?": "q=Nordmann"}, {"?": "q=zzz"}],
         "healthz": [],  # not a page
     }

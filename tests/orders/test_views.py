@@ -248,12 +248,48 @@ def test_confirm_invoice_and_credit_through_the_pages(staff_client):
     page = staff_client.get(invoice.get_absolute_url()).content.decode()
     assert invoice.kid in page
     assert "2\xa0375,00\xa0kr" in page  # 2 × 950 + 25 % VAT, in Norwegian
-    response = staff_client.post(reverse("orders:credit", args=[invoice.pk]))
+    response = staff_client.post(reverse("orders:credit", args=[invoice.pk]), {"confirm": "1"})
     note = Invoice.objects.get(credited_invoice=invoice)
     assert response["Location"] == note.get_absolute_url()
     # Twice: a message, not a 500.
-    response = staff_client.post(reverse("orders:credit", args=[invoice.pk]), follow=True)
+    response = staff_client.post(
+        reverse("orders:credit", args=[invoice.pk]), {"confirm": "1"}, follow=True
+    )
     assert response.status_code == 200
+    assert Invoice.objects.count() == 2
+
+
+def test_one_click_on_credit_invoice_asks_first_and_takes_no_number(staff_client, staff):
+    invoice = _invoiced(staff)
+    url = reverse("orders:credit", args=[invoice.pk])
+    # The button is a plain form: without JavaScript one click is a POST without «confirm».
+    response = staff_client.post(url, follow=True)
+    assert not Invoice.objects.filter(credited_invoice=invoice).exists()
+    page = response.content.decode()
+    assert 'data-testid="confirm-credit"' in page
+    assert "kreditnotanummer" in page  # says what confirming uses up
+    response = staff_client.get(url)
+    assert 'data-testid="confirm-credit"' in response.content.decode()
+    assert not Invoice.objects.filter(credited_invoice=invoice).exists()
+    response = staff_client.post(url, {"confirm": "1"})
+    note = Invoice.objects.get(credited_invoice=invoice)
+    assert response["Location"] == note.get_absolute_url()
+
+
+def test_credit_confirmation_for_htmx_is_the_fragment(staff_client, staff):
+    invoice = _invoiced(staff)
+    url = reverse("orders:credit", args=[invoice.pk])
+    response = staff_client.get(url, headers={"HX-Request": "true"})
+    html = response.content.decode()
+    assert 'data-testid="confirm-credit"' in html and "<html" not in html
+
+
+def test_an_invoice_already_credited_gets_no_second_confirmation(staff_client, staff):
+    invoice = _invoiced(staff)
+    url = reverse("orders:credit", args=[invoice.pk])
+    staff_client.post(url, {"confirm": "1"})
+    response = staff_client.get(url, follow=True)
+    assert 'data-testid="confirm-credit"' not in response.content.decode()
     assert Invoice.objects.count() == 2
 
 
