@@ -16,7 +16,6 @@ from django.utils.translation import gettext_lazy as _
 from companies.models import Company
 from contacts.models import Contact
 from crm.forms import UserChoiceField, UserMultipleChoiceField
-from crm.params import as_id, ids
 
 from .models import AppointmentStatus, Note, Project, Task
 from .selectors import crm_users
@@ -44,32 +43,7 @@ def local_datetime(day: dt.date, time: dt.time) -> dt.datetime:
     return aware.astimezone(dt.UTC)
 
 
-def _picked_contacts(form, name: str) -> list:
-    """The contacts to show as chosen in a picker: posted ids, or the initial ones."""
-    if form.is_bound:
-        picked = ids(form.data.getlist(name))
-        return list(Contact.objects.filter(pk__in=picked).order_by("sort_key", "id"))
-    return list(form.initial.get(name) or [])
-
-
-def _picked_company(form):
-    if form.is_bound:
-        pk = as_id(form.data.get("company"))
-        return Company.objects.filter(pk=pk).first() if pk is not None else None
-    return form.initial.get("company")
-
-
-class PickerMixin:
-    @property
-    def picked_contacts(self):
-        return _picked_contacts(self, "contacts")
-
-    @property
-    def picked_company(self):
-        return _picked_company(self)
-
-
-class AppointmentForm(PickerMixin, forms.Form):
+class AppointmentForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     start_date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs=DATE_ATTRS))
     start_time = forms.TimeField(
@@ -201,7 +175,7 @@ class AppointmentForm(PickerMixin, forms.Form):
         }
 
 
-class TaskForm(PickerMixin, forms.ModelForm):
+class TaskForm(forms.ModelForm):
     contacts = forms.ModelMultipleChoiceField(
         label=_("Contacts"), queryset=Contact.objects.all(), required=False
     )
@@ -324,7 +298,7 @@ class NoteEditForm(forms.ModelForm):
         pass
 
 
-class ProjectForm(PickerMixin, forms.ModelForm):
+class ProjectForm(forms.ModelForm):
     contacts = forms.ModelMultipleChoiceField(
         label=_("Participants"), queryset=Contact.objects.all(), required=False
     )
@@ -341,6 +315,8 @@ class ProjectForm(PickerMixin, forms.ModelForm):
         self.fields["name"].error_messages["required"] = _("A project needs a name.")
         self.helper = FormHelper()
         self.helper.form_tag = False
+        # The participants are chosen in the picker (crm/picker.py), not in a list box.
+        self.helper.layout = Layout("name", "description", "status")
 
     def clean_name(self):
         value = self.cleaned_data["name"].strip()

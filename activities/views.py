@@ -16,7 +16,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django.views.decorators.vary import vary_on_headers
 
 from companies.models import Company
-from companies.selectors import company_search
 from contacts.models import Contact
 from crm.access import crm_view
 from crm.deletion import delete_consequences
@@ -26,7 +25,7 @@ from crm.pagination import page_of, page_with_total
 from crm.params import id_filter, id_param, text_param
 from crm.tabs import TAB_VARY_HEADERS, wants_panel_only
 
-from . import calendar, selectors, services
+from . import calendar, pickers, selectors, services
 from .forms import AppointmentForm, NoteEditForm, NoteForm, ProjectForm, TaskForm, local_datetime
 from .models import Appointment, AppointmentStatus, Project, Task, TaskPriority, TaskStatus
 from .tabs import project_tabs
@@ -200,6 +199,20 @@ def project_participants_tab_context(request, project):
 # --- projects --------------------------------------------------------------------------
 
 
+def _project_form_context(form, **extra) -> dict:
+    participants = pickers.contact_picker(form, label=_("Participants"))
+    return {"form": form, "contact_picker": participants, **extra}
+
+
+def _activity_form_context(form, **extra) -> dict:
+    return {
+        "form": form,
+        "contact_picker": pickers.contact_picker(form),
+        "company_picker": pickers.company_picker(form),
+        **extra,
+    }
+
+
 @require_GET
 @crm_view
 def project_list(request):
@@ -210,8 +223,8 @@ def project_list(request):
 @require_http_methods(["GET", "POST"])
 @crm_view
 def project_create(request):
-    form = ProjectForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    form = ProjectForm(pickers.posted(request))
+    if pickers.saving(form):
         try:
             project = services.project_create(
                 name=form.cleaned_data["name"],
@@ -224,7 +237,7 @@ def project_create(request):
         else:
             messages.success(request, _("The project was saved."))
             return redirect(project)
-    return render(request, "activities/project_form.html", {"form": form})
+    return render(request, "activities/project_form.html", _project_form_context(form))
 
 
 @require_GET
@@ -242,8 +255,8 @@ def project_detail(request, pk: int, tab: str | None = None):
 @crm_view
 def project_update(request, pk: int):
     project = selectors.project_for_page(pk=pk)
-    form = ProjectForm(request.POST or None, instance=project)
-    if request.method == "POST" and form.is_valid():
+    form = ProjectForm(pickers.posted(request), instance=project)
+    if pickers.saving(form):
         try:
             services.project_update(
                 project=project,
@@ -257,7 +270,9 @@ def project_update(request, pk: int):
         else:
             messages.success(request, _("The changes were saved."))
             return redirect(project)
-    return render(request, "activities/project_form.html", {"form": form, "project": project})
+    return render(
+        request, "activities/project_form.html", _project_form_context(form, project=project)
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -300,8 +315,8 @@ def appointment_create(request):
     initial["start_date"] = initial["end_date"] = start.date()
     initial["start_time"] = start.time()
     initial["end_time"] = (start + dt.timedelta(hours=1)).time()
-    form = AppointmentForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
+    form = AppointmentForm(pickers.posted(request), initial=initial)
+    if pickers.saving(form):
         try:
             services.appointment_create(
                 actor=request.user, owner=request.user, **form.service_data()
@@ -314,7 +329,7 @@ def appointment_create(request):
     return render(
         request,
         "activities/appointment_form.html",
-        {"form": form, "next": next_url(request, default_next)},
+        _activity_form_context(form, next=next_url(request, default_next)),
     )
 
 
@@ -339,9 +354,11 @@ def appointment_detail(request, pk: int):
 @crm_view
 def appointment_update(request, pk: int):
     appointment = selectors.appointment_for_page(pk=pk)
-    form = AppointmentForm(request.POST or None, initial=AppointmentForm.initial_for(appointment))
+    form = AppointmentForm(
+        pickers.posted(request), initial=AppointmentForm.initial_for(appointment)
+    )
     default_next = appointment.get_absolute_url()
-    if request.method == "POST" and form.is_valid():
+    if pickers.saving(form):
         try:
             services.appointment_update(
                 appointment=appointment, actor=request.user, **form.service_data()
@@ -354,7 +371,9 @@ def appointment_update(request, pk: int):
     return render(
         request,
         "activities/appointment_form.html",
-        {"form": form, "appointment": appointment, "next": next_url(request, default_next)},
+        _activity_form_context(
+            form, appointment=appointment, next=next_url(request, default_next)
+        ),
     )
 
 
@@ -410,8 +429,8 @@ def task_create(request):
         initial["group"] = group
         initial["assignee"] = None
         default_next = reverse("activities:group_tasks", args=[group.pk])
-    form = TaskForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
+    form = TaskForm(pickers.posted(request), initial=initial)
+    if pickers.saving(form):
         try:
             services.task_create(actor=request.user, **form.service_data())
         except ValidationError as error:
@@ -422,7 +441,7 @@ def task_create(request):
     return render(
         request,
         "activities/task_form.html",
-        {"form": form, "next": next_url(request, default_next)},
+        _activity_form_context(form, next=next_url(request, default_next)),
     )
 
 
@@ -430,9 +449,9 @@ def task_create(request):
 @crm_view
 def task_update(request, pk: int):
     task = selectors.task_for_page(pk=pk)
-    form = TaskForm(request.POST or None, instance=task)
+    form = TaskForm(pickers.posted(request), instance=task)
     default_next = reverse("home")
-    if request.method == "POST" and form.is_valid():
+    if pickers.saving(form):
         try:
             services.task_update(task=task, actor=request.user, **form.service_data())
         except ValidationError as error:
@@ -443,7 +462,7 @@ def task_update(request, pk: int):
     return render(
         request,
         "activities/task_form.html",
-        {"form": form, "task": task, "next": next_url(request, default_next)},
+        _activity_form_context(form, task=task, next=next_url(request, default_next)),
     )
 
 
@@ -753,17 +772,34 @@ def group_tasks(request, pk: int):
     )
 
 
-# --- live search for the pickers -------------------------------------------------------
+# --- live search for the pickers (crm/picker.py) ----------------------------------------
+
+
+def _picker_options(request, *, name: str, multiple: bool, results, term: str, none_found):
+    return render(
+        request,
+        "crm/partials/picker_options.html",
+        {
+            "picker_name": name,
+            "multiple": multiple,
+            "results": results,
+            "term": term,
+            "none_found": none_found,
+        },
+    )
 
 
 @require_GET
 @crm_view
 def pick_contacts(request):
     term = text_param(request.GET, "contact_q", max_length=100)
-    return render(
+    return _picker_options(
         request,
-        "activities/partials/pick_contacts_results.html",
-        {"results": selectors.contact_pick_search(term=term), "term": term},
+        name=pickers.CONTACTS,
+        multiple=True,
+        results=pickers.contact_results(term),
+        term=term,
+        none_found=pickers.NO_ONE,
     )
 
 
@@ -771,9 +807,11 @@ def pick_contacts(request):
 @crm_view
 def pick_company(request):
     term = text_param(request.GET, "company_q", max_length=100)
-    results = company_search(term=term, limit=15) if len(term.strip()) >= 2 else []
-    return render(
+    return _picker_options(
         request,
-        "activities/partials/pick_company_results.html",
-        {"results": results, "term": term},
+        name=pickers.COMPANY,
+        multiple=False,
+        results=pickers.company_results(term),
+        term=term,
+        none_found=pickers.NO_COMPANY,
     )

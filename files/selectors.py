@@ -155,12 +155,26 @@ def file_links_for_place(
     return page_with_total(queryset, page, PER_PAGE)
 
 
+def _pickable_here(user, kind: str, obj):
+    here = FileLink.objects.filter(file=OuterRef("pk"), **{kind: obj})
+    return file_area_files_visible_to(user).exclude(Exists(here))
+
+
+def file_picker_chosen(*, user, kind: str, obj, ids: list[int]) -> list[StoredFile]:
+    """The files chosen so far in «Hent fra systemet» that may still be linked here
+    (visible to ``user``, not linked here yet); a crafted or hidden id is dropped."""
+    if not ids:
+        return []
+    return list(
+        _pickable_here(user, kind, obj).filter(pk__in=ids[: PER_PAGE * 20]).order_by("name", "id")
+    )
+
+
 def file_picker(*, user, kind: str, obj, term: str = "", scope: str = "all", page=1):
     """«Hent fra systemet»: files linked elsewhere that the user can see, not yet linked
     here, narrowed by the kind of place and by a word in the file's or a place's name.
     Only files of file areas: an e-mail attachment linked nowhere else is not offered."""
-    here = FileLink.objects.filter(file=OuterRef("pk"), **{kind: obj})
-    queryset = file_area_files_visible_to(user).exclude(Exists(here))
+    queryset = _pickable_here(user, kind, obj)
     if scope in ("contact", "company", "project"):
         queryset = queryset.filter(
             Exists(FileLink.objects.filter(file=OuterRef("pk"), **{f"{scope}__isnull": False}))

@@ -10,9 +10,11 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
+from crm import picker as pickers
 from crm.access import crm_view
 from crm.next_url import next_url
 from crm.params import text_param
+from crm.picker import Picker
 
 from . import selectors, services
 from .forms import FilePickForm
@@ -201,49 +203,83 @@ def file_download(request, pk: int):
 @vary_on_headers("HX-Request")
 @crm_view
 def file_pick(request, kind: str, pk: int):
-    """«Hent fra systemet»: browse and search files elsewhere, link the chosen ones here."""
+    """«Hent fra systemet»: browse and search files elsewhere, link the chosen ones here.
+
+    The chosen files are chips of the one picker (crm/picker.py), so a new search or page
+    keeps them; a «Koble hit» that fails shows the page again with the filter and them."""
     place = place_get(kind, pk)
     back = files_tab_url(kind, place.pk)
+    data, errors = request.GET, []
     if request.method == "POST":
-        form = FilePickForm(request.POST, user=request.user)
-        if not form.is_valid():
-            messages.error(request, " ".join(form.errors["file"]))
-        else:
-            chosen = list(form.cleaned_data["file"])
-            for stored in chosen:
-                services.file_link(file=stored, actor=request.user, **{kind: place})
-            messages.success(
-                request,
-                _("Linked here: %(names)s.") % {"names": ", ".join(f"«{f.name}»" for f in chosen)},
-            )
-            return redirect(back)
-    term = text_param(request.GET, "q", max_length=100)
-    scope = request.GET.get("in", "all")
+        data = pickers.unpicked_removed(request.POST, "file")
+        if not pickers.searching(data) and "page" not in data:
+            form = FilePickForm(data, user=request.user)
+            if form.is_valid():
+                chosen = list(form.cleaned_data["file"])
+                for stored in chosen:
+                    services.file_link(file=stored, actor=request.user, **{kind: place})
+                messages.success(
+                    request,
+                    _("Linked here: %(names)s.")
+                    % {"names": ", ".join(f"«{f.name}»" for f in chosen)},
+                )
+                return redirect(back)
+            errors = form.errors["file"]
+    term = text_param(data, "q", max_length=100)
+    scope = data.get("in", "all")
     scope = scope if scope in selectors.SCOPES else "all"
+    url = reverse("files:pick", args=[kind, place.pk])
+    page = selectors.file_picker(
+        user=request.user, kind=kind, obj=place, term=term, scope=scope, page=data.get("page")
+    )
+    picker = Picker(
+        name="file",
+        label=_("Files you can link here"),
+        search_label=_("Search by file name or where it is"),
+        search_url=url,
+        query_name="q",
+        chosen=selectors.file_picker_chosen(
+            user=request.user, kind=kind, obj=place, ids=pickers.chosen_ids(data, "file")
+        ),
+        term=term,
+        results=page,
+        options_template="files/partials/file_pick_options.html",
+        errors=errors,
+        none_found=_("No files found."),
+        filters=[
+            {
+                "name": "in",
+                "label": _("Look in"),
+                "selected": scope,
+                "choices": [
+                    ("all", _("Everywhere")),
+                    ("contact", _("Contacts")),
+                    ("company", _("Companies")),
+                    ("project", _("Projects")),
+                ],
+            }
+        ],
+    )
     context = {
         "place": place,
         "kind": kind,
         "back": back,
         "term": term,
         "scope": scope,
-        "scopes": [
-            ("all", _("Everywhere")),
-            ("contact", _("Contacts")),
-            ("company", _("Companies")),
-            ("project", _("Projects")),
-        ],
-        "page": selectors.file_picker(
-            user=request.user,
-            kind=kind,
-            obj=place,
-            term=term,
-            scope=scope,
-            page=request.GET.get("page"),
-        ),
+        "page": page,
+        "pick_url": url,
+        "file_picker": picker,
     }
-    if request.htmx and request.method == "GET" and request.htmx.target == "file-pick-results":
-        return render(request, "files/file_pick.html#results", context)
     if request.htmx and request.method == "GET":
+        if request.htmx.target == f"{picker.id}-results":
+            options = {
+                **context,
+                "results": page,
+                "picker_name": picker.name,
+                "multiple": True,
+                "none_found": picker.none_found,
+            }
+            return render(request, picker.options_template, options)
         return render(request, "files/file_pick.html#picker", context)
     return render(request, "files/file_pick.html", context)
 

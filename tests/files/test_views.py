@@ -229,7 +229,7 @@ def test_pick_search_by_place_name_and_scope(staff_client):
     page = staff_client.get(url, {"q": "nordlys", "in": "company"}).context["page"]
     assert [f.name for f in page] == ["rapport.pdf"]
     response = staff_client.get(
-        url, {"q": "nordlys"}, headers={"HX-Request": "true", "HX-Target": "file-pick-results"}
+        url, {"q": "nordlys"}, headers={"HX-Request": "true", "HX-Target": "picker-file-results"}
     )
     assert "<html" not in response.content.decode()
     assert len(response.context["page"].object_list) == 2
