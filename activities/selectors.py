@@ -39,11 +39,10 @@ def crm_users():
 def user_pick_search(*, term: str, limit: int = 15) -> list:
     """Active users with CRM access whose name has every word of ``term`` (first name,
     last name or login name), for the user pickers; nothing for fewer than two letters."""
-    words = term.split()
     if len(term.strip()) < 2:
         return []
     users = crm_users()
-    for word in words:
+    for word in term.split():
         users = users.filter(
             Q(first_name__icontains=word)
             | Q(last_name__icontains=word)

@@ -285,6 +285,11 @@ def test_anonymous_users_are_sent_to_login_from_the_pickers(client):
         assert response.status_code == 302 and "/accounts/login/" in response["Location"], url
 
 
+def test_the_user_search_is_only_for_the_user_fields(staff_client):
+    url = reverse("activities:pick_users", args=["owner"])
+    assert staff_client.get(url, {"owner_q": "kari"}).status_code == 404
+
+
 def test_users_without_crm_access_may_not_search_the_pickers(client, no_access_user):
     client.force_login(no_access_user)
     for url in _picker_urls():
