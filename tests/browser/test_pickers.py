@@ -9,6 +9,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from activities.models import Appointment, Project, Task
+from companies.models import CompanyLink
 from files.models import FileLink
 from tests.browser.conftest import assert_accessible
 from tests.factories import (
@@ -147,7 +148,7 @@ def test_new_project_has_one_participant_picker_that_keeps_earlier_picks(
     live_server, page, login, staff
 ):
     arne, andrea = _people()
-    ContactFactory.create_batch(5)
+    ContactFactory.create_batch(5, last_name="Listeboks")  # no second «Arne Johansen»
     login(staff)
     page.goto(live_server.url + reverse("activities:project_create"))
     # One «Deltakere» control, and no list box of every contact in the register.
@@ -244,3 +245,22 @@ def test_the_picker_is_usable_on_a_phone(live_server, page, login, staff):
     page.get_by_role("button", name="Lagre").click()
     page.wait_for_url(live_server.url + reverse("home"))
     assert list(Task.objects.get(title="Fra mobilen").contacts.all()) == [andrea]
+
+
+def test_link_to_company_keeps_the_company_picked_before_another_search(
+    live_server, page, login, staff
+):
+    contact = ContactFactory()
+    havbruk = CompanyFactory(name="Havbruk Nord AS")
+    CompanyFactory(name="Fjordlys AS")
+    login(staff)
+    page.goto(live_server.url + reverse("companies:link_company", args=[contact.pk]))
+    search = page.get_by_label("Søk etter bedriften på navn")
+    search.fill("havbruk")
+    page.get_by_role("radio", name=re.compile("^Havbruk Nord AS")).check()
+    search.fill("fjordlys")
+    page.get_by_role("radio", name=re.compile("^Fjordlys AS")).wait_for()
+    assert _chips(page).filter(has_text="Havbruk Nord AS").is_visible()
+    page.get_by_role("button", name="Legg til").click()
+    page.get_by_label("Stilling").wait_for()
+    assert CompanyLink.objects.get(contact=contact).company == havbruk
