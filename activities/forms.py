@@ -70,7 +70,6 @@ class AppointmentForm(forms.Form):
         label=_("Participating users"),
         queryset=None,
         required=False,
-        widget=forms.CheckboxSelectMultiple,
     )
     contacts = forms.ModelMultipleChoiceField(
         label=_("Contacts"), queryset=Contact.objects.all(), required=False
@@ -95,8 +94,8 @@ class AppointmentForm(forms.Form):
             ),
             "all_day",
             Row(Column("location", css_class="col-md-8"), Column("status", css_class="col-md-4")),
+            # The participants are chosen in the user picker (activities/pickers.py).
             "description",
-            "participants",
         )
 
     @classmethod
@@ -221,7 +220,8 @@ class TaskForm(forms.ModelForm):
                 Column("status", css_class="col-sm-3"),
                 Column("priority", css_class="col-sm-3"),
             ),
-            Row(Column("assignee", css_class="col-md-6"), Column("group", css_class="col-md-6")),
+            # The assignee is chosen in the user picker (activities/pickers.py).
+            Row(Column("group", css_class="col-md-6")),
         )
 
     def clean_title(self):

@@ -1,7 +1,9 @@
 """The pickers on the activity forms («Ny avtale», «Ny oppgave», «Nytt prosjekt»): the
-contacts and the company, built on the one picker in :mod:`crm.picker`."""
+contacts, the company and the users, built on the one picker in :mod:`crm.picker`."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -9,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from companies.selectors import company_search
 from crm import picker as pickers
 from crm.picker import Picker
+from crm.users import display_name
 
 from . import selectors
 
@@ -17,6 +20,30 @@ FIND_PERSON = _("Find a person (type part of the name)")
 FIND_COMPANY = _("Find a company (type part of the name)")
 NO_ONE = _("No one found.")
 NO_COMPANY = _("No company found.")
+FIND_USER = _("Find a user (type part of the name)")
+NO_USER = _("No user found.")
+# The user fields with a picker, and whether each takes several users.
+PARTICIPANTS, ASSIGNEE = "participants", "assignee"
+USER_FIELDS = {PARTICIPANTS: True, ASSIGNEE: False}
+
+
+@dataclass(frozen=True)
+class UserChoice:
+    """A user as a picker shows one: by full name (crm.users), not the login name."""
+
+    pk: int
+    name: str
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def _named(users) -> list[UserChoice]:
+    return [UserChoice(user.pk, display_name(user)) for user in users]
+
+
+def user_results(term: str) -> list[UserChoice]:
+    return _named(selectors.user_pick_search(term=term))
 
 
 def contact_results(term: str) -> list:
@@ -32,7 +59,9 @@ def posted(request):
     GET or an empty post, so the form starts from its initial values."""
     if request.method != "POST" or not request.POST:
         return None
-    return pickers.unpicked_removed(request.POST, CONTACTS, COMPANY, single=(COMPANY,))
+    return pickers.unpicked_removed(
+        request.POST, CONTACTS, COMPANY, *USER_FIELDS, single=(COMPANY, ASSIGNEE)
+    )
 
 
 def saving(form) -> bool:
@@ -89,4 +118,32 @@ def company_picker(form) -> Picker:
         errors=list(form.errors.get(COMPANY, [])) if form.is_bound else [],
     )
     _searched(form, picker, company_results)
+    return picker
+
+
+def _initial_ids(value) -> list[int]:
+    # A form's initial user is an object («Ny oppgave»: me) or an id (a ModelForm's instance).
+    values = value if isinstance(value, list | tuple) else [value]
+    return [getattr(v, "pk", v) for v in values if v]
+
+
+def user_picker(form, name: str) -> Picker:
+    """The picker for the user field ``name`` (:data:`USER_FIELDS`) of ``form``."""
+    multiple = USER_FIELDS[name]
+    if form.is_bound:
+        ids = pickers.chosen_ids(form.data, name)
+    else:
+        ids = _initial_ids(form.get_initial_for_field(form.fields[name], name))
+    picker = Picker(
+        name=name,
+        label=form.fields[name].label,
+        search_label=FIND_USER,
+        search_url=reverse("activities:pick_users", args=[name]),
+        query_name=f"{name}_q",
+        chosen=_named(selectors.users_chosen(ids if multiple else ids[-1:])),
+        multiple=multiple,
+        none_found=NO_USER,
+        errors=list(form.errors.get(name, [])) if form.is_bound else [],
+    )
+    _searched(form, picker, user_results)
     return picker

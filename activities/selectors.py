@@ -36,6 +36,29 @@ def crm_users():
     )
 
 
+def user_pick_search(*, term: str, limit: int = 15) -> list:
+    """Active users with CRM access whose name has every word of ``term`` (first name,
+    last name or login name), for the user pickers; nothing for fewer than two letters."""
+    if len(term.strip()) < 2:
+        return []
+    users = crm_users()
+    for word in term.split():
+        users = users.filter(
+            Q(first_name__icontains=word)
+            | Q(last_name__icontains=word)
+            | Q(username__icontains=word)
+        )
+    return list(users[:limit])
+
+
+def users_chosen(ids: list[int]) -> list:
+    """The users chosen in a picker who may still be chosen (active, CRM access), by name
+    (one query); anyone else is left out, as the form would refuse them."""
+    if not ids:
+        return []
+    return list(crm_users().filter(pk__in=ids))
+
+
 # --- projects --------------------------------------------------------------------------
 
 

@@ -7,7 +7,7 @@ from urllib.parse import quote, urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -205,8 +205,10 @@ def _project_form_context(form, **extra) -> dict:
 
 
 def _activity_form_context(form, **extra) -> dict:
+    user_field = pickers.PARTICIPANTS if pickers.PARTICIPANTS in form.fields else pickers.ASSIGNEE
     return {
         "form": form,
+        "user_picker": pickers.user_picker(form, user_field),
         "contact_picker": pickers.contact_picker(form),
         "company_picker": pickers.company_picker(form),
         **extra,
@@ -814,4 +816,21 @@ def pick_company(request):
         results=pickers.company_results(term),
         term=term,
         none_found=pickers.NO_COMPANY,
+    )
+
+
+@require_GET
+@crm_view
+def pick_users(request, field: str):
+    """The users found for the picker of the user field ``field`` (participants, assignee)."""
+    if field not in pickers.USER_FIELDS:
+        raise Http404
+    term = text_param(request.GET, f"{field}_q", max_length=100)
+    return _picker_options(
+        request,
+        name=field,
+        multiple=pickers.USER_FIELDS[field],
+        results=pickers.user_results(term),
+        term=term,
+        none_found=pickers.NO_USER,
     )

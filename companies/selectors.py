@@ -64,6 +64,11 @@ def company_people(*, company):
     )
 
 
+def companies_by_ids(*, ids: list[int]) -> list[Company]:
+    """The companies chosen in a picker (one query)."""
+    return list(Company.objects.filter(pk__in=ids).order_by("sort_key", "id")) if ids else []
+
+
 def company_search(*, term: str, limit: int = 20):
     term = term.strip()
     if not term:

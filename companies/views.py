@@ -7,12 +7,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django.views.decorators.vary import vary_on_headers
 
 from contacts.models import Contact
-from contacts.selectors import contact_search_by_last_name
+from contacts.selectors import contact_search_by_last_name, contacts_by_ids
+from crm import picker as pickers
 from crm.access import crm_view
 from crm.deletion import delete_preview
 from crm.forms import apply_validation_error
 from crm.pagination import page_with_total
 from crm.params import id_param, text_param
+from crm.picker import Picker
 from crm.tabs import TAB_VARY_HEADERS, wants_panel_only
 
 from . import selectors, services
@@ -122,80 +124,125 @@ def company_make_customer(request, pk: int):
     return redirect(company)
 
 
+def _link_pick(
+    request, *, picker: Picker, results, chosen, form_class, template: str, context: dict
+):
+    """«Velg bedrift» / «Koble person»: the one picker (crm/picker.py), single choice.
+    Returns (the chosen object, None) once «Legg til» is pressed with a valid one, else
+    (None, the page): the live search's results, a search sent without JavaScript, or
+    the page again with what was wrong."""
+    name = picker.name
+    data = request.GET
+    if request.method == "POST":
+        data = pickers.unpicked_removed(request.POST, name, single=(name,))
+    picker.term = text_param(data, picker.query_name, max_length=pickers.MAX_TERM)
+    picker.results = results(picker.term)
+    picker.chosen = chosen(pickers.chosen_ids(data, name)[-1:])
+    error = None
+    if request.method == "POST" and not pickers.searching(data):
+        form = form_class(data)
+        if form.is_valid():
+            return form.cleaned_data[name], None
+        error = " ".join(form.errors[name])
+    context = {**context, "picker": picker, "error": error}
+    if request.htmx and request.method == "GET":
+        options = {
+            **context,
+            "results": picker.results,
+            "picker_name": name,
+            "multiple": False,
+            "term": picker.term,
+        }
+        return None, render(request, picker.options_template, options)
+    return None, render(request, template, context, status=400 if error else 200)
+
+
 @require_http_methods(["GET", "POST"])
 @vary_on_headers("HX-Request")
 @crm_view
 def link_company_to_contact(request, contact_pk: int):
-    """«Koble person mot bedrift» → «Velg bedrift»: search, mark a company, «Legg til»."""
+    """«Koble person mot bedrift» → «Velg bedrift»: search, pick a company, «Legg til»;
+    then the link's position and details (link_update). «Ny kunde» is offered beside the
+    results, with what was typed as the new company's name."""
     contact = get_object_or_404(Contact, pk=contact_pk)
-    query = text_param(request.GET, "q", max_length=200)
-    error = None
-    if request.method == "POST":
-        form = PickCompanyForm(request.POST)
-        if not form.is_valid():
-            error = " ".join(form.errors["company"])
-        else:
-            company = form.cleaned_data["company"]
-            try:
-                link = services.company_link_contact(contact=contact, company=company)
-            except ValidationError as refusal:
-                error = " ".join(refusal.messages)
-            else:
-                messages.success(
-                    request,
-                    _("%(contact)s is linked to %(company)s. Enter the position and details.")
-                    % {"contact": contact.full_name, "company": company.name},
-                )
-                return redirect("companies:link_update", pk=link.pk)
-    context = {
-        "contact": contact,
-        "query": query,
-        "results": selectors.company_search(term=query),
-        "error": error,
-    }
-    if request.htmx and request.method == "GET":
-        return render(request, "companies/link_pick_company.html#results", context)
-    return render(
-        request, "companies/link_pick_company.html", context, status=400 if error else 200
+    url = reverse("companies:link_company", args=[contact.pk])
+    picker = Picker(
+        name="company",
+        label=_("Choose company"),
+        search_label=_("Search for the company by name"),
+        search_url=url,
+        query_name="q",
+        multiple=False,
+        options_template="companies/partials/link_company_options.html",
     )
+    company, page = _link_pick(
+        request,
+        picker=picker,
+        results=lambda term: selectors.company_search(term=term),
+        chosen=lambda ids: selectors.companies_by_ids(ids=ids),
+        form_class=PickCompanyForm,
+        template="companies/link_pick_company.html",
+        context={"contact": contact},
+    )
+    if company is None:
+        return page
+    try:
+        link = services.company_link_contact(contact=contact, company=company)
+    except ValidationError as refusal:
+        return _refused(
+            request, "companies/link_pick_company.html", picker, refusal, contact=contact
+        )
+    messages.success(
+        request,
+        _("%(contact)s is linked to %(company)s. Enter the position and details.")
+        % {"contact": contact.full_name, "company": company.name},
+    )
+    return redirect("companies:link_update", pk=link.pk)
 
 
 @require_http_methods(["GET", "POST"])
 @vary_on_headers("HX-Request")
 @crm_view
 def link_contact_to_company(request, pk: int):
-    """«Koble person» from the company page: search people by last name, mark one, add."""
+    """«Koble person» from the company page: search people by last name, pick one, add."""
     company = get_object_or_404(Company, pk=pk)
-    query = text_param(request.GET, "q", max_length=200)
-    error = None
-    if request.method == "POST":
-        form = PickContactForm(request.POST)
-        if not form.is_valid():
-            error = " ".join(form.errors["contact"])
-        else:
-            contact = form.cleaned_data["contact"]
-            try:
-                link = services.company_link_contact(contact=contact, company=company)
-            except ValidationError as refusal:
-                error = " ".join(refusal.messages)
-            else:
-                messages.success(
-                    request,
-                    _("%(contact)s is linked to %(company)s. Enter the position and details.")
-                    % {"contact": contact.full_name, "company": company.name},
-                )
-                return redirect("companies:link_update", pk=link.pk)
-    context = {
-        "company": company,
-        "query": query,
-        "results": contact_search_by_last_name(term=query),
-        "error": error,
-    }
-    if request.htmx and request.method == "GET":
-        return render(request, "companies/link_pick_contact.html#results", context)
-    return render(
-        request, "companies/link_pick_contact.html", context, status=400 if error else 200
+    picker = Picker(
+        name="contact",
+        label=_("Choose a person"),
+        search_label=_("Search by last name"),
+        search_url=reverse("companies:link_contact", args=[company.pk]),
+        query_name="q",
+        multiple=False,
+        options_template="companies/partials/link_contact_options.html",
     )
+    contact, page = _link_pick(
+        request,
+        picker=picker,
+        results=lambda term: contact_search_by_last_name(term=term),
+        chosen=lambda ids: contacts_by_ids(ids=ids),
+        form_class=PickContactForm,
+        template="companies/link_pick_contact.html",
+        context={"company": company},
+    )
+    if contact is None:
+        return page
+    try:
+        link = services.company_link_contact(contact=contact, company=company)
+    except ValidationError as refusal:
+        return _refused(
+            request, "companies/link_pick_contact.html", picker, refusal, company=company
+        )
+    messages.success(
+        request,
+        _("%(contact)s is linked to %(company)s. Enter the position and details.")
+        % {"contact": contact.full_name, "company": company.name},
+    )
+    return redirect("companies:link_update", pk=link.pk)
+
+
+def _refused(request, template: str, picker: Picker, refusal: ValidationError, **context):
+    context = {**context, "picker": picker, "error": " ".join(refusal.messages)}
+    return render(request, template, context, status=400)
 
 
 @require_http_methods(["GET", "POST"])

@@ -37,6 +37,11 @@ def contact_for_edit(*, pk: int) -> Contact:
     return get_object_or_404(queryset, pk=pk)
 
 
+def contacts_by_ids(*, ids: list[int]) -> list[Contact]:
+    """The contacts chosen in a picker (one query)."""
+    return list(Contact.objects.filter(pk__in=ids).order_by("sort_key", "id")) if ids else []
+
+
 def contact_search_by_last_name(*, term: str, limit: int = 20):
     """A short pick list for link dialogs; the full search panel has its own selectors."""
     term = term.strip()

@@ -9,9 +9,16 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from activities.models import Appointment, Project, Task
+from companies.models import CompanyLink
 from files.models import FileLink
 from tests.browser.conftest import assert_accessible
-from tests.factories import CompanyFactory, ContactFactory, FileLinkFactory, StoredFileFactory
+from tests.factories import (
+    CompanyFactory,
+    ContactFactory,
+    FileLinkFactory,
+    StoredFileFactory,
+    UserFactory,
+)
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 
@@ -31,6 +38,20 @@ def _pick(page, term, name):
     search.fill(term)
     found = page.get_by_role("checkbox", name=name, exact=True)
     found.check()
+
+
+FIND_USER = "Finn en bruker (skriv en del av navnet)"
+
+
+def _colleagues():
+    kari = UserFactory(first_name="Kari", last_name="Nordmann")
+    ola = UserFactory(first_name="Ola", last_name="Hansen")
+    return kari, ola
+
+
+def _pick_user(page, term, name, role="checkbox"):
+    page.get_by_label(FIND_USER).fill(term)
+    page.get_by_role(role, name=name, exact=True).check()
 
 
 def _chips(page):
@@ -71,11 +92,63 @@ def test_new_task_keeps_people_picked_in_earlier_searches(live_server, page, log
     assert set(Task.objects.get(title="Ring begge").contacts.all()) == {arne, andrea}
 
 
+def test_new_appointment_keeps_users_picked_in_two_searches(live_server, page, login, staff):
+    kari, ola = _colleagues()
+    login(staff)
+    page.goto(live_server.url + reverse("activities:appointment_create"))
+    _fill_appointment(page)
+    picker = page.get_by_role("group", name="Deltakende brukere")
+    assert picker.get_by_test_id("picker-chip").count() == 1  # the one who makes it
+    assert picker.get_by_role("checkbox").count() == 0  # no list of every user
+    _pick_user(page, "nordmann", "Kari Nordmann")
+    _pick_user(page, "hansen", "Ola Hansen")
+    assert picker.get_by_test_id("picker-chip").filter(has_text="Kari Nordmann").is_visible()
+    page.get_by_role("button", name="Lagre").click()
+    page.wait_for_url("**/planner/**")
+    appointment = Appointment.objects.get(title="Møte om avtalen")
+    assert set(appointment.participants.all()) == {staff, kari, ola}
+
+
+def test_the_task_assignee_is_picked_by_search(live_server, page, login, staff):
+    kari, _ola = _colleagues()
+    login(staff)
+    page.goto(live_server.url + reverse("activities:task_create"))
+    page.get_by_role("textbox", name="Tittel").fill("Kari tar denne")
+    assert page.get_by_role("combobox", name="Ansvarlig").count() == 0
+    picker = page.get_by_role("group", name="Ansvarlig")
+    _pick_user(page, "nordmann", "Kari Nordmann", role="radio")
+    assert picker.get_by_test_id("picker-chip").count() == 1  # the new one replaced me
+    assert picker.get_by_test_id("picker-chip").filter(has_text="Kari Nordmann").is_visible()
+    page.get_by_role("button", name="Lagre").click()
+    page.wait_for_url(live_server.url + reverse("home"))
+    assert Task.objects.get(title="Kari tar denne").assignee == kari
+
+
+def test_a_form_error_keeps_the_user_chips(live_server, page, login, staff):
+    kari, ola = _colleagues()
+    login(staff)
+    page.goto(live_server.url + reverse("activities:appointment_create"))
+    _fill_appointment(page)
+    page.get_by_role("textbox", name="Tittel").fill("")
+    _pick_user(page, "nordmann", "Kari Nordmann")
+    _pick_user(page, "hansen", "Ola Hansen")
+    page.get_by_role("button", name="Lagre").click()
+    page.get_by_text("En avtale må ha en tittel.").wait_for()
+    picker = page.get_by_role("group", name="Deltakende brukere")
+    assert picker.get_by_test_id("picker-chip").filter(has_text="Kari Nordmann").is_visible()
+    assert picker.get_by_test_id("picker-chip").filter(has_text="Ola Hansen").is_visible()
+    page.get_by_role("textbox", name="Tittel").fill("Nå med tittel")
+    page.get_by_role("button", name="Lagre").click()
+    page.wait_for_url("**/planner/**")
+    appointment = Appointment.objects.get(title="Nå med tittel")
+    assert set(appointment.participants.all()) == {staff, kari, ola}
+
+
 def test_new_project_has_one_participant_picker_that_keeps_earlier_picks(
     live_server, page, login, staff
 ):
     arne, andrea = _people()
-    ContactFactory.create_batch(5)
+    ContactFactory.create_batch(5, last_name="Listeboks")  # no second «Arne Johansen»
     login(staff)
     page.goto(live_server.url + reverse("activities:project_create"))
     # One «Deltakere» control, and no list box of every contact in the register.
@@ -172,3 +245,22 @@ def test_the_picker_is_usable_on_a_phone(live_server, page, login, staff):
     page.get_by_role("button", name="Lagre").click()
     page.wait_for_url(live_server.url + reverse("home"))
     assert list(Task.objects.get(title="Fra mobilen").contacts.all()) == [andrea]
+
+
+def test_link_to_company_keeps_the_company_picked_before_another_search(
+    live_server, page, login, staff
+):
+    contact = ContactFactory()
+    havbruk = CompanyFactory(name="Havbruk Nord AS")
+    CompanyFactory(name="Fjordlys AS")
+    login(staff)
+    page.goto(live_server.url + reverse("companies:link_company", args=[contact.pk]))
+    search = page.get_by_label("Søk etter bedriften på navn")
+    search.fill("havbruk")
+    page.get_by_role("radio", name=re.compile("^Havbruk Nord AS")).check()
+    search.fill("fjordlys")
+    page.get_by_role("radio", name=re.compile("^Fjordlys AS")).wait_for()
+    assert _chips(page).filter(has_text="Havbruk Nord AS").is_visible()
+    page.get_by_role("button", name="Legg til").click()
+    page.get_by_label("Stilling").wait_for()
+    assert CompanyLink.objects.get(contact=contact).company == havbruk

@@ -177,3 +177,48 @@ def test_company_people_tab_pages_long_lists(staff_client):
     second = staff_client.get(url, {"page": 2}, headers={"HX-Request": "true"}).content.decode()
     assert "Ansatt25" in second and "Ansatt29" in second and "Ansatt24" not in second
     assert "Side 2 av 2" in second
+
+
+# --- «Knytt mot bedrift» / «Koble person» on the one picker (crm/picker.py) --------------
+
+
+def _chip(pk, name) -> str:
+    return f'<input type="hidden" name="{name}" value="{pk}">'
+
+
+def test_link_company_search_without_javascript_keeps_the_chosen_company(staff_client):
+    contact = ContactFactory()
+    havbruk = CompanyFactory(name="Havbruk Nord AS")
+    fjord = CompanyFactory(name="Fjordlys AS")
+    url = reverse("companies:link_company", args=[contact.pk])
+    response = staff_client.post(
+        url, {"company": [havbruk.pk], "q": "fjordlys", "picker_search": "company"}
+    )
+    text = response.content.decode()
+    assert response.status_code == 200 and not CompanyLink.objects.exists()
+    assert _chip(havbruk.pk, "company") in text
+    assert f'name="company" value="{fjord.pk}"' in text
+    assert "?link_contact=" in text and "name=fjordlys" in text  # «Ny kunde» keeps the name
+    # A company ticked below the chip replaces it.
+    response = staff_client.post(url, {"company": [havbruk.pk, fjord.pk]})
+    link = CompanyLink.objects.get(contact=contact)
+    assert link.company == fjord
+    assert response.url == reverse("companies:link_update", args=[link.pk])
+
+
+def test_link_contact_search_without_javascript_keeps_the_chosen_person(staff_client):
+    company = CompanyFactory()
+    arne = ContactFactory(first_name="Arne", last_name="Johansen")
+    andrea = ContactFactory(first_name="Andrea", last_name="Thorsen")
+    url = reverse("companies:link_contact", args=[company.pk])
+    response = staff_client.post(
+        url, {"contact": [arne.pk], "q": "thorsen", "picker_search": "contact"}
+    )
+    text = response.content.decode()
+    assert response.status_code == 200 and not CompanyLink.objects.exists()
+    assert _chip(arne.pk, "contact") in text
+    assert f'name="contact" value="{andrea.pk}"' in text
+    staff_client.post(url, {"contact": [arne.pk], "contact_unpick": [arne.pk]})
+    assert not CompanyLink.objects.exists()
+    staff_client.post(url, {"contact": [arne.pk]})
+    assert CompanyLink.objects.get().contact == arne

@@ -468,6 +468,10 @@ def crm_urls(world, me) -> dict[str, list[str]]:
         "activities:group_tasks": [{"pk": world["group"].pk}],
         "activities:pick_contacts": [{"?": "contact_q=Nord"}],
         "activities:pick_company": [{"?": "company_q=Fjord"}],
+        "activities:pick_users": [
+            {"field": "participants", "?": "participants_q=Kari"},
+            {"field": "assignee", "?": "assignee_q=xyz"},
+        ],
         "files:download": [],  # the file itself
         "files:delete": [{"pk": world["file"].pk}],
         "files:link_delete": [],  # POST only
@@ -664,11 +668,20 @@ def _options(html: str, name: str) -> list[str]:
     return [" ".join(o.split()) for o in re.findall(r"<option[^>]*>(.*?)</option>", select, re.S)]
 
 
+def _chip_names(html: str) -> list[str]:
+    return re.findall(r'<span class="picker-chip-label">(.*?)</span>', html, re.S)
+
+
 def test_user_choices_name_users_and_blank_choices_are_norwegian(client, world):
     client.force_login(world["users"]["staff"])
     form = client.get(reverse("activities:task_create")).content.decode()
-    assert _options(form, "assignee") == ["(ingen)", "Kari Administrator", "Ola Saksbehandler"]
+    assert _chip_names(form) == ["Ola Saksbehandler"]  # «Ansvarlig»: me, by name
     assert _options(form, "group")[0] == "– Velg –"
+    found = client.get(reverse("activities:pick_users", args=["assignee"]), {"assignee_q": "kari"})
+    assert "Kari Administrator" in found.content.decode()
+    assert (
+        _options(client.get(reverse("contacts:create")).content.decode(), "owner")[0] == "(ingen)"
+    )
 
 
 def test_english_pages_stay_english(client, world):
@@ -677,8 +690,11 @@ def test_english_pages_stay_english(client, world):
     client.force_login(world["users"]["firm_admin"])
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
     form = client.get(reverse("activities:task_create")).content.decode()
-    assert _options(form, "assignee") == ["(nobody)", "Kari Administrator", "Ola Saksbehandler"]
+    assert _chip_names(form) == ["Kari Administrator"]
     assert _options(form, "group")[0] == "- Select an option -"
+    assert _options(client.get(reverse("contacts:create")).content.decode(), "owner")[0] == (
+        "(nobody)"
+    )
     contacts = " ".join(
         visible_text(client.get(reverse("admin:contacts_contact_changelist")).content.decode())
     )

@@ -12,6 +12,7 @@ from tests.factories import (
     FileLinkFactory,
     MessageAttachmentFactory,
     MessageContactFactory,
+    UserFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -112,6 +113,109 @@ def test_the_project_form_has_one_participant_control(staff_client):
     assert 'id="id_contacts"' not in text  # no list box of every contact
 
 
+# --- users: «Deltakende brukere» and «Ansvarlig» ------------------------------------------
+
+APPOINTMENT = {
+    "title": "Møte",
+    "start_date": "02.03.2026",
+    "start_time": "10:00",
+    "end_time": "11:00",
+    "status": "planned",
+}
+
+
+@pytest.fixture
+def colleagues():
+    kari = UserFactory(first_name="Kari", last_name="Nordmann")
+    ola = UserFactory(first_name="Ola", last_name="Hansen")
+    return kari, ola
+
+
+def test_a_form_error_shows_the_chosen_users_again_by_name(staff_client, colleagues):
+    kari, ola = colleagues
+    response = staff_client.post(
+        reverse("activities:appointment_create"),
+        {**APPOINTMENT, "title": "", "participants": [kari.pk, ola.pk]},
+    )
+    text = response.content.decode()
+    assert "En avtale må ha en tittel." in text
+    assert _chip(kari.pk, "participants") in text and _chip(ola.pk, "participants") in text
+    assert "Kari Nordmann" in text and "Ola Hansen" in text
+    assert not Appointment.objects.exists()
+
+
+def test_a_user_search_without_javascript_keeps_the_chosen_and_offers_the_found(
+    staff_client, staff, colleagues
+):
+    kari, ola = colleagues
+    url = reverse("activities:appointment_create")
+    response = staff_client.post(
+        url,
+        {
+            **APPOINTMENT,
+            "participants": [kari.pk],
+            "participants_q": "hansen",
+            "picker_search": "participants",
+        },
+    )
+    text = response.content.decode()
+    assert not Appointment.objects.exists()
+    assert _chip(kari.pk, "participants") in text
+    assert f'name="participants" value="{ola.pk}" id="picker-participants-found-{ola.pk}"' in text
+    staff_client.post(url, {**APPOINTMENT, "participants": [kari.pk, ola.pk]})
+    assert set(Appointment.objects.get().participants.all()) == {kari, ola}
+
+
+def test_the_assignee_is_one_user_chip_and_a_new_pick_replaces_it(staff_client, staff, colleagues):
+    kari, ola = colleagues
+    url = reverse("activities:task_create")
+    text = staff_client.get(url).content.decode()
+    assert _chip(staff.pk, "assignee") in text  # «Ny oppgave» is mine to begin with
+    assert 'id="id_assignee"' not in text  # no select of every user
+    # Without JavaScript, a radio ticked below the chip replaces it.
+    staff_client.post(url, {**TASK, "title": "Til Ola", "assignee": [kari.pk, ola.pk]})
+    assert Task.objects.get(title="Til Ola").assignee == ola
+    staff_client.post(
+        url, {**TASK, "title": "Til ingen", "assignee": [kari.pk], "assignee_unpick": [kari.pk]}
+    )
+    assert Task.objects.get(title="Til ingen").assignee is None
+
+
+def test_an_existing_task_shows_its_assignee_as_a_chip(staff_client, colleagues):
+    kari, _ola = colleagues
+    staff_client.post(
+        reverse("activities:task_create"), {**TASK, "title": "T", "assignee": kari.pk}
+    )
+    task = Task.objects.get(title="T")
+    text = staff_client.get(reverse("activities:task_update", args=[task.pk])).content.decode()
+    assert _chip(kari.pk, "assignee") in text and "Kari Nordmann" in text
+
+
+def test_users_without_crm_access_or_inactive_are_never_offered(staff_client, colleagues):
+    kari, _ola = colleagues
+    outsider = UserFactory(first_name="Kari", last_name="Utenfor", crm_access=False)
+    gone = UserFactory(first_name="Kari", last_name="Sluttet")
+    gone.is_active = False
+    gone.save()
+    url = reverse("activities:pick_users", args=["participants"])
+    text = staff_client.get(url, {"participants_q": "kari"}).content.decode()
+    assert "Kari Nordmann" in text
+    assert "Utenfor" not in text and "Sluttet" not in text
+    # Nor taken when their ids are posted anyway.
+    response = staff_client.post(
+        reverse("activities:appointment_create"),
+        {**APPOINTMENT, "participants": [outsider.pk, gone.pk]},
+    )
+    assert not Appointment.objects.filter(participants__in=[outsider, gone]).exists()
+    assert "Utenfor" not in response.content.decode()
+
+
+def test_the_user_search_finds_by_full_name_and_names_users_by_full_name(staff_client, colleagues):
+    url = reverse("activities:pick_users", args=["assignee"])
+    text = staff_client.get(url, {"assignee_q": "kari nord"}).content.decode()
+    assert 'type="radio"' in text and "Kari Nordmann" in text and "Ola Hansen" not in text
+
+
 # --- «Hent fra systemet» without JavaScript ---------------------------------------------
 
 
@@ -170,6 +274,7 @@ def _picker_urls():
     return [
         reverse("activities:pick_contacts") + "?contact_q=johansen",
         reverse("activities:pick_company") + "?company_q=fjord",
+        reverse("activities:pick_users", args=["participants"]) + "?participants_q=kari",
         reverse("files:pick", args=["contact", place.pk]) + "?q=kontrakt",
     ]
 
@@ -178,6 +283,11 @@ def test_anonymous_users_are_sent_to_login_from_the_pickers(client):
     for url in _picker_urls():
         response = client.get(url)
         assert response.status_code == 302 and "/accounts/login/" in response["Location"], url
+
+
+def test_the_user_search_is_only_for_the_user_fields(staff_client):
+    url = reverse("activities:pick_users", args=["owner"])
+    assert staff_client.get(url, {"owner_q": "kari"}).status_code == 404
 
 
 def test_users_without_crm_access_may_not_search_the_pickers(client, no_access_user):
@@ -205,6 +315,14 @@ def test_the_company_search_costs_the_same_for_many_hits(
     CompanyFactory.create_batch(20, name="Fjord AS")
     with django_assert_max_num_queries(4):
         response = staff_client.get(reverse("activities:pick_company"), {"company_q": "fjord"})
+    assert response.content.decode().count("data-picker-option") == 15
+
+
+def test_the_user_search_costs_the_same_for_many_hits(staff_client, django_assert_max_num_queries):
+    UserFactory.create_batch(30, last_name="Nordmann")
+    url = reverse("activities:pick_users", args=["participants"])
+    with django_assert_max_num_queries(4):
+        response = staff_client.get(url, {"participants_q": "nordmann"})
     assert response.content.decode().count("data-picker-option") == 15
 
 
