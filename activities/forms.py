@@ -16,9 +16,9 @@ from django.utils.translation import gettext_lazy as _
 from companies.models import Company
 from contacts.models import Contact
 from crm.forms import UserChoiceField, UserMultipleChoiceField
+from crm.user_picker import crm_users
 
 from .models import AppointmentStatus, Note, Project, Task
-from .selectors import crm_users
 
 DATE_ATTRS = {"placeholder": "dd.mm.åååå", "autocomplete": "off"}
 TIME_ATTRS = {"placeholder": "tt:mm", "autocomplete": "off", "inputmode": "numeric"}

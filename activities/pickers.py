@@ -3,15 +3,13 @@ contacts, the company and the users, built on the one picker in :mod:`crm.picker
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from companies.selectors import company_search
 from crm import picker as pickers
+from crm import user_picker
 from crm.picker import Picker
-from crm.users import display_name
 
 from . import selectors
 
@@ -20,30 +18,9 @@ FIND_PERSON = _("Find a person (type part of the name)")
 FIND_COMPANY = _("Find a company (type part of the name)")
 NO_ONE = _("No one found.")
 NO_COMPANY = _("No company found.")
-FIND_USER = _("Find a user (type part of the name)")
-NO_USER = _("No user found.")
-# The user fields with a picker, and whether each takes several users.
-PARTICIPANTS, ASSIGNEE = "participants", "assignee"
-USER_FIELDS = {PARTICIPANTS: True, ASSIGNEE: False}
-
-
-@dataclass(frozen=True)
-class UserChoice:
-    """A user as a picker shows one: by full name (crm.users), not the login name."""
-
-    pk: int
-    name: str
-
-    def __str__(self) -> str:
-        return self.name
-
-
-def _named(users) -> list[UserChoice]:
-    return [UserChoice(user.pk, display_name(user)) for user in users]
-
-
-def user_results(term: str) -> list[UserChoice]:
-    return _named(selectors.user_pick_search(term=term))
+# The user fields of the activity forms with a picker (the user picker: crm/user_picker.py).
+PARTICIPANTS, ASSIGNEE = user_picker.PARTICIPANTS, user_picker.ASSIGNEE
+USER_FIELDS = {name: user_picker.USER_FIELDS[name] for name in (PARTICIPANTS, ASSIGNEE)}
 
 
 def contact_results(term: str) -> list:
@@ -64,15 +41,7 @@ def posted(request):
     )
 
 
-def saving(form) -> bool:
-    """A posted form to save: valid, and not a picker's search sent without JavaScript
-    (that one is shown again as it was, without errors)."""
-    if not form.is_bound:
-        return False
-    if pickers.searching(form.data):
-        pickers.hush(form)
-        return False
-    return form.is_valid()
+saving = pickers.saving
 
 
 def _searched(form, picker: Picker, results) -> None:
@@ -118,32 +87,4 @@ def company_picker(form) -> Picker:
         errors=list(form.errors.get(COMPANY, [])) if form.is_bound else [],
     )
     _searched(form, picker, company_results)
-    return picker
-
-
-def _initial_ids(value) -> list[int]:
-    # A form's initial user is an object («Ny oppgave»: me) or an id (a ModelForm's instance).
-    values = value if isinstance(value, list | tuple) else [value]
-    return [getattr(v, "pk", v) for v in values if v]
-
-
-def user_picker(form, name: str) -> Picker:
-    """The picker for the user field ``name`` (:data:`USER_FIELDS`) of ``form``."""
-    multiple = USER_FIELDS[name]
-    if form.is_bound:
-        ids = pickers.chosen_ids(form.data, name)
-    else:
-        ids = _initial_ids(form.get_initial_for_field(form.fields[name], name))
-    picker = Picker(
-        name=name,
-        label=form.fields[name].label,
-        search_label=FIND_USER,
-        search_url=reverse("activities:pick_users", args=[name]),
-        query_name=f"{name}_q",
-        chosen=_named(selectors.users_chosen(ids if multiple else ids[-1:])),
-        multiple=multiple,
-        none_found=NO_USER,
-        errors=list(form.errors.get(name, [])) if form.is_bound else [],
-    )
-    _searched(form, picker, user_results)
     return picker

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404
@@ -12,52 +11,8 @@ from django.utils import timezone
 
 from companies.models import Company
 from contacts.models import Contact
-from crm.access import CRM_ACCESS
 
 from .models import Appointment, Note, Project, Task
-
-
-def crm_users():
-    """Users with CRM access (directly or through a group), for pickers."""
-    app_label, codename = CRM_ACCESS.split(".")
-    perm = Q(
-        user_permissions__codename=codename, user_permissions__content_type__app_label=app_label
-    )
-    group_perm = Q(
-        groups__permissions__codename=codename,
-        groups__permissions__content_type__app_label=app_label,
-    )
-    return (
-        get_user_model()
-        .objects.filter(is_active=True)
-        .filter(perm | group_perm | Q(is_superuser=True))
-        .distinct()
-        .order_by("first_name", "last_name", "username")
-    )
-
-
-def user_pick_search(*, term: str, limit: int = 15) -> list:
-    """Active users with CRM access whose name has every word of ``term`` (first name,
-    last name or login name), for the user pickers; nothing for fewer than two letters."""
-    if len(term.strip()) < 2:
-        return []
-    users = crm_users()
-    for word in term.split():
-        users = users.filter(
-            Q(first_name__icontains=word)
-            | Q(last_name__icontains=word)
-            | Q(username__icontains=word)
-        )
-    return list(users[:limit])
-
-
-def users_chosen(ids: list[int]) -> list:
-    """The users chosen in a picker who may still be chosen (active, CRM access), by name
-    (one query); anyone else is left out, as the form would refuse them."""
-    if not ids:
-        return []
-    return list(crm_users().filter(pk__in=ids))
-
 
 # --- projects --------------------------------------------------------------------------
 

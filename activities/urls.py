@@ -29,5 +29,4 @@ urlpatterns = [
     path("groups/<int:pk>/tasks/", views.group_tasks, name="group_tasks"),
     path("pick/contacts/", views.pick_contacts, name="pick_contacts"),
     path("pick/company/", views.pick_company, name="pick_company"),
-    path("pick/users/<str:field>/", views.pick_users, name="pick_users"),
 ]

@@ -7,7 +7,7 @@ from urllib.parse import quote, urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,6 +17,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from companies.models import Company
 from contacts.models import Contact
+from crm import user_picker
 from crm.access import crm_view
 from crm.deletion import delete_consequences
 from crm.forms import apply_validation_error
@@ -24,6 +25,7 @@ from crm.next_url import next_url
 from crm.pagination import page_of, page_with_total
 from crm.params import id_filter, id_param, text_param
 from crm.tabs import TAB_VARY_HEADERS, wants_panel_only
+from crm.user_picker import crm_users
 
 from . import calendar, pickers, selectors, services
 from .forms import AppointmentForm, NoteEditForm, NoteForm, ProjectForm, TaskForm, local_datetime
@@ -208,7 +210,7 @@ def _activity_form_context(form, **extra) -> dict:
     user_field = pickers.PARTICIPANTS if pickers.PARTICIPANTS in form.fields else pickers.ASSIGNEE
     return {
         "form": form,
-        "user_picker": pickers.user_picker(form, user_field),
+        "user_picker": user_picker.user_picker(form, user_field),
         "contact_picker": pickers.contact_picker(form),
         "company_picker": pickers.company_picker(form),
         **extra,
@@ -698,7 +700,7 @@ def note_delete(request, pk: int):
 @require_GET
 @crm_view
 def planner(request):
-    users = list(selectors.crm_users())
+    users = list(crm_users())
     user_id = id_filter(request.GET, "user")
     shown = next((u for u in users if u.pk == user_id), None) or request.user
     view = "day" if request.GET.get("view") == "day" else "week"
@@ -816,21 +818,4 @@ def pick_company(request):
         results=pickers.company_results(term),
         term=term,
         none_found=pickers.NO_COMPANY,
-    )
-
-
-@require_GET
-@crm_view
-def pick_users(request, field: str):
-    """The users found for the picker of the user field ``field`` (participants, assignee)."""
-    if field not in pickers.USER_FIELDS:
-        raise Http404
-    term = text_param(request.GET, f"{field}_q", max_length=100)
-    return _picker_options(
-        request,
-        name=field,
-        multiple=pickers.USER_FIELDS[field],
-        results=pickers.user_results(term),
-        term=term,
-        none_found=pickers.NO_USER,
     )

@@ -85,3 +85,14 @@ def hush(form) -> None:
     from django.forms.utils import ErrorDict
 
     form._errors = ErrorDict()
+
+
+def saving(form) -> bool:
+    """A posted form to save: valid, and not a picker's search sent without JavaScript
+    (that one is shown again as it was, without errors)."""
+    if not form.is_bound:
+        return False
+    if searching(form.data):
+        hush(form)
+        return False
+    return form.is_valid()

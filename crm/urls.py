@@ -12,6 +12,7 @@ urlpatterns = [
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("pick/users/<str:field>/", views.pick_users, name="pick_users"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("contacts/", include("contacts.urls")),
     path("companies/", include("companies.urls")),

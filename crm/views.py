@@ -1,10 +1,14 @@
+from django.http import Http404
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from companies.selectors import company_recent
 from contacts.selectors import contact_recent
 
+from . import user_picker
 from .access import crm_view
+from .params import text_param
+from .picker import MAX_TERM
 
 
 @require_GET
@@ -16,5 +20,25 @@ def home(request):
         {
             "recent_contacts": contact_recent(limit=10),
             "recent_companies": company_recent(limit=10),
+        },
+    )
+
+
+@require_GET
+@crm_view
+def pick_users(request, field: str):
+    """The users found for the picker of the user field ``field`` (crm/user_picker.py)."""
+    if field not in user_picker.USER_FIELDS:
+        raise Http404
+    term = text_param(request.GET, f"{field}_q", max_length=MAX_TERM)
+    return render(
+        request,
+        "crm/partials/picker_options.html",
+        {
+            "picker_name": field,
+            "multiple": user_picker.USER_FIELDS[field],
+            "results": user_picker.user_results(term),
+            "term": term,
+            "none_found": user_picker.NO_USER,
         },
     )

@@ -468,9 +468,10 @@ def crm_urls(world, me) -> dict[str, list[str]]:
         "activities:group_tasks": [{"pk": world["group"].pk}],
         "activities:pick_contacts": [{"?": "contact_q=Nord"}],
         "activities:pick_company": [{"?": "company_q=Fjord"}],
-        "activities:pick_users": [
+        "pick_users": [
             {"field": "participants", "?": "participants_q=Kari"},
             {"field": "assignee", "?": "assignee_q=xyz"},
+            {"field": "owner", "?": "owner_q=Kari"},
         ],
         "files:download": [],  # the file itself
         "files:delete": [{"pk": world["file"].pk}],
@@ -677,7 +678,7 @@ def test_user_choices_name_users_and_blank_choices_are_norwegian(client, world):
     form = client.get(reverse("activities:task_create")).content.decode()
     assert _chip_names(form) == ["Ola Saksbehandler"]  # «Ansvarlig»: me, by name
     assert _options(form, "group")[0] == "– Velg –"
-    found = client.get(reverse("activities:pick_users", args=["assignee"]), {"assignee_q": "kari"})
+    found = client.get(reverse("pick_users", args=["assignee"]), {"assignee_q": "kari"})
     assert "Kari Administrator" in found.content.decode()
     assert (
         _options(client.get(reverse("contacts:create")).content.decode(), "owner")[0] == "(ingen)"
