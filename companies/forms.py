@@ -9,6 +9,7 @@ from stdnum.no import orgnr
 
 from contacts.models import Category, Contact
 from crm.forms import UserChoiceField, set_phone_messages
+from crm.user_picker import crm_users
 
 from .models import Company, CompanyLink
 
@@ -42,6 +43,9 @@ class CompanyForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["categories"].queryset = Category.objects.order_by("name")
+        # «Eier» is picked by search (crm/user_picker.py, shown by the template): new owners
+        # only among active users with CRM access; the owner it has is kept, even one who left.
+        self.fields["owner"].queryset = crm_users(keep=self.instance.owner_id)
         self.fields["name"].error_messages["required"] = _("A company needs a name.")
         if self.instance.pk and self.instance.org_number and not self.is_bound:
             self.initial["org_number"] = orgnr.format(self.instance.org_number)
@@ -68,7 +72,7 @@ class CompanyForm(forms.ModelForm):
                     Column("postcode", css_class="col-md-4"), Column("city", css_class="col-md-8")
                 ),
             ),
-            Fieldset(_("More"), "categories", "owner"),
+            Fieldset(_("More"), "categories"),
         )
 
     def clean_name(self):

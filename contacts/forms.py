@@ -8,6 +8,7 @@ from django.core.validators import validate_email
 from django.utils.translation import gettext_lazy as _
 
 from crm.forms import UserChoiceField, set_phone_messages
+from crm.user_picker import crm_users
 
 from .models import Category, Contact
 
@@ -80,6 +81,9 @@ class ContactForm(forms.ModelForm):
         if self.instance.pk and not self.is_bound:
             self.initial["emails"] = [e.email for e in self.instance.emails.all()]
         self.fields["categories"].queryset = Category.objects.order_by("name")
+        # «Eier» is picked by search (crm/user_picker.py, shown by the template): new owners
+        # only among active users with CRM access; the owner it has is kept, even one who left.
+        self.fields["owner"].queryset = crm_users(keep=self.instance.owner_id)
         self.fields["last_name"].error_messages["required"] = _("A contact needs a last name.")
         self.fields["postcode"].widget.attrs.update(
             {"inputmode": "numeric", "autocomplete": "postal-code"}
@@ -113,7 +117,7 @@ class ContactForm(forms.ModelForm):
                     Column("postcode", css_class="col-md-4"), Column("city", css_class="col-md-8")
                 ),
             ),
-            Fieldset(_("More"), "categories", "owner", "notes"),
+            Fieldset(_("More"), "categories", "notes"),
         )
 
     def clean_last_name(self):
