@@ -1,4 +1,4 @@
-"""The one picker (contacts, companies, files): chosen ones stay chosen as chips across
+"""The one picker (contacts, companies, users, files): chosen ones stay chosen as chips across
 searches, removals and a form error; «Hent fra systemet» keeps its ticks."""
 
 import re
@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 
 from activities.models import Appointment, Project, Task
 from companies.models import CompanyLink
+from contacts.models import Contact
 from files.models import FileLink
 from tests.browser.conftest import assert_accessible
 from tests.factories import (
@@ -122,6 +123,21 @@ def test_the_task_assignee_is_picked_by_search(live_server, page, login, staff):
     page.get_by_role("button", name="Lagre").click()
     page.wait_for_url(live_server.url + reverse("home"))
     assert Task.objects.get(title="Kari tar denne").assignee == kari
+
+
+def test_the_contact_owner_is_picked_by_search(live_server, page, login, staff):
+    kari, _ola = _colleagues()
+    login(staff)
+    page.goto(live_server.url + reverse("contacts:create"))
+    page.get_by_role("textbox", name="Etternavn").fill("Eiersen")
+    assert page.get_by_role("combobox", name="Eier").count() == 0
+    picker = page.get_by_role("group", name="Eier")
+    _pick_user(page, "nordmann", "Kari Nordmann", role="radio")
+    assert picker.get_by_test_id("picker-chip").count() == 1  # the new one replaced me
+    assert picker.get_by_test_id("picker-chip").filter(has_text="Kari Nordmann").is_visible()
+    page.get_by_role("button", name="Lagre").click()
+    page.wait_for_url("**/contacts/*/?saved=1")
+    assert Contact.objects.get(last_name="Eiersen").owner == kari
 
 
 def test_a_form_error_keeps_the_user_chips(live_server, page, login, staff):
