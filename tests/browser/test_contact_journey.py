@@ -34,8 +34,8 @@ def test_new_contact_becomes_customer_and_is_linked_to_a_new_company(
     expect(page.get_by_text("Ingen bedrift passer med «Fjordlys».")).to_be_visible()
     assert_accessible(page)
     page.get_by_role("link", name="Ny kunde").last.click()
-    expect(main.get_by_label("Navn")).to_have_value("Fjordlys")
-    main.get_by_label("Navn").fill("Fjordlys Regnskap AS")
+    expect(main.get_by_role("textbox", name="Navn")).to_have_value("Fjordlys")
+    main.get_by_role("textbox", name="Navn").fill("Fjordlys Regnskap AS")
     main.get_by_label("Organisasjonsnummer").fill("988 077 917")
     page.get_by_role("button", name="Lagre").click()
 
