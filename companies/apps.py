@@ -8,10 +8,14 @@ class CompaniesConfig(AppConfig):
 
     def ready(self):
         from contacts.tabs import card_tabs
+        from crm.home import register_home_list
         from crm.tabs import Tab
 
         from . import views
+        from .selectors import company_recent
         from .tabs import company_tabs
+
+        register_home_list("recent_companies", lambda request: company_recent(limit=10))
 
         card_tabs.register(
             Tab(

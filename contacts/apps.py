@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class ContactsConfig(AppConfig):
     name = "contacts"
     verbose_name = _("Contacts")
+
+    def ready(self):
+        from crm.home import register_home_list
+
+        from .selectors import contact_recent
+
+        register_home_list("recent_contacts", lambda request: contact_recent(limit=10))

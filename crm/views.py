@@ -2,11 +2,9 @@ from django.http import Http404
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from companies.selectors import company_recent
-from contacts.selectors import contact_recent
-
 from . import user_picker
 from .access import crm_view
+from .home import home_context
 from .params import text_param
 from .picker import MAX_TERM
 
@@ -14,14 +12,7 @@ from .picker import MAX_TERM
 @require_GET
 @crm_view
 def home(request):
-    return render(
-        request,
-        "crm/home.html",
-        {
-            "recent_contacts": contact_recent(limit=10),
-            "recent_companies": company_recent(limit=10),
-        },
-    )
+    return render(request, "crm/home.html", home_context(request))
 
 
 @require_GET
