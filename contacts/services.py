@@ -8,6 +8,7 @@ from django.db.models import ProtectedError
 from django.utils.translation import gettext as _
 
 from .customer_numbers import next_customer_number
+from .hooks import addresses_changed
 from .models import Category, Contact, ContactEmail
 
 
@@ -25,10 +26,7 @@ def _set_emails(contact: Contact, emails: Iterable[str]) -> None:
         ContactEmail(contact=contact, email=address, position=i)
         for i, address in enumerate(wanted)
     )
-    # A new address links the e-mail already synced from and to it (K9).
-    from mailbox.services import contact_link_past_mail
-
-    contact_link_past_mail(contact=contact)
+    addresses_changed(contact)
 
 
 @transaction.atomic

@@ -7,6 +7,7 @@ class MailboxConfig(AppConfig):
     verbose_name = _("E-mail")
 
     def ready(self):
+        from contacts.hooks import on_addresses_changed
         from contacts.tabs import card_tabs
         from crm.tabs import Tab
         from crm.visibility import register_visibility
@@ -14,7 +15,10 @@ class MailboxConfig(AppConfig):
         from history.verbs import register_verb
         from history.visibility import register_hiding_rule
 
-        from . import models, selectors, views
+        from . import models, selectors, services, views
+
+        # A new address on a contact links the e-mail already synced from and to it (K9).
+        on_addresses_changed(lambda contact: services.contact_link_past_mail(contact=contact))
 
         card_tabs.register(
             Tab(
