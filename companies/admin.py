@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from contacts.admin import ContactAdmin
 from crm.admin_privacy import VisibleRowsAdmin
 
 from . import services
@@ -39,3 +40,15 @@ class CompanyLinkAdmin(VisibleRowsAdmin):
     search_fields = ["contact__last_name", "company__name", "position"]
     autocomplete_fields = ["contact", "company"]
     list_select_related = ["contact", "company"]
+
+
+class CompanyLinkInline(admin.TabularInline):
+    """A person's companies, on the contact's admin page."""
+
+    model = CompanyLink
+    extra = 0
+    autocomplete_fields = ["company"]
+    fields = ["company", "position", "work_phone", "mobile", "email", "start_date", "end_date"]
+
+
+ContactAdmin.inlines = [*ContactAdmin.inlines, CompanyLinkInline]

@@ -1,7 +1,6 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from companies.models import CompanyLink
 from crm.admin_privacy import VisibleRowsAdmin
 
 from . import services
@@ -19,13 +18,6 @@ class ContactEmailInline(admin.TabularInline):
     fields = ["email", "position"]
 
 
-class CompanyLinkInline(admin.TabularInline):
-    model = CompanyLink
-    extra = 0
-    autocomplete_fields = ["company"]
-    fields = ["company", "position", "work_phone", "mobile", "email", "start_date", "end_date"]
-
-
 @admin.register(Contact)
 class ContactAdmin(VisibleRowsAdmin):
     list_display = ["last_name", "first_name", "mobile", "customer_number", "owner", "created_at"]
@@ -35,7 +27,7 @@ class ContactAdmin(VisibleRowsAdmin):
     autocomplete_fields = ["owner"]
     filter_horizontal = ["categories"]
     readonly_fields = ["customer_number", "email_locked", "created_at", "updated_at"]
-    inlines = [ContactEmailInline, CompanyLinkInline]
+    inlines = [ContactEmailInline]  # companies/admin.py adds the person's company links
     actions = ["make_customers"]
     list_per_page = 50
     show_full_result_count = False  # no COUNT(*) over a million rows on every page
