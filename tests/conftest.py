@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.factories import UserFactory
+from tests.crm.factories import UserFactory
 
 # Playwright's sync API keeps an event loop in the main thread; Django's ORM would
 # refuse to run next to it without this.

@@ -5,7 +5,7 @@ import pytest
 from icalendar import Calendar
 
 from activities.calendar import PlannerGrid, appointment_ics
-from tests.factories import AppointmentFactory
+from tests.activities.factories import AppointmentFactory
 
 pytestmark = pytest.mark.django_db
 OSLO = ZoneInfo("Europe/Oslo")

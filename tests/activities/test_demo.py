@@ -5,7 +5,7 @@ import pytest
 
 from activities import demo
 from activities.models import Appointment, Note, Project, Task
-from tests.factories import ContactFactory
+from tests.contacts.factories import ContactFactory
 
 pytestmark = pytest.mark.django_db
 

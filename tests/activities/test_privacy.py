@@ -6,7 +6,8 @@ import pytest
 from django.urls import reverse
 
 from activities import services
-from tests.factories import CompanyLinkFactory, ProjectFactory
+from tests.activities.factories import ProjectFactory
+from tests.companies.factories import CompanyLinkFactory
 
 pytestmark = pytest.mark.django_db
 

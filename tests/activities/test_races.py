@@ -6,7 +6,9 @@ from django.core.exceptions import ValidationError
 from activities import services
 from activities.models import Appointment, AppointmentStatus, Task, TaskStatus
 from history.models import Entry
-from tests.factories import AppointmentFactory, ContactFactory, UserFactory
+from tests.activities.factories import AppointmentFactory
+from tests.contacts.factories import ContactFactory
+from tests.crm.factories import UserFactory
 from tests.races import Rendezvous, race
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -7,14 +7,9 @@ from django.utils import timezone
 from activities import services
 from activities.models import AppointmentStatus, Note, TaskStatus
 from history.models import Entry
-from tests.factories import (
-    AppointmentFactory,
-    CompanyFactory,
-    CompanyLinkFactory,
-    ContactFactory,
-    ProjectFactory,
-    TaskFactory,
-)
+from tests.activities.factories import AppointmentFactory, ProjectFactory, TaskFactory
+from tests.companies.factories import CompanyFactory, CompanyLinkFactory
+from tests.contacts.factories import ContactFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -6,7 +6,8 @@ from django.urls import reverse
 
 from activities.models import Task, TaskStatus
 from history.models import Entry
-from tests.factories import ContactFactory, TaskFactory
+from tests.activities.factories import TaskFactory
+from tests.contacts.factories import ContactFactory
 
 pytestmark = pytest.mark.django_db
 

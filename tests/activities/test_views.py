@@ -6,14 +6,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from activities.models import Appointment, AppointmentStatus, Task, TaskStatus
-from tests.factories import (
-    AppointmentFactory,
-    CompanyFactory,
-    ContactFactory,
-    NoteFactory,
-    ProjectFactory,
-    TaskFactory,
-)
+from tests.activities.factories import AppointmentFactory, NoteFactory, ProjectFactory, TaskFactory
+from tests.companies.factories import CompanyFactory
+from tests.contacts.factories import ContactFactory
 
 pytestmark = pytest.mark.django_db
 

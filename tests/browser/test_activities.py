@@ -3,8 +3,9 @@ from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from tests.activities.factories import TaskFactory
 from tests.browser.conftest import assert_accessible
-from tests.factories import ContactFactory, TaskFactory
+from tests.contacts.factories import ContactFactory
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 

@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from files.models import StoredFile
 from tests.browser.conftest import assert_accessible
-from tests.factories import ContactFactory
+from tests.contacts.factories import ContactFactory
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 

@@ -5,7 +5,8 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from tests.browser.conftest import assert_accessible
-from tests.factories import ContactFactory, UserFactory
+from tests.contacts.factories import ContactFactory
+from tests.crm.factories import UserFactory
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 

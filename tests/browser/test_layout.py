@@ -1,7 +1,10 @@
 import pytest
 from django.urls import reverse
 
-from tests.factories import CompanyFactory, ContactFactory, ProjectFactory, UserFactory
+from tests.activities.factories import ProjectFactory
+from tests.companies.factories import CompanyFactory
+from tests.contacts.factories import ContactFactory
+from tests.crm.factories import UserFactory
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 

@@ -6,7 +6,8 @@ from playwright.sync_api import expect
 
 from mailbox.services import account_sync
 from tests.browser.conftest import assert_accessible
-from tests.factories import ContactEmailFactory, ContactFactory, UserFactory
+from tests.contacts.factories import ContactEmailFactory, ContactFactory
+from tests.crm.factories import UserFactory
 from tests.mailbox.conftest import dovecot, imap_user, make_account, raw_mail  # noqa: F401
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]

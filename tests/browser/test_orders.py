@@ -7,7 +7,7 @@ from django.urls import reverse
 from orders.kid import kid_is_valid
 from orders.models import Invoice, OrderLine
 from tests.browser.conftest import assert_accessible
-from tests.factories import ContactFactory, CustomerContactFactory
+from tests.contacts.factories import ContactFactory, CustomerContactFactory
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 

@@ -13,13 +13,10 @@ from companies.models import CompanyLink
 from contacts.models import Contact
 from files.models import FileLink
 from tests.browser.conftest import assert_accessible
-from tests.factories import (
-    CompanyFactory,
-    ContactFactory,
-    FileLinkFactory,
-    StoredFileFactory,
-    UserFactory,
-)
+from tests.companies.factories import CompanyFactory
+from tests.contacts.factories import ContactFactory
+from tests.crm.factories import UserFactory
+from tests.files.factories import FileLinkFactory, StoredFileFactory
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 

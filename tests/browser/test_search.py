@@ -4,7 +4,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import assert_accessible
-from tests.factories import ContactFactory
+from tests.contacts.factories import ContactFactory
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 

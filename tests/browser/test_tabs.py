@@ -10,8 +10,10 @@ from django.urls import reverse
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 
+from tests.activities.factories import ProjectFactory
 from tests.browser.conftest import assert_accessible
-from tests.factories import CompanyFactory, ContactFactory, ProjectFactory
+from tests.companies.factories import CompanyFactory
+from tests.contacts.factories import ContactFactory
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 

@@ -2,7 +2,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from cardservices.links import map_links, normalise_website, website_link
-from tests.factories import ContactFactory
+from tests.contacts.factories import ContactFactory
 
 
 @pytest.mark.parametrize(

@@ -1,5 +1,5 @@
 from cardservices.numbers import number_facts
-from tests.factories import ContactFactory
+from tests.contacts.factories import ContactFactory
 
 
 def test_norwegian_mobile_facts():

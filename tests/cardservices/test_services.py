@@ -5,7 +5,7 @@ from cardservices import services, sms
 from cardservices.models import NumberLookup, SmsMessage
 from history.models import Entry
 from history.verbs import render
-from tests.factories import ContactFactory
+from tests.contacts.factories import ContactFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -1,7 +1,7 @@
 import pytest
 from django.template import Context, Template
 
-from tests.factories import ContactFactory
+from tests.contacts.factories import ContactFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -4,7 +4,8 @@ from django.urls import reverse
 from cardservices import sms
 from cardservices.models import NumberLookup, SmsMessage
 from history.models import Entry
-from tests.factories import ContactFactory, NumberLookupFactory, SmsMessageFactory
+from tests.cardservices.factories import NumberLookupFactory, SmsMessageFactory
+from tests.contacts.factories import ContactFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,8 @@ from companies import services
 from companies.models import Company, CompanyLink
 from contacts import services as contact_services
 from contacts.models import Contact
-from tests.factories import CompanyFactory, CompanyLinkFactory, ContactFactory
+from tests.companies.factories import CompanyFactory, CompanyLinkFactory
+from tests.contacts.factories import ContactFactory
 from tests.races import Rendezvous, race
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -5,7 +5,8 @@ from django.core.exceptions import ValidationError
 
 from companies import services
 from contacts.services import contact_make_customer
-from tests.factories import CompanyFactory, CompanyLinkFactory, ContactFactory
+from tests.companies.factories import CompanyFactory, CompanyLinkFactory
+from tests.contacts.factories import ContactFactory
 
 pytestmark = pytest.mark.django_db
 

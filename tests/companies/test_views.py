@@ -2,7 +2,9 @@ import pytest
 from django.urls import reverse
 
 from companies.models import Company, CompanyLink
-from tests.factories import CompanyFactory, CompanyLinkFactory, ContactFactory, UserFactory
+from tests.companies.factories import CompanyFactory, CompanyLinkFactory
+from tests.contacts.factories import ContactFactory
+from tests.crm.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -5,7 +5,7 @@ import pytest
 from contacts import services
 from contacts.models import Contact
 from history.models import Entry
-from tests.factories import ContactFactory
+from tests.contacts.factories import ContactFactory
 from tests.races import Rendezvous, race
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -3,7 +3,7 @@ from django.core.exceptions import ValidationError
 
 from contacts import services
 from contacts.models import Contact
-from tests.factories import CategoryFactory, ContactFactory
+from tests.contacts.factories import CategoryFactory, ContactFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -6,13 +6,9 @@ from django.urls import reverse
 
 from contacts import services
 from contacts.models import Contact
-from tests.factories import (
-    CategoryFactory,
-    CompanyLinkFactory,
-    ContactEmailFactory,
-    ContactFactory,
-    UserFactory,
-)
+from tests.companies.factories import CompanyLinkFactory
+from tests.contacts.factories import CategoryFactory, ContactEmailFactory, ContactFactory
+from tests.crm.factories import UserFactory
 from tests.races import Rendezvous, race
 
 pytestmark = pytest.mark.django_db
@@ -212,7 +208,7 @@ def test_card_and_companies_tab_run_a_fixed_number_of_queries(
 
 
 def test_a_customer_with_orders_cannot_be_deleted_and_the_page_says_why(staff_client):
-    from tests.factories import OrderFactory
+    from tests.orders.factories import OrderFactory
 
     order = OrderFactory()
     url = reverse("contacts:delete", args=[order.contact.pk])

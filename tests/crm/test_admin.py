@@ -2,7 +2,8 @@ import pytest
 from django.contrib import admin
 from django.urls import reverse
 
-from tests.factories import CompanyFactory, CompanyLinkFactory, ContactFactory
+from tests.companies.factories import CompanyFactory, CompanyLinkFactory
+from tests.contacts.factories import ContactFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -10,14 +10,14 @@ from django.urls import reverse
 from activities import services as notes
 from activities.models import Note
 from mailbox.services import contact_email_lock
-from tests.factories import (
-    CompanyLinkFactory,
+from tests.activities.factories import ProjectFactory
+from tests.companies.factories import CompanyLinkFactory
+from tests.crm.factories import UserFactory
+from tests.mailbox.factories import (
     MailAccountFactory,
     MessageAttachmentFactory,
     MessageContactFactory,
     MessageFactory,
-    ProjectFactory,
-    UserFactory,
 )
 
 pytestmark = pytest.mark.django_db

@@ -1,7 +1,7 @@
 import pytest
 from django.contrib.auth.models import Group, Permission
 
-from tests.factories import UserFactory
+from tests.crm.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -9,16 +9,11 @@ from django.urls import reverse
 from activities.models import Appointment, Task, TaskStatus
 from companies.models import CompanyLink
 from files.models import FileLink
-from tests.factories import (
-    CompanyFactory,
-    CompanyLinkFactory,
-    ContactEmailFactory,
-    ContactFactory,
-    FileLinkFactory,
-    HistoryEntryFactory,
-    ProjectFactory,
-    TaskFactory,
-)
+from tests.activities.factories import ProjectFactory, TaskFactory
+from tests.companies.factories import CompanyFactory, CompanyLinkFactory
+from tests.contacts.factories import ContactEmailFactory, ContactFactory
+from tests.files.factories import FileLinkFactory
+from tests.history.factories import HistoryEntryFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -314,7 +309,7 @@ def test_login_with_a_crafted_user_name_shows_the_form_again(client, username):
 
 
 def test_admin_page_for_a_text_key_with_a_nul_character_is_404(client, firm_admin):
-    from tests.factories import InvoiceCounterFactory
+    from tests.orders.factories import InvoiceCounterFactory
 
     InvoiceCounterFactory()
     client.force_login(firm_admin)
@@ -334,7 +329,7 @@ def test_records_of_sent_sms_and_lookups_are_not_added_in_admin(client, firm_adm
 
 
 def test_an_order_form_claiming_more_lines_than_posted_shows_the_posted_ones(staff_client):
-    from tests.factories import CustomerContactFactory
+    from tests.contacts.factories import CustomerContactFactory
 
     contact = CustomerContactFactory()
     response = staff_client.post(

@@ -7,13 +7,11 @@ from django.urls import reverse
 
 from activities import services as notes
 from mailbox.services import contact_email_lock
-from tests.factories import (
-    CompanyLinkFactory,
-    ContactFactory,
-    MessageContactFactory,
-    ProjectFactory,
-    UserFactory,
-)
+from tests.activities.factories import ProjectFactory
+from tests.companies.factories import CompanyLinkFactory
+from tests.contacts.factories import ContactFactory
+from tests.crm.factories import UserFactory
+from tests.mailbox.factories import MessageContactFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -40,17 +40,14 @@ from django.urls.converters import IntConverter
 from django.urls.exceptions import Resolver404
 from django.urls.resolvers import RegexPattern, RoutePattern
 
-from tests.factories import (
-    AppointmentFactory,
-    CategoryFactory,
-    CompanyFactory,
-    CompanyLinkFactory,
-    ContactEmailFactory,
-    CustomerContactFactory,
-    FileLinkFactory,
-    HistoryEntryFactory,
-    InvoiceCounterFactory,
-    InvoiceFactory,
+from tests.activities.factories import AppointmentFactory, NoteFactory, ProjectFactory, TaskFactory
+from tests.cardservices.factories import NumberLookupFactory, SmsMessageFactory
+from tests.companies.factories import CompanyFactory, CompanyLinkFactory
+from tests.contacts.factories import CategoryFactory, ContactEmailFactory, CustomerContactFactory
+from tests.crm.factories import UserFactory
+from tests.files.factories import FileLinkFactory, StoredFileFactory
+from tests.history.factories import HistoryEntryFactory
+from tests.mailbox.factories import (
     MailAccountFactory,
     MailFolderStateFactory,
     MessageAddressFactory,
@@ -58,15 +55,12 @@ from tests.factories import (
     MessageContactFactory,
     MessageCopyFactory,
     MessageFactory,
-    NoteFactory,
-    NumberLookupFactory,
+)
+from tests.orders.factories import (
+    InvoiceCounterFactory,
+    InvoiceFactory,
     OrderFactory,
     OrderLineFactory,
-    ProjectFactory,
-    SmsMessageFactory,
-    StoredFileFactory,
-    TaskFactory,
-    UserFactory,
 )
 
 pytestmark = pytest.mark.django_db

@@ -2,7 +2,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.factories import CompanyLinkFactory
+from tests.companies.factories import CompanyLinkFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -4,7 +4,7 @@ with any names; a colleague elsewhere cannot lock someone out (django-axes)."""
 import pytest
 from django.urls import reverse
 
-from tests.factories import UserFactory
+from tests.crm.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -20,23 +20,23 @@ from django.test import RequestFactory
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from tests.factories import (
+from tests.activities.factories import ProjectFactory
+from tests.cardservices.factories import NumberLookupFactory, SmsMessageFactory
+from tests.companies.factories import CompanyFactory, CompanyLinkFactory
+from tests.contacts.factories import (
     CategoryFactory,
-    CompanyFactory,
-    CompanyLinkFactory,
     ContactEmailFactory,
     ContactFactory,
     CustomerContactFactory,
-    FileLinkFactory,
-    HistoryEntryFactory,
+)
+from tests.crm.factories import UserFactory
+from tests.files.factories import FileLinkFactory
+from tests.history.factories import HistoryEntryFactory
+from tests.mailbox.factories import (
     MailAccountFactory,
     MessageAttachmentFactory,
     MessageContactFactory,
     MessageCopyFactory,
-    NumberLookupFactory,
-    ProjectFactory,
-    SmsMessageFactory,
-    UserFactory,
 )
 
 pytestmark = pytest.mark.django_db

@@ -6,9 +6,11 @@ from django.urls import reverse
 
 from companies.models import Company
 from contacts.models import Contact
+from tests.companies.factories import CompanyFactory
 from tests.companies.test_views import company_data
+from tests.contacts.factories import ContactFactory
 from tests.contacts.test_views import valid_data as contact_data
-from tests.factories import CompanyFactory, ContactFactory, UserFactory
+from tests.crm.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -6,14 +6,11 @@ from django.urls import reverse
 from activities.models import Appointment, Task
 from files.models import FileLink
 from mailbox.services import contact_email_lock
-from tests.factories import (
-    CompanyFactory,
-    ContactFactory,
-    FileLinkFactory,
-    MessageAttachmentFactory,
-    MessageContactFactory,
-    UserFactory,
-)
+from tests.companies.factories import CompanyFactory
+from tests.contacts.factories import ContactFactory
+from tests.crm.factories import UserFactory
+from tests.files.factories import FileLinkFactory
+from tests.mailbox.factories import MessageAttachmentFactory, MessageContactFactory
 
 pytestmark = pytest.mark.django_db
 

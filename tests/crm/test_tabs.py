@@ -5,7 +5,9 @@ import re
 import pytest
 from django.urls import reverse
 
-from tests.factories import CompanyFactory, ContactFactory, ProjectFactory
+from tests.activities.factories import ProjectFactory
+from tests.companies.factories import CompanyFactory
+from tests.contacts.factories import ContactFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -14,7 +14,9 @@ from django.urls import reverse
 from activities import services
 from activities.models import Note
 from history.models import Entry
-from tests.factories import ContactFactory, NoteFactory, UserFactory
+from tests.activities.factories import NoteFactory
+from tests.contacts.factories import ContactFactory
+from tests.crm.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -141,17 +143,15 @@ def test_the_notes_export_names_a_deleted_author_as_a_former_user(client, firm_a
 
 def test_deleting_a_user_keeps_every_kind_of_customer_record():
     """The rows a leaver made or owns all stay after their user is deleted."""
-    from tests.factories import (
-        AppointmentFactory,
-        FileLinkFactory,
+    from tests.activities.factories import AppointmentFactory, TaskFactory
+    from tests.cardservices.factories import SmsMessageFactory
+    from tests.files.factories import FileLinkFactory, StoredFileFactory
+    from tests.mailbox.factories import (
         MailAccountFactory,
         MessageContactFactory,
         MessageCopyFactory,
-        OrderFactory,
-        SmsMessageFactory,
-        StoredFileFactory,
-        TaskFactory,
     )
+    from tests.orders.factories import OrderFactory
 
     leaver = UserFactory()
     contact = ContactFactory(owner=leaver)

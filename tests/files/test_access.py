@@ -8,13 +8,10 @@ from files import access
 from files.models import FileLink
 from files.selectors import files_visible_to
 from mailbox.services import contact_email_lock
-from tests.factories import (
-    CompanyFactory,
-    ContactFactory,
-    FileLinkFactory,
-    MessageAttachmentFactory,
-    MessageContactFactory,
-)
+from tests.companies.factories import CompanyFactory
+from tests.contacts.factories import ContactFactory
+from tests.files.factories import FileLinkFactory
+from tests.mailbox.factories import MessageAttachmentFactory, MessageContactFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -3,7 +3,8 @@ import pytest
 from crm.demo import DemoContext
 from files import demo
 from files.models import FileLink, StoredFile
-from tests.factories import CompanyFactory, ContactFactory
+from tests.companies.factories import CompanyFactory
+from tests.contacts.factories import ContactFactory
 
 pytestmark = pytest.mark.django_db
 

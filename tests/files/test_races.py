@@ -5,7 +5,8 @@ import pytest
 from files import services
 from files.models import FileLink
 from history.models import Entry
-from tests.factories import ContactFactory, StoredFileFactory
+from tests.contacts.factories import ContactFactory
+from tests.files.factories import StoredFileFactory
 from tests.races import Rendezvous, race
 
 pytestmark = pytest.mark.django_db(transaction=True)

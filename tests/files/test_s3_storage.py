@@ -24,7 +24,7 @@ from moto.server import ThreadedMotoServer
 from crm.file_storage import files_storage
 from files.models import FileLink, StoredFile
 from files.services import file_link
-from tests.factories import ContactFactory
+from tests.contacts.factories import ContactFactory
 
 pytestmark = pytest.mark.django_db
 

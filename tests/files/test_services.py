@@ -10,7 +10,9 @@ from django.utils.translation import gettext
 from files.models import FileLink, StoredFile
 from files.services import clean_name, file_delete, file_link, file_store, file_unlink, file_upload
 from history.models import Entry
-from tests.factories import CompanyFactory, ContactFactory, FileLinkFactory, StoredFileFactory
+from tests.companies.factories import CompanyFactory
+from tests.contacts.factories import ContactFactory
+from tests.files.factories import FileLinkFactory, StoredFileFactory
 
 pytestmark = pytest.mark.django_db
 

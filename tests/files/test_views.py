@@ -5,13 +5,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from files.models import FileLink, StoredFile
-from tests.factories import (
-    CompanyFactory,
-    ContactFactory,
-    FileLinkFactory,
-    StoredFileFactory,
-    UserFactory,
-)
+from tests.companies.factories import CompanyFactory
+from tests.contacts.factories import ContactFactory
+from tests.crm.factories import UserFactory
+from tests.files.factories import FileLinkFactory, StoredFileFactory
 
 pytestmark = pytest.mark.django_db
 

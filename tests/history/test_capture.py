@@ -10,13 +10,8 @@ from django.urls import reverse
 from contacts.models import Contact
 from history.models import Entry
 from history.verbs import render
-from tests.factories import (
-    CategoryFactory,
-    CompanyFactory,
-    CompanyLinkFactory,
-    ContactEmailFactory,
-    ContactFactory,
-)
+from tests.companies.factories import CompanyFactory, CompanyLinkFactory
+from tests.contacts.factories import CategoryFactory, ContactEmailFactory, ContactFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -124,7 +119,7 @@ def test_company_link_events():
 
 def test_a_position_change_recorded_on_its_own_reads_like_the_others():
     # Entries written before the position joined the other link changes.
-    from tests.factories import HistoryEntryFactory
+    from tests.history.factories import HistoryEntryFactory
 
     entry = HistoryEntryFactory(
         verb="companies.position_changed",

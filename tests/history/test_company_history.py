@@ -5,7 +5,8 @@ import pytest
 from django.urls import reverse
 
 from history.models import Entry
-from tests.factories import CompanyFactory, CompanyLinkFactory, ContactFactory
+from tests.companies.factories import CompanyFactory, CompanyLinkFactory
+from tests.contacts.factories import ContactFactory
 from tests.history.lines import card_lines, company_lines
 
 pytestmark = pytest.mark.django_db
@@ -62,7 +63,7 @@ def test_a_company_edit_without_changes_says_nothing(staff_client, kari):
 
 
 def test_customer_number_and_categories_are_on_the_company(staff_client, kari):
-    from tests.factories import CategoryFactory
+    from tests.contacts.factories import CategoryFactory
 
     company = CompanyFactory(name="Aune Handel DA")
     company.categories.add(CategoryFactory(name="Leverandør"))
@@ -118,7 +119,7 @@ def test_company_history_is_for_crm_users_only(client, no_access_user):
 
 def test_company_history_query_count_is_bounded(staff_client, django_assert_max_num_queries):
     from history.services import history_record
-    from tests.factories import UserFactory
+    from tests.crm.factories import UserFactory
 
     company = CompanyFactory()
     users = UserFactory.create_batch(5)

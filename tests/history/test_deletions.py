@@ -9,15 +9,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from history.models import Entry
-from tests.factories import (
-    AppointmentFactory,
-    CompanyFactory,
-    ContactFactory,
-    FileLinkFactory,
-    NoteFactory,
-    StoredFileFactory,
-    TaskFactory,
-)
+from tests.activities.factories import AppointmentFactory, NoteFactory, TaskFactory
+from tests.companies.factories import CompanyFactory
+from tests.contacts.factories import ContactFactory
+from tests.files.factories import FileLinkFactory, StoredFileFactory
 from tests.history.lines import card_lines, company_lines
 
 pytestmark = pytest.mark.django_db

@@ -6,7 +6,7 @@ from django.urls import reverse
 from history import selectors
 from history.services import history_record
 from history.verbs import register_verb
-from tests.factories import ContactFactory
+from tests.contacts.factories import ContactFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,8 @@ from django.utils import timezone
 from history.models import Entry
 from history.services import history_record
 from history.verbs import register_verb
-from tests.factories import ContactFactory, UserFactory
+from tests.contacts.factories import ContactFactory
+from tests.crm.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 

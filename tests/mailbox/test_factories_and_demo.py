@@ -2,8 +2,8 @@ import pytest
 
 from mailbox.models import MailAccount, Message, MessageContact
 from mailbox.tasks import sync_all_mail
-from tests.factories import (
-    ContactEmailFactory,
+from tests.contacts.factories import ContactEmailFactory
+from tests.mailbox.factories import (
     MailAccountFactory,
     MailFolderStateFactory,
     MessageAddressFactory,

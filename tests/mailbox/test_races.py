@@ -8,8 +8,9 @@ from history.models import Entry
 from mailbox import services
 from mailbox.models import MailFolderState, Message, MessageContact
 from mailbox.parsing import parse_message
-from tests.factories import ContactEmailFactory, ContactFactory, MailAccountFactory
+from tests.contacts.factories import ContactEmailFactory, ContactFactory
 from tests.mailbox.conftest import raw_mail
+from tests.mailbox.factories import MailAccountFactory
 from tests.races import Rendezvous, race
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -26,7 +26,7 @@ from mailbox.services import (
     message_store,
     messages_store,
 )
-from tests.factories import ContactEmailFactory, ContactFactory
+from tests.contacts.factories import ContactEmailFactory, ContactFactory
 from tests.mailbox.conftest import raw_mail
 
 pytestmark = pytest.mark.django_db

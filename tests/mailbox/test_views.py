@@ -9,7 +9,7 @@ from history.models import Entry
 from mailbox.models import MailAccount, Message
 from mailbox.services import contact_email_lock, mail_account_save, raw_message_store
 from tests.conftest import was_contacted
-from tests.factories import ContactEmailFactory, ContactFactory
+from tests.contacts.factories import ContactEmailFactory, ContactFactory
 from tests.mailbox.conftest import raw_mail
 
 pytestmark = pytest.mark.django_db
@@ -132,7 +132,7 @@ def test_old_attachment_address_of_a_locked_message_leads_to_404(
 
 
 def test_old_attachment_address_of_an_unlinked_message_is_404(client, firm_admin):
-    from tests.factories import MessageAttachmentFactory
+    from tests.mailbox.factories import MessageAttachmentFactory
 
     attachment = MessageAttachmentFactory()  # a message linked to no contact
     client.force_login(firm_admin)

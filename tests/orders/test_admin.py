@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from orders import services
-from tests.factories import OrderFactory, OrderLineFactory
+from tests.orders.factories import OrderFactory, OrderLineFactory
 
 pytestmark = pytest.mark.django_db
 

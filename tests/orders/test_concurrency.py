@@ -13,7 +13,8 @@ from django.db import transaction
 from history.models import Entry
 from orders import services
 from orders.models import Invoice, InvoiceCounter, Order, OrderStatus
-from tests.factories import CustomerContactFactory, UserFactory
+from tests.contacts.factories import CustomerContactFactory
+from tests.crm.factories import UserFactory
 from tests.races import Rendezvous, race
 
 pytestmark = pytest.mark.django_db(transaction=True)

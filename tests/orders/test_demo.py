@@ -3,7 +3,8 @@ import pytest
 from crm.demo import DemoContext
 from orders import demo
 from orders.models import Invoice, Order
-from tests.factories import CompanyFactory, CustomerContactFactory
+from tests.companies.factories import CompanyFactory
+from tests.contacts.factories import CustomerContactFactory
 
 pytestmark = pytest.mark.django_db
 

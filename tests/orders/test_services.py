@@ -8,7 +8,8 @@ from history.models import Entry
 from orders import services
 from orders.kid import kid_is_valid
 from orders.models import Invoice, InvoiceKind, OrderStatus
-from tests.factories import CompanyFactory, ContactFactory, CustomerContactFactory
+from tests.companies.factories import CompanyFactory
+from tests.contacts.factories import ContactFactory, CustomerContactFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -6,13 +6,9 @@ from django.urls import reverse
 
 from orders import services
 from orders.models import Invoice, InvoiceCounter, Order, OrderStatus
-from tests.factories import (
-    CompanyFactory,
-    ContactFactory,
-    CustomerContactFactory,
-    OrderFactory,
-    OrderLineFactory,
-)
+from tests.companies.factories import CompanyFactory
+from tests.contacts.factories import ContactFactory, CustomerContactFactory
+from tests.orders.factories import OrderFactory, OrderLineFactory
 
 pytestmark = pytest.mark.django_db
 

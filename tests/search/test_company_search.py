@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from search.selectors import search
-from tests.factories import CompanyFactory
+from tests.companies.factories import CompanyFactory
 
 pytestmark = pytest.mark.django_db
 

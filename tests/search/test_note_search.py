@@ -9,13 +9,9 @@ from activities import services
 from activities.models import Note
 from contacts.models import Contact
 from search.selectors import search
-from tests.factories import (
-    CompanyFactory,
-    CompanyLinkFactory,
-    ContactEmailFactory,
-    ContactFactory,
-    ProjectFactory,
-)
+from tests.activities.factories import ProjectFactory
+from tests.companies.factories import CompanyFactory, CompanyLinkFactory
+from tests.contacts.factories import ContactEmailFactory, ContactFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -2,13 +2,8 @@ import pytest
 from django.http import QueryDict
 from django.urls import reverse
 
-from tests.factories import (
-    CategoryFactory,
-    CompanyFactory,
-    CompanyLinkFactory,
-    ContactEmailFactory,
-    ContactFactory,
-)
+from tests.companies.factories import CompanyFactory, CompanyLinkFactory
+from tests.contacts.factories import CategoryFactory, ContactEmailFactory, ContactFactory
 
 pytestmark = pytest.mark.django_db
 
