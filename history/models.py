@@ -55,7 +55,7 @@ class Entry(models.Model):
     )
     # Who did it when no user did: the management command's name, "admin", "system".
     actor_label = models.CharField(_("actor label"), max_length=100, blank=True)
-    # "<app>.<event>", e.g. "contacts.changed"; its sentence is registered in verbs.py.
+    # "<app>.<event>", e.g. "contacts.changed"; its sentence is registered with ``history.verbs.register_verb``.
     verb = models.CharField(_("event"), max_length=60)
     data = models.JSONField(_("details"), default=dict, blank=True)
     target_type = models.ForeignKey(

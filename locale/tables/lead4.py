@@ -1,1 +1,0 @@
-NB = {"Page %(number)s": "Side %(number)s"}

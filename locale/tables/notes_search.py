@@ -1,4 +1,0 @@
-# Norwegian Bokmål for the search panel's note search («Notat»).
-NB = {
-    "Note text": "Notat",
-}
