@@ -15,7 +15,7 @@ class MailboxConfig(AppConfig):
         from history.verbs import register_verb
         from history.visibility import register_hiding_rule
 
-        from . import models, selectors, views
+        from . import models, selectors, tabs
         from .services import email_lock, linking, sending
 
         # A new address on a contact links the e-mail already synced from and to it (K9).
@@ -26,7 +26,7 @@ class MailboxConfig(AppConfig):
                 slug="email",
                 label=_("E-mail"),
                 template="mailbox/partials/contact_email_tab.html",
-                context=views.email_tab_context,
+                context=tabs.email_tab_context,
             )
         )
         register_verb(linking.LINKED_VERB, _("E-mail «%(subject)s» was linked"))

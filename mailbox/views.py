@@ -14,7 +14,7 @@ from crm.access import admin_view, crm_view
 from crm.forms import apply_validation_error
 
 from . import selectors
-from .forms import ComposeForm, MailAccountForm, MailSearchForm
+from .forms import ComposeForm, MailAccountForm
 from .models import MailAccount
 from .services.accounts import mail_account_delete, mail_account_save, mail_account_test
 from .services.email_lock import contact_email_lock
@@ -32,28 +32,6 @@ BODY_CSP = {
     "frame-ancestors": [CSP.SELF],
     "sandbox": True,
 }
-
-
-def email_tab_context(request, contact) -> dict:
-    form = MailSearchForm(request.GET or None)
-    query = form.cleaned_data["q"].strip() if form.is_valid() else ""
-    page = selectors.contact_messages_page(
-        user=request.user, contact=contact, query=query, page=request.GET.get("page")
-    )
-    if page is not None:
-        # One reverse() for the page, not one per row.
-        sentinel = "987654321"
-        prefix, _, suffix = reverse("mailbox:detail", args=[contact.pk, int(sentinel)]).rpartition(
-            sentinel
-        )
-        for link in page.object_list:
-            link.detail_url = f"{prefix}{link.message_id}{suffix}"
-    return {
-        "mail_page": page,
-        "mail_locked": page is None,
-        "mail_query": query,
-        "mail_search_form": form,
-    }
 
 
 def _tab_url(contact_id: int) -> str:
