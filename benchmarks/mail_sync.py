@@ -38,7 +38,8 @@ def main():
     setup_django("mailbench")
     from contacts.models import Contact, ContactEmail
     from crm.users import crm_user_save
-    from mailbox.services import account_sync, mail_account_save
+    from mailbox.services.accounts import mail_account_save
+    from mailbox.services.sync import account_sync
     from tests.mailbox.dovecot import Dovecot
 
     user, _ = crm_user_save(username="mailbench", password=None, admin=False)

@@ -5,6 +5,7 @@ from collections.abc import Iterable
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import ProtectedError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .customer_numbers import next_customer_number
@@ -92,3 +93,22 @@ def contact_delete(*, contact: Contact) -> None:
             % {"name": contact},
             code="protected",
         ) from None
+
+
+@transaction.atomic
+def contact_set_email_locked(*, contact: Contact, locked: bool) -> tuple[Contact, bool]:
+    """Lock the contact's e-mail to the firm's administrators (``locked``) or open it:
+    the contact as now stored, and whether this call changed it.
+
+    The row lock makes a second call at the same moment (two administrators pressing
+    at once) wait for the first and then find nothing to change, so a caller that
+    records the change records it once. Who may lock, and the timeline entry, are the
+    caller's (the mailbox's); the history capture leaves this field out.
+    """
+    contact = Contact.objects.select_for_update().get(pk=contact.pk)
+    if contact.email_locked == locked:
+        return contact, False
+    # Only the flag and the modification time are written.
+    Contact.objects.filter(pk=contact.pk).update(email_locked=locked, updated_at=timezone.now())
+    contact.email_locked = locked
+    return contact, True

@@ -15,23 +15,26 @@ class MailboxConfig(AppConfig):
         from history.verbs import register_verb
         from history.visibility import register_hiding_rule
 
-        from . import models, selectors, services, views
+        from . import models, selectors, tabs
+        from .services import email_lock, linking, sending
 
         # A new address on a contact links the e-mail already synced from and to it (K9).
-        on_addresses_changed(lambda contact: services.contact_link_past_mail(contact=contact))
+        on_addresses_changed(lambda contact: linking.contact_link_past_mail(contact=contact))
 
         card_tabs.register(
             Tab(
                 slug="email",
                 label=_("E-mail"),
                 template="mailbox/partials/contact_email_tab.html",
-                context=views.email_tab_context,
+                context=tabs.email_tab_context,
             )
         )
-        register_verb("mailbox.linked", _("E-mail «%(subject)s» was linked"))
-        register_verb("mailbox.sent", _("%(actor)s sent the e-mail «%(subject)s»"))
-        register_verb("mailbox.locked", _("%(actor)s locked access to the contact's e-mail"))
-        register_verb("mailbox.unlocked", _("%(actor)s opened access to the contact's e-mail"))
+        register_verb(linking.LINKED_VERB, _("E-mail «%(subject)s» was linked"))
+        register_verb(sending.SENT_VERB, _("%(actor)s sent the e-mail «%(subject)s»"))
+        register_verb(email_lock.LOCKED_VERB, _("%(actor)s locked access to the contact's e-mail"))
+        register_verb(
+            email_lock.UNLOCKED_VERB, _("%(actor)s opened access to the contact's e-mail")
+        )
         register_hiding_rule(selectors.locked_mail_history)
         register_file_source(selectors.readable_attachments)
         register_file_hiding_rule(selectors.locked_attachments)

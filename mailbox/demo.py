@@ -10,7 +10,8 @@ from contacts.models import ContactEmail
 
 from .models import MailAccount, Message
 from .parsing import parse_message
-from .services import mail_account_save, message_store
+from .services.accounts import mail_account_save
+from .services.storing import message_store
 
 SUBJECTS = [
     "Tilbud på kontorrekvisita",

@@ -3,12 +3,15 @@
 imaplib resolves and connects by name itself; these clients hand it a socket from
 :func:`crm.outbound.connect` instead (the vetted address, a short connect timeout) and
 keep the name for TLS, so the certificate is still checked against what the user typed.
+Below them, a sync's UID FETCH commands and the reading of imaplib's raw answers.
 """
 
 from __future__ import annotations
 
 import contextlib
 import imaplib
+import re
+from collections.abc import Iterator
 
 from django.utils.translation import gettext as _
 from imap_tools import MailBox, MailBoxStartTls, MailBoxUnencrypted
@@ -86,3 +89,37 @@ def imap_connect(account: MailAccount, *, timeout: float):
         with contextlib.suppress(Exception):
             box.client.shutdown()
         raise
+
+
+# --- reading a folder ---------------------------------------------------------------------
+# imaplib hands back a FETCH answer as raw lines; these find the numbers in them.
+UID_ITEM = re.compile(rb"UID (\d+)")
+SIZE_ITEM = re.compile(rb"RFC822\.SIZE (\d+)")
+
+
+def fetch_sizes(box, last_uid: int) -> list[tuple[int, int]]:
+    """(UID, size) of the selected folder's messages above ``last_uid``, oldest first."""
+    _ok, data = box.client.uid("fetch", f"{last_uid + 1}:*", "(RFC822.SIZE)")
+    pending = []
+    for line in data:
+        line = (line[0] if isinstance(line, tuple) else line) or b""
+        uid = UID_ITEM.search(line)
+        size = SIZE_ITEM.search(line)
+        # "n:*" names the last message even when its UID is below n.
+        if uid and int(uid.group(1)) > last_uid:
+            pending.append((int(uid.group(1)), int(size.group(1)) if size else 0))
+    return sorted(pending)
+
+
+def fetch_messages(box, uids: list[int]) -> Iterator[tuple[int, bytes]]:
+    """(UID, raw message) for ``uids`` of the selected folder, each let go of once
+    handed out (the UID is 0 when the server's answer does not name it)."""
+    _ok, data = box.client.uid("fetch", ",".join(map(str, uids)), "(BODY.PEEK[])")
+    for i, item in enumerate(data):
+        if not isinstance(item, tuple):
+            continue
+        data[i] = None
+        # Dovecot names the UID before the message; a server may name it after.
+        after = data[i + 1] if i + 1 < len(data) and isinstance(data[i + 1], bytes) else b""
+        match = UID_ITEM.search(item[0]) or UID_ITEM.search(after)
+        yield (int(match.group(1)) if match else 0), item[1]

@@ -17,7 +17,7 @@ from django.utils import timezone
 @task
 def sync_account_mail(account_id: int) -> dict:
     from .models import MailAccount
-    from .services import account_sync
+    from .services.sync import account_sync
 
     account = MailAccount.objects.filter(pk=account_id).first()
     if account is None:

@@ -13,9 +13,12 @@ from contacts.models import Contact, ContactEmail
 from crm.access import admin_view, crm_view
 from crm.forms import apply_validation_error
 
-from . import selectors, services
-from .forms import ComposeForm, MailAccountForm, MailSearchForm
+from . import selectors
+from .forms import ComposeForm, MailAccountForm
 from .models import MailAccount
+from .services.accounts import mail_account_delete, mail_account_save, mail_account_test
+from .services.email_lock import contact_email_lock
+from .services.sending import mail_send
 
 # The message body frame: no scripts, no forms, images only from us; it may sit only
 # in our own pages.
@@ -29,28 +32,6 @@ BODY_CSP = {
     "frame-ancestors": [CSP.SELF],
     "sandbox": True,
 }
-
-
-def email_tab_context(request, contact) -> dict:
-    form = MailSearchForm(request.GET or None)
-    query = form.cleaned_data["q"].strip() if form.is_valid() else ""
-    page = selectors.contact_messages_page(
-        user=request.user, contact=contact, query=query, page=request.GET.get("page")
-    )
-    if page is not None:
-        # One reverse() for the page, not one per row.
-        sentinel = "987654321"
-        prefix, _, suffix = reverse("mailbox:detail", args=[contact.pk, int(sentinel)]).rpartition(
-            sentinel
-        )
-        for link in page.object_list:
-            link.detail_url = f"{prefix}{link.message_id}{suffix}"
-    return {
-        "mail_page": page,
-        "mail_locked": page is None,
-        "mail_query": query,
-        "mail_search_form": form,
-    }
 
 
 def _tab_url(contact_id: int) -> str:
@@ -79,12 +60,12 @@ def account_form(request, pk: int | None = None):
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         try:
-            saved = services.mail_account_save(user=request.user, account=account, **data)
+            saved = mail_account_save(user=request.user, account=account, **data)
         except ValidationError as error:
             apply_validation_error(form, error)
         else:
             if "test" in request.POST:
-                ok, text = services.mail_account_test(account=saved)
+                ok, text = mail_account_test(account=saved)
                 (messages.success if ok else messages.error)(request, text)
                 return redirect("mailbox:account_update", pk=saved.pk)
             messages.success(request, _("The mail account was saved."))
@@ -100,7 +81,7 @@ def account_form(request, pk: int | None = None):
 @crm_view
 def account_test(request, pk: int):
     account = get_object_or_404(MailAccount, pk=pk, user=request.user)
-    ok, text = services.mail_account_test(account=account)
+    ok, text = mail_account_test(account=account)
     (messages.success if ok else messages.error)(request, text)
     return redirect("mailbox:account_update", pk=account.pk)
 
@@ -110,7 +91,7 @@ def account_test(request, pk: int):
 def account_delete(request, pk: int):
     account = get_object_or_404(MailAccount, pk=pk, user=request.user)
     if request.method == "POST":
-        services.mail_account_delete(account=account)
+        mail_account_delete(account=account)
         messages.success(request, _("The mail account was removed."))
         return redirect("mailbox:account_list")
     return render(request, "mailbox/mailaccount_confirm_delete.html", {"account": account})
@@ -144,7 +125,7 @@ def message_body(request, pk: int):
 @crm_view
 def attachment_redirect(request, pk: int):
     """The attachment's old address, kept because message bodies show inline (cid:)
-    images from it (stored ones, and mailbox.services still writes it): it moves for good
+    images from it (stored ones, and mailbox.services.storing still writes it): it moves for good
     to the files app's download, which decides access with the mailbox's rules
     (selectors.readable_attachments, selectors.locked_attachments). Checked here first:
     the redirect itself would tell which file holds the attachment."""
@@ -162,7 +143,7 @@ def compose(request, contact_pk: int):
     form = ComposeForm(request.POST or None, addresses=addresses)
     if request.method == "POST" and form.is_valid():
         try:
-            services.mail_send(user=request.user, contact=contact, **form.cleaned_data)
+            mail_send(user=request.user, contact=contact, **form.cleaned_data)
         except ValidationError as error:
             apply_validation_error(form, error)
         else:
@@ -182,7 +163,7 @@ def compose(request, contact_pk: int):
 def contact_lock(request, contact_pk: int):
     contact = get_object_or_404(Contact, pk=contact_pk)
     locked = request.POST.get("locked") != "0"
-    services.contact_email_lock(contact=contact, actor=request.user, locked=locked)
+    contact_email_lock(contact=contact, actor=request.user, locked=locked)
     text = (
         _("E-mail for %(name)s is now locked to administrators.")
         if locked

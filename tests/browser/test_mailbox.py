@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from mailbox.services import account_sync
+from mailbox.services.sync import account_sync
 from tests.browser.conftest import assert_accessible
 from tests.contacts.factories import ContactEmailFactory, ContactFactory
 from tests.crm.factories import UserFactory
@@ -43,7 +43,8 @@ def test_staff_opens_a_synced_message_on_the_card(
 
 
 def test_administrator_locks_and_staff_sees_only_the_lock(live_server, page, login):
-    from mailbox.services import mail_account_save, raw_message_store
+    from mailbox.services.accounts import mail_account_save
+    from mailbox.services.storing import raw_message_store
 
     admin = UserFactory(crm_access=True, firm_admin=True)
     staff = UserFactory(crm_access=True)

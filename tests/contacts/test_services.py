@@ -1,9 +1,11 @@
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import transaction
 
 from contacts import services
 from contacts.models import Contact
 from tests.contacts.factories import CategoryFactory, ContactFactory
+from tests.races import Rendezvous, race
 
 pytestmark = pytest.mark.django_db
 
@@ -48,3 +50,37 @@ def test_contacts_are_listed_in_norwegian_alphabetical_order():
     names = list(Contact.objects.values_list("last_name", flat=True))
     assert names[:2] in (["Berg", "berg"], ["berg", "Berg"])
     assert names[2:] == ["de Vries", "Zahl", "Æra", "Øst", "Ås"]
+
+
+def test_locking_a_contacts_email_is_stored_and_reported_once():
+    contact = ContactFactory()
+    before = contact.updated_at
+
+    stored, changed = services.contact_set_email_locked(contact=contact, locked=True)
+    again, changed_again = services.contact_set_email_locked(contact=contact, locked=True)
+
+    assert (changed, changed_again) == (True, False)
+    fresh = Contact.objects.get(pk=contact.pk)
+    assert fresh.email_locked and stored.email_locked and again.email_locked
+    assert fresh.updated_at > before
+    _opened, opened = services.contact_set_email_locked(contact=contact, locked=False)
+    assert opened and not Contact.objects.get(pk=contact.pk).email_locked
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_locking_the_same_contact_at_once_the_second_finds_it_locked():
+    contact = ContactFactory()
+    meet = Rendezvous(2)
+
+    def lock():
+        with transaction.atomic():
+            _stored, changed = services.contact_set_email_locked(contact=contact, locked=True)
+            # Hold the transaction open until the other has read the row, or waits for it.
+            meet.wait()
+            return changed
+
+    outcomes = race(meet, lock, lock)
+
+    assert [o.error for o in outcomes] == [None, None]
+    assert sorted(o.value for o in outcomes) == [False, True]
+    assert Contact.objects.get(pk=contact.pk).email_locked

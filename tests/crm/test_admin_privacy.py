@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from activities import services as notes
 from activities.models import Note
-from mailbox.services import contact_email_lock
+from mailbox.services.email_lock import contact_email_lock
 from tests.activities.factories import ProjectFactory
 from tests.companies.factories import CompanyLinkFactory
 from tests.crm.factories import UserFactory

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from activities import services as notes
-from mailbox.services import contact_email_lock
+from mailbox.services.email_lock import contact_email_lock
 from tests.activities.factories import ProjectFactory
 from tests.companies.factories import CompanyLinkFactory
 from tests.contacts.factories import ContactFactory

@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from activities.models import Appointment, Task
 from files.models import FileLink
-from mailbox.services import contact_email_lock
+from mailbox.services.email_lock import contact_email_lock
 from tests.companies.factories import CompanyFactory
 from tests.contacts.factories import ContactFactory
 from tests.crm.factories import UserFactory

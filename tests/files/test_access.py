@@ -7,7 +7,7 @@ from django.urls import reverse
 from files import access
 from files.models import FileLink
 from files.selectors import files_visible_to
-from mailbox.services import contact_email_lock
+from mailbox.services.email_lock import contact_email_lock
 from tests.companies.factories import CompanyFactory
 from tests.contacts.factories import ContactFactory
 from tests.files.factories import FileLinkFactory

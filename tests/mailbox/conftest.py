@@ -25,7 +25,7 @@ def imap_user(dovecot):
 
 @pytest.fixture
 def make_account(dovecot):
-    from mailbox.services import mail_account_save
+    from mailbox.services.accounts import mail_account_save
 
     def _make(user, imap_user, *, link=True, folders="INBOX, Sent"):
         name, password = imap_user

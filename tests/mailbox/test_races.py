@@ -5,9 +5,9 @@ import pytest
 from contacts.models import Contact
 from contacts.services import contact_update
 from history.models import Entry
-from mailbox import services
 from mailbox.models import MailFolderState, Message, MessageContact
 from mailbox.parsing import parse_message
+from mailbox.services import email_lock, linking, storing, sync
 from tests.contacts.factories import ContactEmailFactory, ContactFactory
 from tests.mailbox.conftest import raw_mail
 from tests.mailbox.factories import MailAccountFactory
@@ -25,12 +25,12 @@ def test_a_sync_started_while_the_account_syncs_is_told_it_is_busy(
     dovecot.append(imap_user[0], raw_mail(subject="Tilbud", sender="kunde@example.no"))
     meet = Rendezvous(2)
     # Called once a sync has the account to itself, before it reads the mailbox.
-    monkeypatch.setattr(services, "imap_connect", meet.before(services.imap_connect))
+    monkeypatch.setattr(sync, "imap_connect", meet.before(sync.imap_connect))
 
-    def sync():
-        return services.account_sync(account=type(account).objects.get(pk=account.pk))
+    def sync_account():
+        return sync.account_sync(account=type(account).objects.get(pk=account.pk))
 
-    outcomes = race(meet, sync, sync)
+    outcomes = race(meet, sync_account, sync_account)
 
     assert [o.error for o in outcomes] == [None, None]
     # The second worker is told the account is busy and leaves the mailbox alone.
@@ -46,14 +46,14 @@ def test_one_message_linked_by_two_mailboxes_at_once_is_on_the_timeline_once(mon
     ContactEmailFactory(contact=contact, email="kunde@example.no")
     parsed = parse_message(raw_mail(subject="Tilbud", sender="kunde@example.no"))
     # Stored first from a mailbox that does not link to the CRM ...
-    services.message_store(parsed=parsed, account=MailAccountFactory(link_to_crm=False), uid=1)
+    storing.message_store(parsed=parsed, account=MailAccountFactory(link_to_crm=False), uid=1)
     # ... then synced from two colleagues' linking mailboxes at the same moment.
     meet = Rendezvous(2)
     # Called after the link is written, before the timeline entry is.
-    monkeypatch.setattr(services, "_history_many", meet.before(services._history_many))
+    monkeypatch.setattr(linking, "history_record_many", meet.before(linking.history_record_many))
 
     def store(account):
-        return lambda: services.message_store(parsed=parsed, account=account, uid=7)
+        return lambda: storing.message_store(parsed=parsed, account=account, uid=7)
 
     outcomes = race(
         meet,
@@ -73,14 +73,14 @@ def test_mail_from_an_address_given_to_a_contact_at_that_moment_is_linked_to_it(
     meet = Rendezvous(2)
     # Each waits once it has written the address, or the message, and looked for the other
     # half, until the other has looked too: neither has committed yet.
-    monkeypatch.setattr(services, "_link_messages", meet.after(services._link_messages))
+    monkeypatch.setattr(linking, "messages_link", meet.after(linking.messages_link))
 
     outcomes = race(
         meet,
         lambda: contact_update(
             contact=Contact.objects.get(pk=contact.pk), emails=["ny@example.no"]
         ),
-        lambda: services.message_store(parsed=parsed, account=account, uid=1),
+        lambda: storing.message_store(parsed=parsed, account=account, uid=1),
     )
 
     assert [o.error for o in outcomes] == [None, None]
@@ -93,10 +93,10 @@ def test_two_administrators_locking_a_contacts_mail_at_once_lock_it_once(monkeyp
     contact = ContactFactory()
     meet = Rendezvous(2)
     # Called after the lock is written, before the timeline entry is.
-    monkeypatch.setattr(services, "_history", meet.before(services._history))
+    monkeypatch.setattr(email_lock, "history_record", meet.before(email_lock.history_record))
 
     def lock():
-        return services.contact_email_lock(contact=contact, actor=firm_admin)
+        return email_lock.contact_email_lock(contact=contact, actor=firm_admin)
 
     outcomes = race(meet, lock, lock)
 

@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from history.models import Entry
-from mailbox import crypto, services
+from mailbox import crypto
 from mailbox.models import (
     MailFolderState,
     Message,
@@ -19,13 +19,11 @@ from mailbox.models import (
     MessageCopy,
 )
 from mailbox.parsing import parse_message
-from mailbox.services import (
-    account_sync,
-    contact_link_past_mail,
-    mail_account_test,
-    message_store,
-    messages_store,
-)
+from mailbox.services import storing, sync
+from mailbox.services.accounts import mail_account_test
+from mailbox.services.linking import contact_link_past_mail
+from mailbox.services.storing import message_store, messages_store
+from mailbox.services.sync import account_sync
 from tests.contacts.factories import ContactEmailFactory, ContactFactory
 from tests.mailbox.conftest import raw_mail
 
@@ -253,7 +251,7 @@ def test_sync_queries_do_not_grow_with_the_number_of_messages(
 def test_sync_reads_a_folder_in_chunks_and_reports_progress(
     dovecot, imap_user, make_account, staff, monkeypatch
 ):
-    monkeypatch.setattr(services, "BATCH", 2)
+    monkeypatch.setattr(sync, "BATCH", 2)
     ContactEmailFactory(email="kunde@example.no")
     account = make_account(staff, imap_user, folders="INBOX")
     dovecot.append(imap_user[0], [raw_mail(subject=f"M{i}") for i in range(5)])
@@ -278,11 +276,11 @@ def test_sync_reads_a_folder_in_chunks_and_reports_progress(
 def test_sync_stopped_mid_run_resumes_without_storing_anything_twice(
     dovecot, imap_user, make_account, staff, monkeypatch
 ):
-    monkeypatch.setattr(services, "BATCH", 2)
+    monkeypatch.setattr(sync, "BATCH", 2)
     ContactEmailFactory(email="kunde@example.no")
     account = make_account(staff, imap_user, folders="INBOX")
     dovecot.append(imap_user[0], [raw_mail(subject=f"M{i}") for i in range(5)])
-    real_store, calls = services.messages_store, []
+    real_store, calls = sync.messages_store, []
 
     def store_then_lose_the_database(**kwargs):
         calls.append(1)
@@ -290,12 +288,12 @@ def test_sync_stopped_mid_run_resumes_without_storing_anything_twice(
             raise OperationalError("server closed the connection unexpectedly")
         return real_store(**kwargs)
 
-    monkeypatch.setattr(services, "messages_store", store_then_lose_the_database)
+    monkeypatch.setattr(sync, "messages_store", store_then_lose_the_database)
     stopped = account_sync(account=account)
 
     assert stopped.new == 2 and stopped.errors
     assert MailFolderState.objects.get(account=account, name="INBOX").last_uid == 2
-    monkeypatch.setattr(services, "messages_store", real_store)
+    monkeypatch.setattr(sync, "messages_store", real_store)
     resumed = account_sync(account=account)
     assert (resumed.seen, resumed.new) == (3, 3)
     assert Message.objects.count() == 5
@@ -306,7 +304,7 @@ def test_sync_stopped_mid_run_resumes_without_storing_anything_twice(
 def test_message_the_database_refuses_is_skipped_and_the_rest_of_its_chunk_stored(
     dovecot, imap_user, make_account, staff, monkeypatch, caplog
 ):
-    real_new_message = services._new_message
+    real_new_message = storing._new_message
 
     def refuse_one(parsed):
         message = real_new_message(parsed)
@@ -314,7 +312,7 @@ def test_message_the_database_refuses_is_skipped_and_the_rest_of_its_chunk_store
             message.subject = "NUL \x00 in the text"  # PostgreSQL refuses it
         return message
 
-    monkeypatch.setattr(services, "_new_message", refuse_one)
+    monkeypatch.setattr(storing, "_new_message", refuse_one)
     account = make_account(staff, imap_user, folders="INBOX")
     dovecot.append(imap_user[0], [raw_mail(subject=s) for s in ("first", "refused", "last")])
 
@@ -386,13 +384,13 @@ def test_message_another_sync_stored_meanwhile_is_not_stored_twice(
     account = make_account(staff, imap_user)
     meanwhile = parse_message(raw_mail(subject="Samtidig", message_id="<race@example.no>"))
     other = message_store(parsed=meanwhile, account=None).message
-    real_lookup, lookups = services._messages_by_key, []
+    real_lookup, lookups = storing._messages_by_key, []
 
     def lookup_before_the_other_sync_committed(keys):
         lookups.append(keys)
         return {} if len(lookups) == 1 else real_lookup(keys)
 
-    monkeypatch.setattr(services, "_messages_by_key", lookup_before_the_other_sync_committed)
+    monkeypatch.setattr(storing, "_messages_by_key", lookup_before_the_other_sync_committed)
     results = messages_store(
         messages=[(meanwhile, 1), (parse_message(raw_mail(subject="Ny")), 2)],
         account=account,

@@ -7,7 +7,9 @@ from django.urls import reverse
 
 from history.models import Entry
 from mailbox.models import MailAccount, Message
-from mailbox.services import contact_email_lock, mail_account_save, raw_message_store
+from mailbox.services.accounts import mail_account_save
+from mailbox.services.email_lock import contact_email_lock
+from mailbox.services.storing import raw_message_store
 from tests.conftest import was_contacted
 from tests.contacts.factories import ContactEmailFactory, ContactFactory
 from tests.mailbox.conftest import raw_mail
@@ -467,7 +469,7 @@ def test_a_message_shared_with_a_locked_contact_is_hidden_from_the_other_contact
     contact, message = linked
     colleague = ContactFactory(last_name="Kollega")
     ContactEmailFactory(contact=colleague, email="ola@firma.no")
-    from mailbox.services import contact_link_past_mail
+    from mailbox.services.linking import contact_link_past_mail
 
     contact_link_past_mail(contact=colleague)
     contact_email_lock(contact=contact, actor=firm_admin)

@@ -3,7 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from mailbox.models import MailAccount
-from mailbox.services import account_sync
+from mailbox.services.sync import account_sync
 
 
 class Command(BaseCommand):

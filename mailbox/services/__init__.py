@@ -1,0 +1,12 @@
+"""Writes for linked e-mail, one module per concept:
+
+- ``accounts``: a user's IMAP accounts (save, delete, «Lagre og test»);
+- ``storing``: storing parsed messages once each, with their copies and attachments;
+- ``linking``: linking stored messages to contacts by address, onto their timelines;
+- ``sending``: sending an e-mail from the card, stored and linked like a synced one;
+- ``email_lock``: «Sperr tilgang», locking a contact's e-mail to administrators;
+- ``sync``: reading new messages from the accounts' IMAP folders in chunks;
+- ``locks``: the PostgreSQL advisory locks that keep syncs and linkings apart.
+
+Import from the module that does the work; this package re-exports nothing.
+"""

@@ -1,0 +1,82 @@
+"""A user's IMAP accounts: saving (with the password encrypted), deleting, testing."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+from imap_tools.errors import MailboxLoginError
+
+from crm import outbound
+from crm.outbound import OutboundError
+
+from .. import crypto
+from ..imap import imap_connect, not_reached
+from ..models import MailAccount, Message
+from . import linking
+
+# Seconds «Lagre og test» waits for each answer once connected: a worker is held that long.
+TEST_TIMEOUT = 10
+
+
+@transaction.atomic
+def mail_account_save(
+    *,
+    user,
+    account: MailAccount | None = None,
+    email: str,
+    host: str,
+    port: int,
+    security: str,
+    username: str,
+    password: str = "",
+    folders: str,
+    link_to_crm: bool,
+) -> MailAccount:
+    """Create or update a user's account; an empty password keeps the stored one."""
+    account = account or MailAccount(user=user)
+    account.email, account.host, account.port = email.strip(), host.strip(), port
+    account.security, account.username = security, username.strip()
+    account.folders = ", ".join(n.strip() for n in folders.split(",") if n.strip())
+    account.link_to_crm = link_to_crm
+    try:
+        outbound.vet(account.host, port)
+    except outbound.AddressRefused as error:
+        raise ValidationError({"host": str(error)}) from error
+    except outbound.HostNotFound:
+        pass  # perhaps a passing DNS fault: the test button and the sync will tell
+    if password:
+        account.password_encrypted = crypto.encrypt(password)
+    if not account.password_encrypted:
+        raise ValidationError({"password": _("Enter the password of the mail account.")})
+    if not account.folders:
+        raise ValidationError({"folders": _("Name at least one folder, e.g. INBOX.")})
+    account.full_clean()
+    account.save()
+    if account.link_to_crm:
+        messages = Message.objects.filter(copies__account=account).distinct()
+        linking.messages_link(messages=messages)
+    return account
+
+
+@transaction.atomic
+def mail_account_delete(*, account: MailAccount) -> None:
+    account.delete()
+
+
+def mail_account_test(*, account: MailAccount) -> tuple[bool, str]:
+    """Try to log in and select the folders: (ok, a message a user understands)."""
+    try:
+        with imap_connect(account, timeout=TEST_TIMEOUT) as box:
+            missing = [name for name in account.folder_list() if not box.folder.exists(name)]
+    except OutboundError as error:
+        return False, str(error)
+    except MailboxLoginError:
+        return False, _("The server refused the user name or password.")
+    except Exception:  # after the login: a timeout or a protocol error
+        return False, str(not_reached())
+    if missing:
+        return False, _("Connected, but these folders do not exist: %(folders)s") % {
+            "folders": ", ".join(missing)
+        }
+    return True, _("Connected and logged in. All folders were found.")

@@ -1,0 +1,164 @@
+"""Reading new messages from an account's IMAP folders: incremental by UID, in chunks of
+bounded size, each stored in one transaction with the folder's high-water mark."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from django.db import InterfaceError, OperationalError, transaction
+from django.utils import timezone
+
+from files.services import stored_bytes_removed_on_error
+
+from ..imap import fetch_messages, fetch_sizes, imap_connect
+from ..models import MailAccount, MailFolderState, MessageCopy
+from ..parsing import ParsedMessage, parse_message
+from .locks import account_sync_lock
+from .storing import messages_store
+
+logger = logging.getLogger("mailbox")
+# Seconds a sync waits for each answer of the server before it gives the account up for
+# this run; more than «Lagre og test» waits (accounts.TEST_TIMEOUT): an answer here may
+# carry a whole chunk of messages.
+SYNC_TIMEOUT = 30
+# A chunk is fetched with one IMAP command and stored in one transaction: this many
+# messages, or fewer when they are large, so that memory stays bounded.
+BATCH = 200
+BATCH_BYTES = 32 * 1024 * 1024
+# How much of a failed sync's error the account keeps to show its owner.
+LAST_ERROR_LENGTH = 2000
+
+
+@dataclass
+class SyncReport:
+    account_id: int
+    new: int = 0
+    seen: int = 0
+    skipped: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+def account_sync(*, account: MailAccount, progress=None) -> SyncReport:
+    """Read new messages from every folder of ``account`` (incremental by UID; a changed
+    UIDVALIDITY starts the folder over, which dedupe makes harmless)."""
+    report = SyncReport(account_id=account.pk)
+    with account_sync_lock(account.pk) as ours:
+        if not ours:
+            report.errors.append("busy")
+            return report
+        try:
+            with imap_connect(account, timeout=SYNC_TIMEOUT) as box:
+                for folder in account.folder_list():
+                    _folder_sync(
+                        box, account=account, folder=folder, report=report, progress=progress
+                    )
+            account.last_error = ""
+        except Exception as error:
+            logger.warning("Mail sync of account %s failed: %s", account.pk, error)
+            report.errors.append(str(error))
+            account.last_error = str(error)[:LAST_ERROR_LENGTH]
+    account.last_synced_at = timezone.now()
+    MailAccount.objects.filter(pk=account.pk).update(
+        last_synced_at=account.last_synced_at, last_error=account.last_error
+    )
+    return report
+
+
+def _folder_sync(box, *, account: MailAccount, folder: str, report: SyncReport, progress):
+    if not box.folder.exists(folder):
+        report.errors.append(f"{folder}: missing")
+        return
+    status = box.folder.status(folder, ["UIDVALIDITY", "UIDNEXT", "MESSAGES"])
+    box.folder.set(folder, readonly=True)
+    state, _created = MailFolderState.objects.get_or_create(account=account, name=folder)
+    if state.uidvalidity != status["UIDVALIDITY"]:
+        # The folder's UIDs now name other messages: note its copies afresh.
+        with transaction.atomic():
+            MessageCopy.objects.filter(account=account, folder=folder).delete()
+            state.uidvalidity, state.last_uid = status["UIDVALIDITY"], 0
+            state.save()
+    if status["UIDNEXT"] and status["UIDNEXT"] <= state.last_uid + 1:
+        return
+    pending = fetch_sizes(box, state.last_uid)
+    done = 0
+    if progress:
+        progress(folder=folder, total=len(pending), done=0)
+    for uids in _chunks(pending):
+        # Parse first: a malformed message is skipped before it can spoil the chunk.
+        messages = []
+        for uid, raw in fetch_messages(box, uids):
+            report.seen += 1
+            try:
+                messages.append((parse_message(raw), uid))
+            except Exception as error:
+                _skip(report, account=account, folder=folder, uid=uid, error=error)
+        _chunk_store(
+            account=account, state=state, messages=messages, last_uid=uids[-1], report=report
+        )
+        done += len(uids)
+        if progress:
+            progress(folder=folder, total=len(pending), done=done)
+
+
+def _chunks(pending: list[tuple[int, int]]) -> Iterator[list[int]]:
+    chunk: list[int] = []
+    size = 0
+    for uid, message_size in pending:
+        if chunk and (len(chunk) == BATCH or size + message_size > BATCH_BYTES):
+            yield chunk
+            chunk, size = [], 0
+        chunk.append(uid)
+        size += message_size
+    if chunk:
+        yield chunk
+
+
+def _chunk_store(
+    *,
+    account: MailAccount,
+    state: MailFolderState,
+    messages: list[tuple[ParsedMessage, int]],
+    last_uid: int,
+    report: SyncReport,
+) -> None:
+    """Store a chunk and move the folder's high-water mark past it in one transaction, so
+    a run stopped half-way reads the chunk again (dedupe makes that harmless). Should the
+    database refuse the chunk, its messages go one by one and only those refused are
+    skipped."""
+    try:
+        with stored_bytes_removed_on_error(), transaction.atomic():
+            results = messages_store(messages=messages, account=account, folder=state.name)
+            MailFolderState.objects.filter(pk=state.pk).update(last_uid=last_uid)
+    except (OperationalError, InterfaceError):
+        raise  # the database is gone, not the chunk at fault
+    except Exception as error:
+        logger.warning(
+            "Storing %s messages of %s of account %s together failed (%s); one by one now.",
+            len(messages),
+            state.name,
+            account.pk,
+            error,
+        )
+        results = []
+        for parsed, uid in messages:
+            try:
+                with stored_bytes_removed_on_error():
+                    results += messages_store(
+                        messages=[(parsed, uid)], account=account, folder=state.name
+                    )
+            except (OperationalError, InterfaceError):
+                raise
+            except Exception as error:
+                _skip(report, account=account, folder=state.name, uid=uid, error=error)
+        MailFolderState.objects.filter(pk=state.pk).update(last_uid=last_uid)
+    state.last_uid = last_uid
+    report.new += sum(result.created for result in results)
+
+
+def _skip(report: SyncReport, *, account: MailAccount, folder: str, uid: int, error) -> None:
+    report.skipped += 1
+    logger.warning(
+        "Skipped message UID %s in %s of account %s: %s", uid, folder, account.pk, error
+    )
