@@ -54,12 +54,12 @@ def _page(request, queryset):
     return page_of(queryset, request.GET.get("page"), PAGE_SIZE)
 
 
-def _card_tab_panel(request, contact_id: int, slug: str):
+def _card_tab_panel(request, contact_id: int, slug: str, **overrides):
     from contacts.selectors import contact_for_card
     from contacts.tabs import card_tabs
 
     contact = contact_for_card(pk=contact_id)
-    context = {"contact": contact, **card_tabs.render_context(request, contact, slug)}
+    context = {"contact": contact, **card_tabs.render_context(request, contact, slug, **overrides)}
     return render(request, "contacts/contact_detail.html#tab-panel", context)
 
 
@@ -146,36 +146,36 @@ def _notes_page(request, notes):
     return page
 
 
-def contact_notes_tab_context(request, contact):
+def contact_notes_tab_context(request, contact, *, note_form: NoteForm | None = None):
     notes = selectors.notes_for_contact(user=request.user, contact=contact)
     page = _notes_page(request, notes)
     _row_urls([n.company for n in page if n.company_id], detail_url="companies:detail")
     _row_urls([n.project for n in page if n.project_id], detail_url="activities:project_detail")
     return {
         "page_obj": page,
-        "note_form": getattr(request, "_note_form", None) or NoteForm(),
+        "note_form": note_form or NoteForm(),
         "note_action": reverse("activities:note_create") + f"?contact={contact.pk}",
         "note_target": "contact",
         "notes_tab_url": reverse("contacts:tab", args=[contact.pk, "notes"]),
     }
 
 
-def company_notes_tab_context(request, company):
+def company_notes_tab_context(request, company, *, note_form: NoteForm | None = None):
     notes = selectors.notes_for_company(user=request.user, company=company)
     return {
         "page_obj": _notes_page(request, notes),
-        "note_form": getattr(request, "_note_form", None) or NoteForm(company=company),
+        "note_form": note_form or NoteForm(company=company),
         "note_action": reverse("activities:note_create") + f"?company={company.pk}",
         "note_target": "company",
         "notes_tab_url": reverse("companies:tab", args=[company.pk, "notes"]),
     }
 
 
-def project_notes_tab_context(request, project):
+def project_notes_tab_context(request, project, *, note_form: NoteForm | None = None):
     notes = selectors.notes_for_project(user=request.user, project=project)
     return {
         "page_obj": _notes_page(request, notes),
-        "note_form": getattr(request, "_note_form", None) or NoteForm(),
+        "note_form": note_form or NoteForm(),
         "note_action": reverse("activities:note_create") + f"?project={project.pk}",
         "note_target": "project",
         "notes_tab_url": reverse("activities:project_tab", args=[project.pk, "notes"]),
@@ -601,12 +601,12 @@ def note_create(request):
             apply_validation_error(form, error)
         else:
             saved = True
-    if not saved:
-        request._note_form = form
+    # A refused note comes back in the tab with its errors.
+    refused = {} if saved else {"note_form": form}
     if contact is not None:
         url = reverse("contacts:tab", args=[contact.pk, "notes"])
         if request.htmx:
-            return _card_tab_panel(request, contact.pk, "notes")
+            return _card_tab_panel(request, contact.pk, "notes", **refused)
     elif company is not None:
         url = reverse("companies:tab", args=[company.pk, "notes"])
         if request.htmx:
@@ -614,7 +614,7 @@ def note_create(request):
 
             context = {
                 "company": company,
-                **company_tabs.render_context(request, company, "notes"),
+                **company_tabs.render_context(request, company, "notes", **refused),
             }
             return render(request, "companies/company_detail.html#tab-panel", context)
     else:
@@ -622,7 +622,7 @@ def note_create(request):
         if request.htmx:
             context = {
                 "project": project,
-                **project_tabs.render_context(request, project, "notes"),
+                **project_tabs.render_context(request, project, "notes", **refused),
             }
             return render(request, "activities/project_detail.html#tab-panel", context)
     if saved:

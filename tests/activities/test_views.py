@@ -1,4 +1,5 @@
 import datetime as dt
+import re
 
 import pytest
 from django.contrib.auth.models import Group
@@ -225,6 +226,34 @@ def test_note_form_error_is_shown_in_the_tab(staff_client):
     )
     assert response.status_code == 200
     assert "Skriv noe" in response.text or "Write something" in response.text
+
+
+@pytest.mark.parametrize("place", ["contact", "company", "project"])
+def test_refused_note_comes_back_in_its_tab_as_it_was_typed(staff_client, place):
+    """The tab is rendered again with the posted form: its error and its ticks, not an
+    empty form."""
+    owner = {"contact": ContactFactory, "company": CompanyFactory, "project": ProjectFactory}[
+        place
+    ]()
+    response = staff_client.post(
+        reverse("activities:note_create") + f"?{place}={owner.pk}",
+        {"text": "  ", "private": "on"},
+        headers={"HX-Request": "true"},
+    )
+    assert response.status_code == 200
+    assert "Skriv noe i notatet." in response.text
+    assert re.search(r'<input[^>]*name="private"[^>]*checked', response.text)
+
+
+def test_a_saved_note_leaves_an_empty_form_in_the_tab(staff_client):
+    company = CompanyFactory()
+    response = staff_client.post(
+        reverse("activities:note_create") + f"?company={company.pk}",
+        {"text": "Ringte om tilbudet", "private": "on"},
+        headers={"HX-Request": "true"},
+    )
+    assert "Ringte om tilbudet" in response.text
+    assert not re.search(r'<input[^>]*name="private"[^>]*checked', response.text)
 
 
 @pytest.mark.parametrize("slug", ["appointments", "tasks", "notes"])
