@@ -91,7 +91,8 @@ def company_picker(form) -> Picker:
 
 
 def activity_form_context(form, **extra) -> dict:
-    """The context of the appointment and task forms: the form and its three pickers."""
+    """The context of the appointment and task forms (activities/activity_form.html): the
+    form and its three pickers."""
     user_field = PARTICIPANTS if PARTICIPANTS in form.fields else ASSIGNEE
     return {
         "form": form,

@@ -55,8 +55,10 @@ def appointment_create(request):
             return redirect(next_url(request, default_next))
     return render(
         request,
-        "activities/appointment_form.html",
-        pickers.activity_form_context(form, next=next_url(request, default_next)),
+        "activities/activity_form.html",
+        pickers.activity_form_context(
+            form, heading=_("New appointment"), next=next_url(request, default_next)
+        ),
     )
 
 
@@ -97,9 +99,9 @@ def appointment_update(request, pk: int):
             return redirect(next_url(request, default_next))
     return render(
         request,
-        "activities/appointment_form.html",
+        "activities/activity_form.html",
         pickers.activity_form_context(
-            form, appointment=appointment, next=next_url(request, default_next)
+            form, heading=_("Edit appointment"), next=next_url(request, default_next)
         ),
     )
 

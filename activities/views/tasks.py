@@ -47,8 +47,10 @@ def task_create(request):
             return redirect(next_url(request, default_next))
     return render(
         request,
-        "activities/task_form.html",
-        pickers.activity_form_context(form, next=next_url(request, default_next)),
+        "activities/activity_form.html",
+        pickers.activity_form_context(
+            form, heading=_("New task"), next=next_url(request, default_next)
+        ),
     )
 
 
@@ -68,8 +70,10 @@ def task_update(request, pk: int):
             return redirect(next_url(request, default_next))
     return render(
         request,
-        "activities/task_form.html",
-        pickers.activity_form_context(form, task=task, next=next_url(request, default_next)),
+        "activities/activity_form.html",
+        pickers.activity_form_context(
+            form, heading=_("Edit task"), next=next_url(request, default_next)
+        ),
     )
 
 

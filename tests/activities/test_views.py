@@ -316,3 +316,19 @@ def test_project_participants_tab_pages_long_lists(staff_client, django_assert_m
     assert "Deltaker49" in first and "Deltaker50" not in first and f"{url}?page=2" in first
     second = staff_client.get(url, {"page": 2}, headers={"HX-Request": "true"}).content.decode()
     assert "Deltaker50" in second and "Deltaker54" in second and "Deltaker49" not in second
+
+
+@pytest.mark.parametrize(
+    ("url_name", "factory", "heading"),
+    [
+        ("activities:appointment_create", None, "Ny avtale"),
+        ("activities:appointment_update", AppointmentFactory, "Endre avtale"),
+        ("activities:task_create", None, "Ny oppgave"),
+        ("activities:task_update", TaskFactory, "Endre oppgave"),
+    ],
+)
+def test_appointment_and_task_forms_say_what_they_are(staff_client, url_name, factory, heading):
+    url = reverse(url_name, args=[factory().pk] if factory else [])
+    html = staff_client.get(url).text
+    assert re.search(rf"<title>{heading} ·", html)
+    assert f'<h1 class="h3">{heading}</h1>' in html
