@@ -1,12 +1,13 @@
 """Tabs on a detail page (the contact card, a company page, a project page).
 
-Each feature app registers its own tab from its ``AppConfig.ready()``, so the card
-shows only the tabs whose feature exists and no app edits another's template::
+Each feature app keeps its tabs' context builders in its own ``tabs.py`` and registers
+them from its ``AppConfig.ready()``, so the card shows only the tabs whose feature exists
+and no app edits another's template::
 
     from contacts.tabs import card_tabs
     card_tabs.register(Tab(
-        slug="notes", label=_("Notes"), template="activities/partials/contact_notes.html",
-        context=notes_tab_context,   # (request, contact, **overrides) -> dict for the template
+        slug="notes", label=_("Notes"), template="activities/partials/notes_tab.html",
+        context=tabs.contact_notes_tab_context,  # (request, contact, **overrides) -> dict
     ))
 
 A view that answers with a tab it has just acted on hands that tab what it knows through
