@@ -12,16 +12,15 @@ class ActivitiesConfig(AppConfig):
         from crm.tabs import Tab
         from crm.visibility import register_visibility
 
-        from . import history_verbs, views
+        from . import history_verbs, tabs
         from .models import Note
-        from .tabs import project_tabs
 
         card_tabs.register(
             Tab(
                 slug="appointments",
                 label=_("Appointments"),
                 template="activities/partials/contact_appointments_tab.html",
-                context=views.appointments_tab_context,
+                context=tabs.appointments_tab_context,
             )
         )
         card_tabs.register(
@@ -29,7 +28,7 @@ class ActivitiesConfig(AppConfig):
                 slug="tasks",
                 label=_("Tasks"),
                 template="activities/partials/contact_tasks_tab.html",
-                context=views.tasks_tab_context,
+                context=tabs.tasks_tab_context,
             )
         )
         card_tabs.register(
@@ -37,7 +36,7 @@ class ActivitiesConfig(AppConfig):
                 slug="notes",
                 label=_("Notes"),
                 template="activities/partials/notes_tab.html",
-                context=views.contact_notes_tab_context,
+                context=tabs.contact_notes_tab_context,
             )
         )
         company_tabs.register(
@@ -45,23 +44,23 @@ class ActivitiesConfig(AppConfig):
                 slug="notes",
                 label=_("Notes"),
                 template="activities/partials/notes_tab.html",
-                context=views.company_notes_tab_context,
+                context=tabs.company_notes_tab_context,
             )
         )
-        project_tabs.register(
+        tabs.project_tabs.register(
             Tab(
                 slug="participants",
                 label=_("Participants"),
                 template="activities/partials/project_participants_tab.html",
-                context=views.project_participants_tab_context,
+                context=tabs.project_participants_tab_context,
             )
         )
-        project_tabs.register(
+        tabs.project_tabs.register(
             Tab(
                 slug="notes",
                 label=_("Notes"),
                 template="activities/partials/notes_tab.html",
-                context=views.project_notes_tab_context,
+                context=tabs.project_notes_tab_context,
             )
         )
         history_verbs.register()

@@ -88,3 +88,16 @@ def company_picker(form) -> Picker:
     )
     _searched(form, picker, company_results)
     return picker
+
+
+def activity_form_context(form, **extra) -> dict:
+    """The context of the appointment and task forms (activities/activity_form.html): the
+    form and its three pickers."""
+    user_field = PARTICIPANTS if PARTICIPANTS in form.fields else ASSIGNEE
+    return {
+        "form": form,
+        "user_picker": user_picker.user_picker(form, user_field),
+        "contact_picker": contact_picker(form),
+        "company_picker": company_picker(form),
+        **extra,
+    }

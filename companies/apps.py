@@ -11,9 +11,8 @@ class CompaniesConfig(AppConfig):
         from crm.home import register_home_list
         from crm.tabs import Tab
 
-        from . import views
+        from . import tabs
         from .selectors import company_recent
-        from .tabs import company_tabs
 
         register_home_list("recent_companies", lambda request: company_recent(limit=10))
 
@@ -22,14 +21,14 @@ class CompaniesConfig(AppConfig):
                 slug="companies",
                 label=_("Companies"),
                 template="companies/partials/contact_companies_tab.html",
-                context=views.companies_tab_context,
+                context=tabs.companies_tab_context,
             )
         )
-        company_tabs.register(
+        tabs.company_tabs.register(
             Tab(
                 slug="people",
                 label=_("People"),
                 template="companies/partials/company_people_tab.html",
-                context=views.people_tab_context,
+                context=tabs.people_tab_context,
             )
         )

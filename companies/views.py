@@ -13,7 +13,6 @@ from crm import user_picker
 from crm.access import crm_view
 from crm.deletion import delete_preview
 from crm.forms import apply_validation_error
-from crm.pagination import page_with_total
 from crm.params import id_param, text_param
 from crm.picker import Picker
 from crm.tabs import TAB_VARY_HEADERS, wants_panel_only
@@ -283,47 +282,3 @@ def link_delete(request, pk: int):
         )
         return redirect(_contact_tab_url(link.contact_id))
     return render(request, "companies/companylink_confirm_delete.html", {"link": link})
-
-
-def people_tab_context(request, company):
-    page = page_with_total(
-        selectors.company_people(company=company), request.GET.get("page"), LINKS_PER_PAGE
-    )
-    contact_prefix, contact_suffix = _url_pattern("contacts:detail")
-    edit_prefix, edit_suffix = _url_pattern("companies:link_update")
-    for link in page:
-        link.contact_url = f"{contact_prefix}{link.contact_id}{contact_suffix}"
-        link.edit_url = f"{edit_prefix}{link.pk}{edit_suffix}"
-    return {
-        "links": page.object_list,
-        "links_page": page,
-        "tab_url": reverse("companies:tab", args=[company.pk, "people"]),
-    }
-
-
-def _url_pattern(name: str) -> tuple[str, str]:
-    """``name``'s URL split around its pk, so a long list reverses once, not per row."""
-    sentinel = "987654321"
-    prefix, _, suffix = reverse(name, args=[int(sentinel)]).rpartition(sentinel)
-    return prefix, suffix
-
-
-LINKS_PER_PAGE = 25
-
-
-def companies_tab_context(request, contact):
-    page = page_with_total(
-        selectors.company_links_for_contact(contact=contact),
-        request.GET.get("page"),
-        LINKS_PER_PAGE,
-    )
-    company_prefix, company_suffix = _url_pattern("companies:detail")
-    edit_prefix, edit_suffix = _url_pattern("companies:link_update")
-    for link in page:
-        link.company_url = f"{company_prefix}{link.company_id}{company_suffix}"
-        link.edit_url = f"{edit_prefix}{link.pk}{edit_suffix}"
-    return {
-        "links": page.object_list,
-        "links_page": page,
-        "tab_url": reverse("contacts:tab", args=[contact.pk, "companies"]),
-    }

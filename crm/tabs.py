@@ -1,13 +1,20 @@
 """Tabs on a detail page (the contact card, a company page, a project page).
 
-Each feature app registers its own tab from its ``AppConfig.ready()``, so the card
-shows only the tabs whose feature exists and no app edits another's template::
+Each feature app keeps its tabs' context builders in its own ``tabs.py`` and registers
+them from its ``AppConfig.ready()``, so the card shows only the tabs whose feature exists
+and no app edits another's template::
 
     from contacts.tabs import card_tabs
     card_tabs.register(Tab(
-        slug="notes", label=_("Notes"), template="activities/partials/contact_notes.html",
-        context=notes_tab_context,   # (request, contact) -> dict for the template
+        slug="notes", label=_("Notes"), template="activities/partials/notes_tab.html",
+        context=tabs.contact_notes_tab_context,  # (request, contact, **overrides) -> dict
     ))
+
+A view that answers with a tab it has just acted on hands that tab what it knows through
+``render_context(request, obj, slug, **overrides)``: the overrides go to the tab's
+``context`` as keyword arguments, e.g. ``note_form=form`` so the notes tab shows a refused
+note with its errors instead of an empty form. A builder names the keywords it takes; a
+tab given one it does not take fails loudly (TypeError) rather than ignoring it.
 
 The page renders ``{% include tab.template %}`` inside its ``tab-panel`` partial: on an
 htmx request only that fragment is sent (``wants_panel_only``), otherwise the whole page
@@ -30,7 +37,8 @@ class Tab:
     slug: str
     label: Any  # a lazy translation
     template: str
-    context: Callable[[HttpRequest, Any], dict] = field(default=lambda request, obj: {})
+    # (request, obj, **overrides) -> the template's context; see the module's docstring.
+    context: Callable[..., dict] = field(default=lambda request, obj, **overrides: {})
 
 
 class TabSet:
@@ -62,9 +70,9 @@ class TabSet:
         except KeyError:
             raise Http404 from None
 
-    def render_context(self, request: HttpRequest, obj, slug: str | None) -> dict:
+    def render_context(self, request: HttpRequest, obj, slug: str | None, **overrides) -> dict:
         tab = self.get(slug)
-        return {"tabs": list(self), "active_tab": tab, **tab.context(request, obj)}
+        return {"tabs": list(self), "active_tab": tab, **tab.context(request, obj, **overrides)}
 
 
 # The response of a tab URL depends on these request headers: list them in `Vary`.

@@ -14,8 +14,9 @@ class FilesConfig(AppConfig):
         from crm.visibility import register_visibility
         from history.verbs import register_verb
 
-        from . import selectors, views
+        from . import selectors
         from .models import FileLink, StoredFile
+        from .tabs import files_tab_context
 
         template = "files/partials/files_tab.html"
         for tabs in (card_tabs, company_tabs, project_tabs):
@@ -24,7 +25,7 @@ class FilesConfig(AppConfig):
                     slug="files",
                     label=_("File area"),
                     template=template,
-                    context=views.files_tab_context,
+                    context=files_tab_context,
                 )
             )
         register_verb("files.uploaded", _("%(actor)s uploaded the file «%(name)s»"))

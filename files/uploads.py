@@ -1,9 +1,14 @@
 """Refusing oversize uploads while the body streams in, not after it has been stored."""
 
+from django.conf import settings
 from django.core.files.uploadhandler import FileUploadHandler, SkipFile
 
 # How many files one upload request may carry (beside Django's DATA_UPLOAD_MAX_NUMBER_FILES).
 MAX_FILES_PER_REQUEST = 20
+
+
+def max_upload_bytes() -> int:
+    return int(settings.FILES_MAX_UPLOAD_MB) * 1024 * 1024
 
 
 class SizeLimitUploadHandler(FileUploadHandler):

@@ -1,10 +1,8 @@
-from urllib.parse import quote
-
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -18,103 +16,14 @@ from crm.picker import Picker
 
 from . import selectors, services
 from .forms import FilePickForm
-from .places import files_tab_url, place_get, place_kind
+from .places import files_tab_url, place_get
 from .responses import file_download_response
-from .uploads import MAX_FILES_PER_REQUEST, SizeLimitUploadHandler, body_too_large
-
-
-def max_upload_bytes() -> int:
-    return int(settings.FILES_MAX_UPLOAD_MB) * 1024 * 1024
-
-
-# --- the tabs ---------------------------------------------------------------------------
-
-
-_PLACE_URLS = {
-    "contact": "contacts:detail",
-    "company": "companies:detail",
-    "project": "activities:project_detail",
-}
-_PK = "2147483647"
-
-
-def _url_for_pk(name: str) -> tuple[str, str] | None:
-    try:
-        return reverse(name, args=[int(_PK)]).partition(_PK)[::2]
-    except NoReverseMatch:  # a kind of page not built yet
-        return None
-
-
-def _add_row_urls(page) -> None:
-    """What each row links to, built here once rather than by a {% url %} and a
-    reverse() per row and per other place (a page holds 25 rows)."""
-    row_urls = {
-        attr: _url_for_pk(name)
-        for attr, name in [
-            ("download_url", "files:download"),
-            ("delete_url", "files:delete"),
-            ("unlink_url", "files:link_delete"),
-        ]
-    }
-    place_urls = {kind: _url_for_pk(name) for kind, name in _PLACE_URLS.items()}
-    for link in page:
-        link.download_url = "{0}{2}{1}".format(*row_urls["download_url"], link.file_id)
-        link.delete_url = "{0}{2}{1}".format(*row_urls["delete_url"], link.file_id)
-        link.unlink_url = "{0}{2}{1}".format(*row_urls["unlink_url"], link.pk)
-        link.other_places = []
-        for other in link.file.all_links:
-            if other.pk == link.pk:
-                continue
-            kind = other.place_kind
-            place = other.place
-            if place is None:
-                link.other_places.append(("", ""))
-                continue
-            name = getattr(place, "full_name", None) or str(place)
-            url = place_urls.get(kind)
-            link.other_places.append((f"{url[0]}{place.pk}{url[1]}" if url else "", name))
-
-
-def _tab_context(request, obj) -> dict:
-    kind = place_kind(obj)
-    sort = selectors.clean_sort(request.GET.get("sort"))
-    page = selectors.file_links_for_place(
-        user=request.user, kind=kind, obj=obj, sort=sort, page=request.GET.get("page")
-    )
-    _add_row_urls(page)
-    tab_url = files_tab_url(kind, obj.pk)
-    return {
-        "files_place": obj,
-        "files_kind": kind,
-        "files_page": page,
-        "files_sort": sort,
-        "files_tab_url": tab_url,
-        "files_tab_url_q": quote(tab_url),
-        "files_max_mb": settings.FILES_MAX_UPLOAD_MB,
-        "files_max_bytes": max_upload_bytes(),
-        "files_sort_columns": [
-            {
-                "key": key,
-                "label": label,
-                "active": sort.lstrip("-") == key,
-                "descending": sort == f"-{key}",
-                # A click on the active column turns its order round.
-                "next": f"-{key}" if sort == key else key,
-            }
-            for key, label in [
-                ("name", _("Name")),
-                ("size", _("Size")),
-                ("type", _("Type")),
-                ("uploader", _("Uploaded by")),
-                ("date", _("Date")),
-            ]
-        ],
-    }
-
-
-def files_tab_context(request, obj):
-    return _tab_context(request, obj)
-
+from .uploads import (
+    MAX_FILES_PER_REQUEST,
+    SizeLimitUploadHandler,
+    body_too_large,
+    max_upload_bytes,
+)
 
 # --- upload -----------------------------------------------------------------------------
 

@@ -12,7 +12,7 @@ class HistoryConfig(AppConfig):
         from crm.tabs import Tab
         from crm.visibility import register_visibility
 
-        from . import commands, selectors, sentences, views
+        from . import commands, selectors, sentences, tabs
         from .models import Entry
 
         commands.install()
@@ -22,7 +22,7 @@ class HistoryConfig(AppConfig):
                 slug="history",
                 label=_("History"),
                 template="history/partials/history_tab.html",
-                context=views.history_tab_context,
+                context=tabs.history_tab_context,
             )
         )
         company_tabs.register(
@@ -30,7 +30,7 @@ class HistoryConfig(AppConfig):
                 slug="history",
                 label=_("History"),
                 template="history/partials/history_tab.html",
-                context=views.company_history_tab_context,
+                context=tabs.company_history_tab_context,
             )
         )
         register_visibility(Entry, selectors.entries_visible_to)

@@ -13,14 +13,14 @@ class OrdersConfig(AppConfig):
         from crm.tabs import Tab
         from history.verbs import register_verb
 
-        from . import views
+        from . import tabs
 
         card_tabs.register(
             Tab(
                 slug="orders",
                 label=_("Orders and invoices"),
                 template="orders/partials/customer_orders_tab.html",
-                context=views.contact_orders_tab_context,
+                context=tabs.contact_orders_tab_context,
             )
         )
         company_tabs.register(
@@ -28,7 +28,7 @@ class OrdersConfig(AppConfig):
                 slug="orders",
                 label=_("Orders and invoices"),
                 template="orders/partials/customer_orders_tab.html",
-                context=views.company_orders_tab_context,
+                context=tabs.company_orders_tab_context,
             )
         )
         # The amount is stored as plain "8060.25" and shown as «8 060,25 kr» when read.

@@ -1,7 +1,6 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
@@ -10,7 +9,6 @@ from companies.models import Company
 from contacts.models import Contact
 from crm.access import crm_view
 from crm.forms import apply_validation_error
-from crm.pagination import page_with_total
 from crm.params import as_int
 
 from . import selectors, services
@@ -202,42 +200,3 @@ def invoice_credit(request, pk: int):
         return redirect(invoice)
     messages.success(request, _("The credit note was issued."))
     return redirect(note)
-
-
-TAB_PAGE_SIZE = 25
-
-
-def _orders_tab_context(request, customer, kind, orders, invoices) -> dict:
-    """The customer's orders and invoices, a page of each (``orders_page``,
-    ``invoices_page`` in the URL), with row links built from one reverse() each."""
-    return {
-        "customer": customer,
-        "customer_kind": kind,
-        "orders": page_with_total(orders, request.GET.get("orders_page"), TAB_PAGE_SIZE),
-        "invoices": page_with_total(invoices, request.GET.get("invoices_page"), TAB_PAGE_SIZE),
-        "order_url": reverse("orders:detail", args=[0]).removesuffix("0/"),
-        "invoice_url": reverse("orders:invoice", args=[0]).removesuffix("0/"),
-        "tab_url": reverse(
-            "contacts:tab" if kind == "contact" else "companies:tab", args=[customer.pk, "orders"]
-        ),
-    }
-
-
-def contact_orders_tab_context(request, contact):
-    return _orders_tab_context(
-        request,
-        contact,
-        "contact",
-        selectors.orders_for_contact(contact=contact),
-        selectors.invoices_for_contact(contact=contact),
-    )
-
-
-def company_orders_tab_context(request, company):
-    return _orders_tab_context(
-        request,
-        company,
-        "company",
-        selectors.orders_for_company(company=company),
-        selectors.invoices_for_company(company=company),
-    )

@@ -1,4 +1,5 @@
 import datetime as dt
+import re
 
 import pytest
 from django.contrib.auth.models import Group
@@ -227,6 +228,34 @@ def test_note_form_error_is_shown_in_the_tab(staff_client):
     assert "Skriv noe" in response.text or "Write something" in response.text
 
 
+@pytest.mark.parametrize("place", ["contact", "company", "project"])
+def test_refused_note_comes_back_in_its_tab_as_it_was_typed(staff_client, place):
+    """The tab is rendered again with the posted form: its error and its ticks, not an
+    empty form."""
+    owner = {"contact": ContactFactory, "company": CompanyFactory, "project": ProjectFactory}[
+        place
+    ]()
+    response = staff_client.post(
+        reverse("activities:note_create") + f"?{place}={owner.pk}",
+        {"text": "  ", "private": "on"},
+        headers={"HX-Request": "true"},
+    )
+    assert response.status_code == 200
+    assert "Skriv noe i notatet." in response.text
+    assert re.search(r'<input[^>]*name="private"[^>]*checked', response.text)
+
+
+def test_a_saved_note_leaves_an_empty_form_in_the_tab(staff_client):
+    company = CompanyFactory()
+    response = staff_client.post(
+        reverse("activities:note_create") + f"?company={company.pk}",
+        {"text": "Ringte om tilbudet", "private": "on"},
+        headers={"HX-Request": "true"},
+    )
+    assert "Ringte om tilbudet" in response.text
+    assert not re.search(r'<input[^>]*name="private"[^>]*checked', response.text)
+
+
 @pytest.mark.parametrize("slug", ["appointments", "tasks", "notes"])
 def test_card_tabs_run_a_bounded_number_of_queries(
     staff_client, staff, django_assert_max_num_queries, slug
@@ -287,3 +316,19 @@ def test_project_participants_tab_pages_long_lists(staff_client, django_assert_m
     assert "Deltaker49" in first and "Deltaker50" not in first and f"{url}?page=2" in first
     second = staff_client.get(url, {"page": 2}, headers={"HX-Request": "true"}).content.decode()
     assert "Deltaker50" in second and "Deltaker54" in second and "Deltaker49" not in second
+
+
+@pytest.mark.parametrize(
+    ("url_name", "factory", "heading"),
+    [
+        ("activities:appointment_create", None, "Ny avtale"),
+        ("activities:appointment_update", AppointmentFactory, "Endre avtale"),
+        ("activities:task_create", None, "Ny oppgave"),
+        ("activities:task_update", TaskFactory, "Endre oppgave"),
+    ],
+)
+def test_appointment_and_task_forms_say_what_they_are(staff_client, url_name, factory, heading):
+    url = reverse(url_name, args=[factory().pk] if factory else [])
+    html = staff_client.get(url).text
+    assert re.search(rf"<title>{heading} ·", html)
+    assert f'<h1 class="h3">{heading}</h1>' in html

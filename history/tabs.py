@@ -1,5 +1,5 @@
-"""The History tab of the contact card and of the company page (rendered by their tab
-views)."""
+"""The History tab of the contact card and of the company page (registered in apps.py;
+see crm/tabs.py)."""
 
 from itertools import groupby
 from urllib.parse import urlencode

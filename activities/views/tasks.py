@@ -1,0 +1,162 @@
+"""Tasks: «Ny oppgave», edit, «Ferdig» and its «Angre», delete."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from contacts.models import Contact
+from crm.access import crm_view
+from crm.forms import apply_validation_error
+from crm.next_url import next_url
+from crm.params import id_filter, id_param
+
+from .. import pickers, selectors, services
+from ..forms import TaskForm
+from ..models import Task, TaskStatus
+from ..tabs import TASK_NOTICE_KEY, card_tab_panel
+
+
+@require_http_methods(["GET", "POST"])
+@crm_view
+def task_create(request):
+    """«Ny oppgave». ?contact=ID links a contact; ?group=ID gives it to a user group."""
+    initial = {"assignee": request.user, "status": TaskStatus.NOT_STARTED}
+    default_next = reverse("home")
+    if (contact_id := id_param(request.GET, "contact")) is not None:
+        contact = get_object_or_404(Contact, pk=contact_id)
+        initial["contacts"] = [contact]
+        default_next = reverse("contacts:tab", args=[contact.pk, "tasks"])
+    if (group_id := id_param(request.GET, "group")) is not None:
+        group = selectors.group_for_page(pk=group_id)
+        initial["group"] = group
+        initial["assignee"] = None
+        default_next = reverse("activities:group_tasks", args=[group.pk])
+    form = TaskForm(pickers.posted(request), initial=initial)
+    if pickers.saving(form):
+        try:
+            services.task_create(actor=request.user, **form.service_data())
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, _("The task was saved."))
+            return redirect(next_url(request, default_next))
+    return render(
+        request,
+        "activities/activity_form.html",
+        pickers.activity_form_context(
+            form, heading=_("New task"), next=next_url(request, default_next)
+        ),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@crm_view
+def task_update(request, pk: int):
+    task = selectors.task_for_page(pk=pk)
+    form = TaskForm(pickers.posted(request), instance=task)
+    default_next = reverse("home")
+    if pickers.saving(form):
+        try:
+            services.task_update(task=task, actor=request.user, **form.service_data())
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, _("The changes were saved."))
+            return redirect(next_url(request, default_next))
+    return render(
+        request,
+        "activities/activity_form.html",
+        pickers.activity_form_context(
+            form, heading=_("Edit task"), next=next_url(request, default_next)
+        ),
+    )
+
+
+def _task_notice(request, contact_id: int | None, text: str, *, ok: bool, undo=None) -> None:
+    """Tell the card's tab (``contact_id``; activities/tabs.py shows it once), or else the
+    page's messages."""
+    if contact_id is None:
+        (messages.success if ok else messages.error)(request, text)
+        return
+    request.session[TASK_NOTICE_KEY] = {
+        "contact": contact_id,
+        "text": text,
+        "ok": ok,
+        "undo": undo,
+    }
+
+
+def _after_task_click(request, contact_id: int | None):
+    if request.htmx and contact_id is not None:
+        return card_tab_panel(request, contact_id, "tasks")
+    return redirect(next_url(request, reverse("home")))
+
+
+@require_POST
+@crm_view
+def task_complete(request, pk: int):
+    """One click: the task is done. From a card tab, answers with the refreshed tab, which
+    says so and offers «Angre»."""
+    task = get_object_or_404(Task, pk=pk)
+    previous = task.status
+    contact_id = id_filter(request.GET, "contact")
+    try:
+        services.task_complete(task=task, actor=request.user)
+    except ValidationError as error:
+        _task_notice(request, contact_id, " ".join(error.messages), ok=False)
+    else:
+        _task_notice(
+            request,
+            contact_id,
+            _("The task «%(title)s» is marked done.") % {"title": task.title},
+            ok=True,
+            undo={"task": task.pk, "status": previous},
+        )
+    return _after_task_click(request, contact_id)
+
+
+@require_POST
+@crm_view
+def task_reopen(request, pk: int):
+    """«Angre» after «Ferdig»: the task gets back the open status it had (``status``)."""
+    task = get_object_or_404(Task, pk=pk)
+    contact_id = id_filter(request.GET, "contact")
+    try:
+        services.task_reopen(task=task, actor=request.user, status=request.POST.get("status", ""))
+    except ValidationError as error:
+        _task_notice(request, contact_id, " ".join(error.messages), ok=False)
+    else:
+        _task_notice(
+            request,
+            contact_id,
+            _("The task «%(title)s» is open again.") % {"title": task.title},
+            ok=True,
+        )
+    return _after_task_click(request, contact_id)
+
+
+@require_http_methods(["GET", "POST"])
+@crm_view
+def task_delete(request, pk: int):
+    task = get_object_or_404(Task, pk=pk)
+    default_next = reverse("home")
+    if request.method == "POST":
+        services.task_delete(task=task, actor=request.user)
+        messages.success(request, _("%(name)s was deleted.") % {"name": task.title})
+        return redirect(next_url(request, default_next))
+    return render(
+        request,
+        "activities/confirm_delete.html",
+        {
+            "object": task,
+            "what": _("the task"),
+            "consequences": [],
+            "cancel_url": next_url(request, default_next),
+            "next": next_url(request, default_next),
+        },
+    )
