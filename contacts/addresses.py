@@ -24,6 +24,7 @@ def country_field() -> forms.TypedChoiceField:
         choices=lambda: list(countries),
         required=False,
         empty_value=NORWAY,
+        initial=NORWAY,
     )
 
 
