@@ -94,8 +94,17 @@ class AddressFormMixin:
         postcode = cleaned.get("postcode")
         if postcode is None or "country" in self.errors:
             return cleaned
+        # A postcode saved before and left as it is is not looked up again: Posten retires
+        # postcodes, and an edit of the phone must not stop at an address no one touched.
+        unchanged = (
+            self.instance.pk is not None
+            and postcode.strip() == self.instance.postcode
+            and country == self.instance.country
+        )
         try:
-            cleaned["postcode"] = clean_postcode(country=country, postcode=postcode)
+            cleaned["postcode"] = clean_postcode(
+                country=country, postcode=postcode, check_register=not unchanged
+            )
         except ValidationError as error:
             self.add_error("postcode", error)
             return cleaned

@@ -139,10 +139,11 @@ def is_register_town(town: str) -> bool:
     return PostalCode.objects.filter(town=(town or "").strip().upper()).exists()
 
 
-def clean_postcode(*, country: str, postcode: str) -> str:
+def clean_postcode(*, country: str, postcode: str, check_register: bool = True) -> str:
     """The postcode as typed (trimmed), or a ValidationError saying what shape it must have.
 
-    A Norwegian one must also be in the register (while the register is loaded).
+    A Norwegian one must also be in the register (while the register is loaded), unless
+    ``check_register`` is false (a postcode saved before and left as it was).
     """
     postcode = " ".join((postcode or "").split())
     if not postcode:
@@ -162,6 +163,7 @@ def clean_postcode(*, country: str, postcode: str) -> str:
         )
     if (
         country == NORWAY
+        and check_register
         and town_for(postcode) is None
         and PostalCode.objects.exists()  # an empty register (not loaded) checks nothing
     ):

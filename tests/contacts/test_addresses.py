@@ -195,3 +195,23 @@ def test_moving_a_contact_abroad_keeps_the_new_address(staff_client, postcode_re
     )
     contact.refresh_from_db()
     assert (contact.postcode, contact.city, contact.country) == ("2100", "København Ø", "DK")
+
+
+def test_a_postcode_posten_has_retired_does_not_stop_other_changes(
+    staff_client, postcode_register
+):
+    # Saved before the register dropped it; the user only changes the phone.
+    contact = ContactFactory(country="NO", postcode="0000", city="GOKK")
+    response = staff_client.post(
+        reverse("contacts:update", args=[contact.pk]),
+        contact_data(
+            first_name=contact.first_name,
+            last_name=contact.last_name,
+            postcode="0000",
+            city="GOKK",
+            mobile="412 34 567",
+        ),
+    )
+    assert response.status_code == 302
+    contact.refresh_from_db()
+    assert contact.mobile.as_e164 == "+4741234567"
