@@ -77,7 +77,9 @@ class CompanyForm(AddressFormMixin, forms.ModelForm):
                     Column("country", css_class="col-md-4"),
                 ),
             ),
-            Fieldset(_("More"), "customer_number", "categories"),
+            Fieldset(
+                _("More"), Row(Column("customer_number", css_class="col-md-4")), "categories"
+            ),
         )
 
     def clean_name(self):

@@ -119,7 +119,12 @@ class ContactForm(AddressFormMixin, forms.ModelForm):
                     Column("country", css_class="col-md-4"),
                 ),
             ),
-            Fieldset(_("More"), "customer_number", "categories", "notes"),
+            Fieldset(
+                _("More"),
+                Row(Column("customer_number", css_class="col-md-4")),
+                "categories",
+                "notes",
+            ),
         )
 
     def clean_last_name(self):
