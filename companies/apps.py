@@ -7,12 +7,17 @@ class CompaniesConfig(AppConfig):
     verbose_name = _("Companies")
 
     def ready(self):
+        from contacts.customer_numbers import register_holder
         from contacts.tabs import card_tabs
         from crm.home import register_home_list
         from crm.tabs import Tab
 
         from . import tabs
+        from .models import Company
         from .selectors import company_recent
+
+        # Customer numbers are unique across contacts and companies.
+        register_holder(Company)
 
         register_home_list("recent_companies", lambda request: company_recent(limit=10))
 

@@ -1,5 +1,3 @@
-import re
-
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Fieldset, Layout, Row
 from django import forms
@@ -7,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from stdnum.no import orgnr
 
+from contacts.addresses import AddressFormMixin, country_field, customer_number_field
 from contacts.models import Category, Contact
 from crm.forms import UserChoiceField, set_phone_messages
 from crm.user_picker import crm_users
@@ -14,7 +13,9 @@ from crm.user_picker import crm_users
 from .models import Company, CompanyLink
 
 
-class CompanyForm(forms.ModelForm):
+class CompanyForm(AddressFormMixin, forms.ModelForm):
+    country = country_field()
+    customer_number = customer_number_field()
     org_number = forms.CharField(
         label=_("Organisation number"),
         required=False,
@@ -34,14 +35,16 @@ class CompanyForm(forms.ModelForm):
             "street_address",
             "postcode",
             "city",
+            "country",
             "categories",
             "owner",
         ]
         widgets = {"categories": forms.CheckboxSelectMultiple}
         field_classes = {"owner": UserChoiceField}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, may_set_customer_number: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        self.setup_address(may_set_customer_number=may_set_customer_number)
         self.fields["categories"].queryset = Category.objects.order_by("name")
         # «Eier» is picked by search (crm/user_picker.py, shown by the template): new owners
         # only among active users with CRM access; the owner it has is kept, even one who left.
@@ -69,10 +72,14 @@ class CompanyForm(forms.ModelForm):
                 _("Address"),
                 "street_address",
                 Row(
-                    Column("postcode", css_class="col-md-4"), Column("city", css_class="col-md-8")
+                    Column("postcode", css_class="col-md-3"),
+                    Column("city", css_class="col-md-5"),
+                    Column("country", css_class="col-md-4"),
                 ),
             ),
-            Fieldset(_("More"), "categories"),
+            Fieldset(
+                _("More"), Row(Column("customer_number", css_class="col-md-4")), "categories"
+            ),
         )
 
     def clean_name(self):
@@ -89,12 +96,6 @@ class CompanyForm(forms.ModelForm):
                 code="invalid_orgnr",
                 params={"value": self.cleaned_data["org_number"]},
             )
-        return value
-
-    def clean_postcode(self):
-        value = self.cleaned_data["postcode"].strip()
-        if value and not re.fullmatch(r"[0-9]{4}", value):
-            raise ValidationError(_("A Norwegian postcode has four digits."), code="invalid")
         return value
 
 

@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.db.models.functions import Cast, Replace, Upper
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django_countries import countries
 from phonenumber_field.modelfields import PhoneNumberField
 
 from contacts.models import Category, Contact
@@ -94,6 +95,11 @@ class Company(TimeStampedModel):
         self.name = self.name.strip()
         if not self.name:
             raise ValidationError({"name": _("A company needs a name.")}, code="required")
+
+    @property
+    def country_name(self) -> str:
+        """The country in the user's language, for an address abroad ("" for Norway)."""
+        return "" if self.country == "NO" else countries.name(self.country) or self.country
 
     @property
     def is_customer(self) -> bool:

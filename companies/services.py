@@ -7,17 +7,44 @@ from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
 from django.utils.translation import gettext as _
 
-from contacts.customer_numbers import next_customer_number
+from contacts.customer_numbers import (
+    customer_number_set,
+    customer_number_taken,
+    is_customer_number_clash,
+    next_customer_number,
+)
 from contacts.models import Category, Contact
 
 from .models import Company, CompanyLink
 
+_UNSET = object()
+
+
+def _save(company: Company) -> None:
+    company.full_clean()
+    try:
+        with transaction.atomic():
+            company.save()
+    except IntegrityError as error:
+        if is_customer_number_clash(error):
+            raise customer_number_taken(company.customer_number) from None
+        raise
+
 
 @transaction.atomic
-def company_create(*, name: str, categories: Iterable[Category] = (), **fields) -> Company:
+def company_create(
+    *,
+    name: str,
+    categories: Iterable[Category] = (),
+    customer_number: int | None = None,
+    **fields,
+) -> Company:
+    """A new company; with ``customer_number`` (chosen by an administrator) a customer with
+    that number, refused while a contact or company has it."""
     company = Company(name=name, **fields)
-    company.full_clean()
-    company.save()
+    if customer_number is not None:
+        customer_number_set(holder=company, number=customer_number)
+    _save(company)
     if categories:
         company.categories.set(categories)
     return company
@@ -25,12 +52,18 @@ def company_create(*, name: str, categories: Iterable[Category] = (), **fields) 
 
 @transaction.atomic
 def company_update(
-    *, company: Company, categories: Iterable[Category] | None = None, **fields
+    *,
+    company: Company,
+    categories: Iterable[Category] | None = None,
+    customer_number: int | None = _UNSET,
+    **fields,
 ) -> Company:
+    """Change the given fields; ``customer_number`` only when passed (administrators)."""
     for name, value in fields.items():
         setattr(company, name, value)
-    company.full_clean()
-    company.save()
+    if customer_number is not _UNSET:
+        customer_number_set(holder=company, number=customer_number)
+    _save(company)
     if categories is not None:
         company.categories.set(categories)
     return company

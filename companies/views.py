@@ -10,7 +10,7 @@ from contacts.models import Contact
 from contacts.selectors import contact_search_by_last_name, contacts_by_ids
 from crm import picker as pickers
 from crm import user_picker
-from crm.access import crm_view
+from crm.access import crm_view, is_firm_admin
 from crm.deletion import delete_preview
 from crm.forms import apply_validation_error
 from crm.params import id_param, text_param
@@ -45,10 +45,11 @@ def company_create(request):
     form = CompanyForm(
         user_picker.posted(request, OWNER),
         initial={"owner": request.user, "name": text_param(request.GET, "name", max_length=200)},
+        may_set_customer_number=is_firm_admin(request.user),
     )
     if pickers.saving(form):
         try:
-            company = services.company_create(**form.cleaned_data)
+            company = services.company_create(**form.service_data())
             link = (
                 services.company_link_contact(contact=link_contact, company=company)
                 if link_contact
@@ -83,10 +84,14 @@ def company_detail(request, pk: int, tab: str | None = None):
 @crm_view
 def company_update(request, pk: int):
     company = selectors.company_for_page(pk=pk)
-    form = CompanyForm(user_picker.posted(request, OWNER), instance=company)
+    form = CompanyForm(
+        user_picker.posted(request, OWNER),
+        instance=company,
+        may_set_customer_number=is_firm_admin(request.user),
+    )
     if pickers.saving(form):
         try:
-            services.company_update(company=company, **form.cleaned_data)
+            services.company_update(company=company, **form.service_data())
         except ValidationError as error:
             apply_validation_error(form, error)
         else:

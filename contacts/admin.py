@@ -4,12 +4,29 @@ from django.utils.translation import gettext_lazy as _
 from crm.admin_privacy import VisibleRowsAdmin
 
 from . import services
-from .models import Category, Contact, ContactEmail
+from .models import Category, Contact, ContactEmail, PostalCode
 
 
 @admin.register(Category)
 class CategoryAdmin(VisibleRowsAdmin):
     search_fields = ["name"]
+
+
+@admin.register(PostalCode)
+class PostalCodeAdmin(VisibleRowsAdmin):
+    """Posten's register, to look a postcode up: it is changed by ``refresh_postcodes``."""
+
+    list_display = ["postcode", "town", "municipality", "category"]
+    search_fields = ["postcode", "town", "municipality"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 class ContactEmailInline(admin.TabularInline):

@@ -9,6 +9,10 @@ class ContactsConfig(AppConfig):
     def ready(self):
         from crm.home import register_home_list
 
+        from .customer_numbers import register_holder
+        from .models import Contact
         from .selectors import contact_recent
+
+        register_holder(Contact)
 
         register_home_list("recent_contacts", lambda request: contact_recent(limit=10))

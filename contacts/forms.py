@@ -1,5 +1,3 @@
-import re
-
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Fieldset, Layout, Row
 from django import forms
@@ -10,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from crm.forms import UserChoiceField, set_phone_messages
 from crm.user_picker import crm_users
 
+from .addresses import AddressFormMixin, country_field, customer_number_field
 from .models import Category, Contact
 
 
@@ -45,7 +44,9 @@ class MultiEmailField(forms.CharField):
         return value
 
 
-class ContactForm(forms.ModelForm):
+class ContactForm(AddressFormMixin, forms.ModelForm):
+    country = country_field()
+    customer_number = customer_number_field()
     emails = MultiEmailField(
         label=_("E-mail"),
         required=False,
@@ -65,6 +66,7 @@ class ContactForm(forms.ModelForm):
             "street_address",
             "postcode",
             "city",
+            "country",
             "website",
             "categories",
             "owner",
@@ -76,8 +78,9 @@ class ContactForm(forms.ModelForm):
         }
         field_classes = {"owner": UserChoiceField}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, may_set_customer_number: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        self.setup_address(may_set_customer_number=may_set_customer_number)
         if self.instance.pk and not self.is_bound:
             self.initial["emails"] = [e.email for e in self.instance.emails.all()]
         self.fields["categories"].queryset = Category.objects.order_by("name")
@@ -85,9 +88,6 @@ class ContactForm(forms.ModelForm):
         # only among active users with CRM access; the owner it has is kept, even one who left.
         self.fields["owner"].queryset = crm_users(keep=self.instance.owner_id)
         self.fields["last_name"].error_messages["required"] = _("A contact needs a last name.")
-        self.fields["postcode"].widget.attrs.update(
-            {"inputmode": "numeric", "autocomplete": "postal-code"}
-        )
         self.fields["first_name"].widget.attrs["autocomplete"] = "off"
         set_phone_messages(self)
         self.helper = FormHelper()
@@ -114,22 +114,23 @@ class ContactForm(forms.ModelForm):
                 _("Postal address"),
                 "street_address",
                 Row(
-                    Column("postcode", css_class="col-md-4"), Column("city", css_class="col-md-8")
+                    Column("postcode", css_class="col-md-3"),
+                    Column("city", css_class="col-md-5"),
+                    Column("country", css_class="col-md-4"),
                 ),
             ),
-            Fieldset(_("More"), "categories", "notes"),
+            Fieldset(
+                _("More"),
+                Row(Column("customer_number", css_class="col-md-4")),
+                "categories",
+                "notes",
+            ),
         )
 
     def clean_last_name(self):
         value = self.cleaned_data["last_name"].strip()
         if not value:
             raise ValidationError(_("A contact needs a last name."), code="required")
-        return value
-
-    def clean_postcode(self):
-        value = self.cleaned_data["postcode"].strip()
-        if value and not re.fullmatch(r"[0-9]{4}", value):
-            raise ValidationError(_("A Norwegian postcode has four digits."), code="invalid")
         return value
 
 

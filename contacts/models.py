@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.db.models.functions import Cast, Collate, Concat, Lower, Replace, Upper
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django_countries import countries
 from phonenumber_field.modelfields import PhoneNumberField
 
 from crm.timestamps import TimeStampedModel
@@ -25,6 +26,30 @@ class Category(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class PostalCode(models.Model):
+    """One line of Posten/Bring's «Postnummerregister»: a Norwegian postcode and its town.
+
+    Loaded from the copy shipped in contacts/data/ and refreshed from the published file by
+    ``manage.py refresh_postcodes`` (contacts/postcodes.py).
+    """
+
+    postcode = models.CharField(_("postcode"), max_length=4, primary_key=True)
+    town = models.CharField(_("post town"), max_length=100)
+    municipality_number = models.CharField(_("municipality number"), max_length=4, blank=True)
+    municipality = models.CharField(_("municipality"), max_length=100, blank=True)
+    # G street addresses, P post boxes, B both, S service codes, K customer-own codes,
+    # F several uses (Bring's key to the register).
+    category = models.CharField(_("category"), max_length=1, blank=True)
+
+    class Meta:
+        verbose_name = _("postcode")
+        verbose_name_plural = _("postcodes")
+        ordering = ["postcode"]
+
+    def __str__(self):
+        return f"{self.postcode} {self.town}"
 
 
 class ContactQuerySet(models.QuerySet):
@@ -168,6 +193,11 @@ class Contact(TimeStampedModel):
     @property
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}".strip()
+
+    @property
+    def country_name(self) -> str:
+        """The country in the user's language, for an address abroad ("" for Norway)."""
+        return "" if self.country == "NO" else countries.name(self.country) or self.country
 
     @property
     def is_private_customer(self) -> bool:

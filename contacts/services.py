@@ -3,12 +3,17 @@
 from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .customer_numbers import next_customer_number
+from .customer_numbers import (
+    customer_number_set,
+    customer_number_taken,
+    is_customer_number_clash,
+    next_customer_number,
+)
 from .hooks import addresses_changed
 from .models import Category, Contact, ContactEmail
 
@@ -30,6 +35,20 @@ def _set_emails(contact: Contact, emails: Iterable[str]) -> None:
     addresses_changed(contact)
 
 
+_UNSET = object()
+
+
+def _save(contact: Contact) -> None:
+    contact.full_clean()
+    try:
+        with transaction.atomic():
+            contact.save()
+    except IntegrityError as error:
+        if is_customer_number_clash(error):
+            raise customer_number_taken(contact.customer_number) from None
+        raise
+
+
 @transaction.atomic
 def contact_create(
     *,
@@ -37,11 +56,15 @@ def contact_create(
     first_name: str = "",
     emails: Iterable[str] = (),
     categories: Iterable[Category] = (),
+    customer_number: int | None = None,
     **fields,
 ) -> Contact:
+    """A new contact; with ``customer_number`` (chosen by an administrator) a private
+    customer with that number, refused while a contact or company has it."""
     contact = Contact(first_name=first_name, last_name=last_name, **fields)
-    contact.full_clean()
-    contact.save()
+    if customer_number is not None:
+        customer_number_set(holder=contact, number=customer_number)
+    _save(contact)
     _set_emails(contact, emails)
     if categories:
         contact.categories.set(categories)
@@ -54,12 +77,15 @@ def contact_update(
     contact: Contact,
     emails: Iterable[str] | None = None,
     categories: Iterable[Category] | None = None,
+    customer_number: int | None = _UNSET,
     **fields,
 ) -> Contact:
+    """Change the given fields; ``customer_number`` only when passed (administrators)."""
     for name, value in fields.items():
         setattr(contact, name, value)
-    contact.full_clean()
-    contact.save()
+    if customer_number is not _UNSET:
+        customer_number_set(holder=contact, number=customer_number)
+    _save(contact)
     if emails is not None:
         _set_emails(contact, emails)
     if categories is not None:

@@ -6,6 +6,7 @@ app_name = "contacts"
 
 urlpatterns = [
     path("new/", views.contact_create, name="create"),
+    path("post-town/", views.post_town, name="post_town"),
     path("<int:pk>/", views.contact_detail, name="detail"),
     path("<int:pk>/edit/", views.contact_update, name="update"),
     path("<int:pk>/delete/", views.contact_delete, name="delete"),

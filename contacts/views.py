@@ -1,20 +1,23 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from crm import user_picker
-from crm.access import crm_view
+from crm.access import crm_view, is_firm_admin
 from crm.deletion import delete_preview
 from crm.forms import apply_validation_error
+from crm.params import text_param
 from crm.picker import saving
 from crm.tabs import TAB_VARY_HEADERS, wants_panel_only
 
 from . import selectors, services
 from .forms import ContactForm
 from .models import Contact
+from .postcodes import NORWAY, is_register_town, town_for
 from .tabs import card_tabs
 
 OWNER = user_picker.OWNER
@@ -28,11 +31,14 @@ def _form_context(form, **extra) -> dict:
 @require_http_methods(["GET", "POST"])
 @crm_view
 def contact_create(request):
-    form = ContactForm(user_picker.posted(request, OWNER), initial={"owner": request.user})
+    form = ContactForm(
+        user_picker.posted(request, OWNER),
+        initial={"owner": request.user},
+        may_set_customer_number=is_firm_admin(request.user),
+    )
     if saving(form):
-        data = dict(form.cleaned_data)
         try:
-            contact = services.contact_create(**data)
+            contact = services.contact_create(**form.service_data())
         except ValidationError as error:
             apply_validation_error(form, error)
         else:
@@ -65,11 +71,14 @@ def contact_detail(request, pk: int, tab: str | None = None):
 @crm_view
 def contact_update(request, pk: int):
     contact = selectors.contact_for_edit(pk=pk)
-    form = ContactForm(user_picker.posted(request, OWNER), instance=contact)
+    form = ContactForm(
+        user_picker.posted(request, OWNER),
+        instance=contact,
+        may_set_customer_number=is_firm_admin(request.user),
+    )
     if saving(form):
-        data = {name: form.cleaned_data[name] for name in form.Meta.fields}
         try:
-            services.contact_update(contact=contact, **data)
+            services.contact_update(contact=contact, **form.service_data())
         except ValidationError as error:
             apply_validation_error(form, error)
         else:
@@ -98,6 +107,21 @@ def contact_delete(request, pk: int):
         {"contact": contact, "consequences": consequences, "blockers": blockers},
         status=409 if blockers and request.method == "POST" else 200,
     )
+
+
+@require_GET
+@crm_view
+def post_town(request):
+    """The post-town input, filled from Posten's register for the Norwegian postcode typed
+    (the contact and company forms ask as one types: contacts/addresses.py). 204 leaves
+    the input as it is: a foreign address, an unknown postcode, or a town typed by hand."""
+    postcode = text_param(request.GET, "postcode", max_length=10)
+    country = text_param(request.GET, "country", max_length=2) or NORWAY
+    city = text_param(request.GET, "city", max_length=100)
+    town = town_for(postcode) if country == NORWAY else None
+    if town is None or town == city.upper() or (city and not is_register_town(city)):
+        return HttpResponse(status=204)
+    return render(request, "contacts/partials/post_town.html", {"town": town})
 
 
 @require_POST

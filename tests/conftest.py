@@ -17,6 +17,14 @@ def _media_root(settings, tmp_path):
 
 
 @pytest.fixture
+def postcode_register(db):
+    """Posten's postcode register, loaded (tests.contacts.factories.load_postcode_register)."""
+    from tests.contacts.factories import load_postcode_register
+
+    load_postcode_register()
+
+
+@pytest.fixture
 def staff(db):
     """An office worker with CRM access."""
     return UserFactory(crm_access=True)

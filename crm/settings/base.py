@@ -36,6 +36,8 @@ INSTALLED_APPS = [
     "django_htmx",
     # No models: listed for its Norwegian catalog (its phone-number error messages).
     "phonenumber_field",
+    # No models used: listed for its Norwegian country names (the country select).
+    "django_countries",
     # django-axes and django-tasks-db under Norwegian names (crm/library_apps.py).
     "crm.library_apps.AxesConfig",
     "pgtrigger",
@@ -264,6 +266,10 @@ MAILBOX_SYNC_INTERVAL = env.int("MAILBOX_SYNC_INTERVAL", default=300)
 PHONENUMBER_DEFAULT_REGION = "NO"
 PHONENUMBER_DB_FORMAT = "E164"
 PHONENUMBER_DEFAULT_FORMAT = "INTERNATIONAL"
+
+# The country select (contacts/forms.py): Norway first, then the neighbours most customers
+# abroad live in, then every country in Norwegian alphabetical order.
+COUNTRIES_FIRST = ["NO", "SE", "DK"]
 
 # History (K6): django-pghistory's triggers capture contact and company-link changes.
 # The tracked models belong to other apps, so their triggers are not put in those apps'

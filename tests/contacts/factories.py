@@ -39,3 +39,17 @@ class CustomerContactFactory(ContactFactory):
     """A private customer: a contact with a customer number."""
 
     customer_number = factory.Sequence(lambda n: 500000 + n)
+
+
+def load_postcode_register() -> None:
+    """Posten's postcode register as shipped (contacts/data/), as the migration loads it.
+
+    A test that needs it asks for it: a transactional test (a race, a browser test)
+    empties every table when it ends, the register with it.
+    """
+    from pathlib import Path
+
+    from contacts.postcodes import parse_register, postcodes_replace
+
+    data = Path(__file__).resolve().parents[2] / "contacts" / "data" / "postnummerregister.tsv"
+    postcodes_replace(lines=parse_register(data.read_bytes(), encoding="utf-8"))
