@@ -1,7 +1,8 @@
 """The search panel's narrowing controls (S3) as django-filter FilterSets.
 
 The panel form is the FilterSet's form. ``q`` is matched according to ``type`` and
-``match``; the matching itself is in :mod:`search.selectors`, which chooses how to run it.
+``match``; the matching itself is in :mod:`search.matching`, and :mod:`search.selectors`
+chooses how to run it.
 """
 
 import string

@@ -252,7 +252,7 @@ def test_contacts_are_planned_from_the_ids_their_notes_give(staff, worded):
 
 
 def test_too_many_noted_contacts_fall_back_to_the_trigram_plan(staff, worded, monkeypatch):
-    monkeypatch.setattr("search.selectors.NOTE_IDS_MAX", 1)
+    monkeypatch.setattr("search.probe.NOTE_IDS_MAX", 1)
     long = search(params=QueryDict("q=tilbud&type=note"), user=staff)
     assert long.plan == "trigram"
     assert [c.last_name for c in long.hits] == ["Sendt", "Tilbud"] and long.count == 2
@@ -264,7 +264,7 @@ def test_too_many_noted_contacts_fall_back_to_the_trigram_plan(staff, worded, mo
     ids=["trigram", "ids-by-key", "ids-walk"],
 )
 def test_every_plan_pages_and_counts_alike(staff, ids_max, walk_min, monkeypatch):
-    monkeypatch.setattr("search.selectors.NOTE_IDS_MAX", ids_max)
+    monkeypatch.setattr("search.probe.NOTE_IDS_MAX", ids_max)
     monkeypatch.setattr("search.selectors.NOTE_WALK_MIN", walk_min)
     for i in range(55):
         note(staff, f"Julebord {i}", contact=ContactFactory(last_name=f"Navn{i:02d}"))

@@ -320,7 +320,7 @@ def test_names_plan_with_narrowing_counts_the_narrowed_walk(spread, staff):
 @pytest.fixture
 def few_probe_steps(monkeypatch):
     # More distinct last names than the probe walks: the general plans answer.
-    monkeypatch.setattr("search.selectors.PROBE_STEPS", 2)
+    monkeypatch.setattr("search.probe.PROBE_STEPS", 2)
 
 
 def test_trigram_plan_when_the_probe_gives_way(spread, people, few_probe_steps):
@@ -409,18 +409,18 @@ def test_name_probe_is_skipped_when_statistics_show_too_many_names(spread, monke
     from django.db import connection
 
     from contacts.models import Contact
-    from search.selectors import _name_probe
+    from search.probe import name_probe
 
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE contacts_contact")  # 9 distinct last names
     # Two names are left, few enough to walk, but the statistics still say 9: the probe
     # trusts them and does not walk at all.
     Contact.objects.exclude(last_name__in=["Olsen", "Holm"]).delete()
-    monkeypatch.setattr("search.selectors.PROBE_STEPS", 5)
-    assert _name_probe("last_name", "ol", starts=False) is None
+    monkeypatch.setattr("search.probe.PROBE_STEPS", 5)
+    assert name_probe("last_name", "ol", starts=False) is None
     assert search_names(q="ol").plan == "walk"
-    monkeypatch.setattr("search.selectors.PROBE_STEPS", 9)
-    assert [name for _key, name in _name_probe("last_name", "ol", starts=False)] == [
+    monkeypatch.setattr("search.probe.PROBE_STEPS", 9)
+    assert [name for _key, name in name_probe("last_name", "ol", starts=False)] == [
         "Holm",
         "Olsen",
     ]

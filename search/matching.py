@@ -1,0 +1,81 @@
+"""How a search term matches: the filter on contacts, companies, e-mails or notes.
+
+Each test comes in two forms (``indexed``): the lookups the trigram GIN indexes are made
+for (``UPPER(col) LIKE UPPER('%term%')``; contacts/0002, companies/0002 and /0005,
+activities/0002), and the same test in a form no index serves (``STRPOS``/``STARTS_WITH``),
+for the plans that walk a btree in order and should not be lured off it by a trigram
+index (see :mod:`search.selectors`). Which lookup a type and «match» mean is
+``filters.term_lookup``.
+"""
+
+import string
+
+from django.db.models import BooleanField, Exists, F, Func, OuterRef, TextField, Value
+from django.db.models.functions import Cast, Concat, StrIndex, Upper
+
+from activities.models import Note
+from contacts.models import ContactEmail
+
+from .filters import term_lookup
+
+# The search types whose terms are digits only: anything else typed is dropped.
+DIGIT_TYPES = ("phone", "customer_number")
+
+
+def normalise(term: str, type: str) -> str:
+    if type in DIGIT_TYPES:
+        return "".join(ch for ch in term if ch in string.digits)
+    return term
+
+
+def match_term(qs, kind, data, term, *, user, indexed: bool):
+    """``qs`` narrowed to the rows the term matches, by the panel's type and «match»."""
+    if not term:
+        return qs
+    name, lookup = term_lookup(type=data["type"], match=data["match"], kind=kind)
+    if name == "note_text":
+        return qs.filter(pk__in=note_hits(user, kind, lookup, term, indexed))
+    if name == "full_name":
+        qs = qs.alias(full_name=Concat("first_name", Value(" "), "last_name"))
+    if name == "email" and kind == "contact":
+        emails = ContactEmail.objects.filter(contact=OuterRef("pk"))
+        return qs.filter(Exists(term_filter(emails, "email", lookup, term, indexed)))
+    return term_filter(qs, name, lookup, term, indexed)
+
+
+def note_hits(user, kind, lookup, term, indexed):
+    """The ids of the contacts (or companies) with a note the user may read whose text
+    matches: privacy from ``visible_to``, which notes concern a contact from
+    ``contact_ids`` (the card's notes tab's rule).
+
+    Planned from the notes: the trigram index ``note_text_trgm`` finds the few matching
+    notes and PostgreSQL joins their contacts, rather than test each contact's notes.
+    """
+    notes = term_filter(Note.objects.visible_to(user), "text", lookup, term, indexed)
+    if kind == "company":
+        return notes.filter(company__isnull=False).order_by().values("company_id")
+    return notes.contact_ids()
+
+
+def visible_notes(user, term, *, starts: bool):
+    """The notes ``user`` may read whose text matches ``term``, by the trigram index."""
+    _name, lookup = term_lookup(
+        type="note", match="starts" if starts else "contains", kind="contact"
+    )
+    return term_filter(Note.objects.visible_to(user), "text", lookup, term, True)
+
+
+def term_filter(qs, name, lookup, term, indexed):
+    if indexed:
+        return qs.filter(**{f"{name}__{lookup}": term})
+    # The same test in a form no index serves (see the module docstring).
+    column = F(name)
+    if name == "customer_number":
+        column = Cast(name, TextField())
+    if lookup.startswith("i"):
+        column, needle = Upper(column), Upper(Value(term))
+    else:
+        needle = Value(term)
+    if lookup.endswith("startswith"):
+        return qs.filter(Func(column, needle, function="STARTS_WITH", output_field=BooleanField()))
+    return qs.alias(_pos=StrIndex(column, needle)).filter(_pos__gt=0)

@@ -1,0 +1,71 @@
+"""Query plans of the search's SQL, for tests that pin which index answers.
+
+Each test captures the statements a search sends and asks PostgreSQL how it would run
+them (``EXPLAIN (FORMAT JSON)``), with sequential scans priced out: a test database is
+small, and there a sequential scan would rightly win; priced out, the plan shows whether
+an index serves the expression the search emits. (``benchmarks/search.py --explain`` walks
+the same JSON on a million contacts, with ANALYZE.)
+"""
+
+import json
+from dataclasses import dataclass, field
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+# The tables that grow with the firm: none of them may be read whole by a search.
+BIG_TABLES = frozenset(
+    {
+        "contacts_contact",
+        "contacts_contactemail",
+        "companies_company",
+        "companies_companylink",
+        "activities_note",
+        "activities_note_contact_persons",
+        "activities_project_participants",
+    }
+)
+
+
+@dataclass
+class Plans:
+    """What the plans of a run of statements use."""
+
+    indexes: set[str] = field(default_factory=set)
+    seq_scans: set[str] = field(default_factory=set)
+    text: list[str] = field(default_factory=list)
+
+    def __str__(self):  # shown when an assertion fails
+        return "\n\n".join(self.text)
+
+
+def _nodes(node):
+    yield node
+    for child in node.get("Plans", []):
+        yield from _nodes(child)
+
+
+def explain(statements) -> Plans:
+    """The plans of ``statements`` (SQL texts), sequential scans priced out for the rest of
+    the test's transaction."""
+    plans = Plans()
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        for sql in statements:
+            cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}")
+            raw = cursor.fetchone()[0]
+            plan = (json.loads(raw) if isinstance(raw, str) else raw)[0]["Plan"]
+            plans.text.append(f"{sql}\n{json.dumps(plan, indent=1)}")
+            for node in _nodes(plan):
+                if "Index Name" in node:
+                    plans.indexes.add(node["Index Name"])
+                if node["Node Type"] == "Seq Scan":
+                    plans.seq_scans.add(node["Relation Name"])
+    return plans
+
+
+def plans_of(run):
+    """Call ``run()``; its return value and the :class:`Plans` of the statements it sent."""
+    with CaptureQueriesContext(connection) as captured:
+        value = run()
+    return value, explain(query["sql"] for query in captured.captured_queries)

@@ -1,0 +1,474 @@
+"""The search's modules one by one: the probes (search/probe.py), the note beside a hit
+(search/snippets.py), and the query plan of every query shape the selectors build
+(search/selectors.py)."""
+
+import re
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.http import QueryDict
+from django.template.loader import render_to_string
+
+from activities import services
+from activities.models import Note
+from companies.models import Company, CompanyLink
+from contacts.models import Contact, ContactEmail
+from search.probe import name_probe, noted_contact_ids
+from search.selectors import search
+from search.snippets import SNIPPET_CONTEXT, Snippet, note_snippets, snippet, term_pattern
+from tests.activities.factories import ProjectFactory
+from tests.companies.factories import CompanyFactory, CompanyLinkFactory
+from tests.contacts.factories import ContactFactory
+from tests.crm.factories import UserFactory
+from tests.search.plans import BIG_TABLES, plans_of
+
+pytestmark = pytest.mark.django_db
+
+
+def note(author, text, *, private=False, **home):
+    return services.note_create(author=author, text=text, private=private, **home)
+
+
+def ids(literal: str) -> set[int]:
+    """The ids of an array literal such as ``{3,1,2}``."""
+    return {int(part) for part in literal.strip("{}").split(",") if part}
+
+
+# --- the distinct-name probe (search/probe.py) ------------------------------------------
+
+
+@pytest.fixture
+def named(db):
+    for last, first in [
+        ("Østby", "Ole"),
+        ("Ås", "Kari"),
+        ("Zahl", "Kari"),
+        ("Aasen", "Per"),
+        ("Olsen", "Eva"),
+        ("Olsen", "Ola"),
+        ("Berg Olsen", "Per"),
+        ("Holm", "Karin"),
+    ]:
+        ContactFactory(last_name=last, first_name=first)
+
+
+def test_name_probe_lists_each_matching_last_name_once_in_norwegian_order(named):
+    # «Olsen» twice on the cards, once in the probe; Ø and Å after Z, Aa with A.
+    assert [name for _key, name in name_probe("last_name", "S", starts=False)] == [
+        "Aasen",
+        "Berg Olsen",
+        "Olsen",
+        "Østby",
+        "Ås",
+    ]
+
+
+def test_name_probe_keys_are_the_norwegian_sort_keys_in_order(named):
+    keys = [key for key, _name in name_probe("last_name", "s", starts=False)]
+    assert keys == sorted(keys)
+    assert keys[0] == "aasen"
+
+
+def test_name_probe_starts_with_matches_the_start_of_the_name_only(named):
+    assert [name for _key, name in name_probe("last_name", "ol", starts=True)] == ["Olsen"]
+    assert name_probe("last_name", "qxz", starts=False) == []
+
+
+def test_name_probe_takes_percent_and_underscore_literally(named):
+    ContactFactory(last_name="100%_Berg")
+    assert [name for _key, name in name_probe("last_name", "%", starts=False)] == ["100%_Berg"]
+    assert [name for _key, name in name_probe("last_name", "_", starts=False)] == ["100%_Berg"]
+
+
+def test_first_name_probe_lists_the_matching_distinct_first_names(named):
+    assert sorted(name for _key, name in name_probe("first_name", "kar", starts=False)) == [
+        "Kari",
+        "Karin",
+    ]
+
+
+def test_name_probe_gives_way_when_it_would_walk_more_names_than_its_limit(named, monkeypatch):
+    # Seven distinct last names and no statistics yet: the walk itself finds too many.
+    monkeypatch.setattr("search.probe.PROBE_STEPS", 6)
+    assert name_probe("last_name", "olsen", starts=False) is None
+    monkeypatch.setattr("search.probe.PROBE_STEPS", 7)
+    assert [name for _key, name in name_probe("last_name", "olsen", starts=False)] == [
+        "Berg Olsen",
+        "Olsen",
+    ]
+
+
+# --- the noted-contacts probe (search/probe.py) -----------------------------------------
+
+
+@pytest.fixture
+def noted(staff, other_staff):
+    """Contacts reached by matching notes along each route, and one by a private note."""
+    card = ContactFactory(last_name="Kort")
+    link = CompanyLinkFactory(contact=ContactFactory(last_name="Kontaktperson"))
+    person, company = link.contact, link.company
+    project = ProjectFactory()
+    participant = ContactFactory(last_name="Deltaker")
+    project.participants.add(participant)
+    secret = ContactFactory(last_name="Hemmelig")
+    note(staff, "Probe-avtale på kortet", contact=card)
+    note(staff, "Probe-avtale i firmaet", company=company, contact_persons=[person])
+    note(staff, "Probe-avtale i prosjektet", project=project)
+    note(staff, "Probe-avtale nummer to", contact=card)  # the same contact again
+    note(other_staff, "Probe-avtale privat", private=True, contact=secret)
+    note(staff, "Noe annet", contact=ContactFactory(last_name="Bom"))
+    return {"card": card, "person": person, "participant": participant, "secret": secret}
+
+
+def test_noted_contact_ids_counts_each_contact_reached_by_a_matching_note_once(staff, noted):
+    count, literal = noted_contact_ids(staff, "probe-avtale", starts=False)
+    expected = {noted["card"].pk, noted["person"].pk, noted["participant"].pk}
+    assert count == 3 and ids(literal) == expected
+
+
+def test_noted_contact_ids_never_counts_anothers_private_note(staff, other_staff, noted):
+    count, literal = noted_contact_ids(staff, "privat", starts=False)
+    assert (count, ids(literal)) == (0, set())
+    assert noted["secret"].pk not in ids(noted_contact_ids(staff, "probe", starts=False)[1])
+    # Its author finds it.
+    count, literal = noted_contact_ids(other_staff, "privat", starts=False)
+    assert (count, ids(literal)) == (1, {noted["secret"].pk})
+
+
+def test_noted_contact_ids_without_a_user_is_nothing(noted):
+    assert noted_contact_ids(None, "probe-avtale", starts=False) == (0, "{}")
+
+
+def test_noted_contact_ids_starts_with_matches_the_start_of_the_note(staff, noted):
+    count, literal = noted_contact_ids(staff, "nummer", starts=True)
+    assert count == 0
+    count, literal = noted_contact_ids(staff, "probe-avtale nummer", starts=True)
+    assert (count, ids(literal)) == (1, {noted["card"].pk})
+
+
+def test_noted_contact_ids_gives_way_above_its_limit(staff, noted, monkeypatch):
+    monkeypatch.setattr("search.probe.NOTE_IDS_MAX", 2)
+    assert noted_contact_ids(staff, "probe-avtale", starts=False) is None
+    monkeypatch.setattr("search.probe.NOTE_IDS_MAX", 3)
+    assert noted_contact_ids(staff, "probe-avtale", starts=False)[0] == 3
+
+
+# --- the note beside a hit (search/snippets.py) ------------------------------------------
+
+
+def test_snippet_marks_the_match_as_written_in_the_note():
+    cut = snippet("Ringte om JULEBORD i mars", term_pattern("julebord"))
+    assert cut == Snippet("Ringte om ", "JULEBORD", " i mars")
+
+
+def test_snippet_cuts_a_long_note_around_the_match():
+    text = "a" * 200 + " julebord " + "b" * 200
+    before, match, after = snippet(text, term_pattern("julebord"))
+    assert match == "julebord"
+    assert before == "…" + ("a" * 200 + " ")[-SNIPPET_CONTEXT:]
+    assert after == (" " + "b" * 200)[:SNIPPET_CONTEXT] + "…"
+
+
+def test_snippet_puts_the_note_on_one_line():
+    assert snippet("Ringte\n\nom  julebord\tnå", term_pattern("julebord")) == Snippet(
+        "Ringte om ", "julebord", " nå"
+    )
+
+
+def test_snippet_takes_the_term_literally():
+    assert snippet("Rabatt 100%_ på alt", term_pattern("0%_ p")) == Snippet(
+        "Rabatt 10", "0%_ p", "å alt"
+    )
+
+
+def test_snippet_shows_the_start_when_python_does_not_find_the_match():
+    # The database's UPPER matched a case form Python's does not: no mark, the start.
+    cut = snippet("x" * 300, re.compile("julebord"))
+    assert cut == Snippet("x" * 2 * SNIPPET_CONTEXT, "", "…")
+    assert snippet("kort", re.compile("julebord")) == Snippet("kort", "", "")
+
+
+def test_the_snippet_is_shown_escaped_with_the_match_marked():
+    cut = snippet("<b>Ringte</b> om <script>julebord</script>", term_pattern("julebord"))
+    html = render_to_string("search/partials/note_snippet.html", {"snippet": cut})
+    assert "&lt;b&gt;Ringte&lt;/b&gt; om &lt;script&gt;<mark>julebord</mark>&lt;/script&gt;" in (
+        html
+    )
+    assert "<script>" not in html and "<b>" not in html
+
+
+def test_the_snippet_escapes_html_in_the_match_itself():
+    cut = snippet("Avtalt <i>pris</i> i dag", term_pattern("<i>pris</i>"))
+    html = render_to_string("search/partials/note_snippet.html", {"snippet": cut})
+    assert "<mark>&lt;i&gt;pris&lt;/i&gt;</mark>" in html
+
+
+class Hits:
+    """A search result as note_snippets reads it."""
+
+    def __init__(self, kind, term, hits):
+        self.kind, self.term, self.hits, self.notes = kind, term, hits, False
+
+
+def test_note_snippets_give_each_hit_its_newest_matching_note(staff):
+    contact = ContactFactory()
+    old = note(staff, "Julebord i fjor", contact=contact)
+    note(staff, "Julebord i år", contact=contact)
+    note(staff, "Noe annet, nyere", contact=contact)
+    Note.objects.filter(pk=old.pk).update(created_at=old.created_at.replace(year=2000))
+    without = ContactFactory()
+    result = Hits("contact", "julebord", [contact, without])
+    note_snippets(result, staff, starts=False)
+    assert result.notes
+    assert contact.note_snippet == Snippet("", "Julebord", " i år")
+    assert without.note_snippet is None
+
+
+def test_note_snippets_never_show_anothers_private_note(staff, other_staff):
+    contact = ContactFactory()
+    note(staff, "Julebord: åpen plan", contact=contact)
+    secret = note(other_staff, "Julebord: hemmelig plan", private=True, contact=contact)
+    Note.objects.filter(pk=secret.pk).update(created_at=secret.created_at.replace(year=2099))
+    result = Hits("contact", "julebord", [contact])
+    note_snippets(result, staff, starts=False)
+    assert contact.note_snippet == Snippet("", "Julebord", ": åpen plan")
+    note_snippets(Hits("contact", "julebord", [contact]), other_staff, starts=False)
+    assert contact.note_snippet == Snippet("", "Julebord", ": hemmelig plan")
+
+
+def test_note_snippets_for_companies_read_the_company_notes(staff):
+    company = CompanyFactory()
+    note(staff, "Avtalt julebord i mars", company=company)
+    result = Hits("company", "julebord", [company])
+    note_snippets(result, staff, starts=False)
+    assert company.note_snippet == Snippet("Avtalt ", "julebord", " i mars")
+
+
+def test_note_snippets_of_no_hits_read_nothing(staff, django_assert_num_queries):
+    result = Hits("contact", "julebord", [])
+    with django_assert_num_queries(0):
+        note_snippets(result, staff, starts=False)
+    assert result.notes
+
+
+# --- the query plan of each query shape (search/selectors.py) ------------------------------
+#
+# A firm's worth of rows, committed and vacuumed once for the plan tests (as on a real
+# database, the walks can then be index-only), and removed afterwards.
+
+LAST_NAMES = [
+    *(["Aasen", "Bakken", "Berg", "Dahl", "Eide", "Fjeld", "Haugen", "Hansen", "Holm", "Jensen"]),
+    *(
+        [
+            "Johansen",
+            "Karlsen",
+            "Larsen",
+            "Lie",
+            "Moe",
+            "Moen",
+            "Nilsen",
+            "Olsen",
+            "Pedersen",
+            "Rød",
+        ]
+    ),
+    *(["Solberg", "Strand", "Thorhansen", "Vik", "Ås"]),
+]
+FIRST_NAMES = ["Kari", "Ola", "Per", "Anne", "Ivar", "Eva", "Nils", "Ingrid", "Bjørn", "Liv"]
+NOTE_TEXTS = ["Ringte om tilbud", "Årsmøte i mars", "Sendte kontrakt", "Purring på faktura"]
+CONTACTS = 5000
+COMPANIES = 1000
+NOTES = 4000
+COMPANY_NOTES = 4000
+# Every tenth contact is a private customer (has a customer number).
+CUSTOMER_EVERY = 10
+
+
+@pytest.fixture(scope="module")
+def firm(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        user = UserFactory(username="plan-reader", crm_access=True)
+        other = UserFactory(username="plan-writer", crm_access=True)
+        contacts = Contact.objects.bulk_create(
+            Contact(
+                last_name=LAST_NAMES[i % len(LAST_NAMES)],
+                first_name=FIRST_NAMES[i // len(LAST_NAMES) % len(FIRST_NAMES)],
+                mobile=f"+4741{i:06d}",
+                customer_number=100_000 + i if i % CUSTOMER_EVERY == 0 else None,
+                owner=user if i % 3 == 0 else other,
+            )
+            for i in range(CONTACTS)
+        )
+        ContactEmail.objects.bulk_create(
+            ContactEmail(contact=c, email=f"{c.last_name.lower()}{i}@example.no")
+            for i, c in enumerate(contacts)
+        )
+        companies = Company.objects.bulk_create(
+            Company(
+                name=f"{LAST_NAMES[i % len(LAST_NAMES)]} Gruppen {i} AS",
+                phone=f"+4722{i:06d}",
+                email=f"post{i}@gruppen{i}.no",
+                customer_number=500_000 + i,
+                org_number="988077917",
+            )
+            for i in range(COMPANIES)
+        )
+        CompanyLink.objects.bulk_create(
+            CompanyLink(contact=c, company=companies[i % COMPANIES])
+            for i, c in enumerate(contacts)
+            if i % 2
+        )
+        Note.objects.bulk_create(
+            Note(
+                text=f"{NOTE_TEXTS[i % len(NOTE_TEXTS)]} {i * 7919 % 100_003}",
+                private=i % 10 < 3,
+                author=user if i % 2 else other,
+                contact=contacts[i * 13 % CONTACTS],
+            )
+            for i in range(NOTES)
+        )
+        Note.objects.bulk_create(
+            Note(text=f"Firmamøte nr {i}", author=user, company=companies[i % COMPANIES])
+            for i in range(COMPANY_NOTES)
+        )
+        with connection.cursor() as cursor:
+            # The visibility map, so that the walks are index-only, and the statistics.
+            cursor.execute("VACUUM ANALYZE")
+        yield user
+        call_command("flush", interactive=False, verbosity=0)
+
+
+# (kind, parameters, limits lowered, the plan, the indexes it must use). The names plans
+# and the walks are also timed on a million contacts by benchmarks/search.py.
+SHAPES = {
+    "last name, distinct names": (
+        "contact",
+        {"q": "han"},
+        {},
+        "names",
+        {"contact_last_name_key_idx", "contact_sort_cover_idx", "contacts_contact_pkey"},
+    ),
+    "last name, narrowed to mine": (
+        "contact",
+        {"q": "han", "selection": "mine"},
+        {},
+        "names",
+        {"contact_last_name_key_idx", "contact_sort_cover_idx"},
+    ),
+    "last name, trigram": (
+        "contact",
+        {"q": "thorhan"},
+        {"search.probe.PROBE_STEPS": 1},
+        "trigram",
+        {"contact_last_name_trgm"},
+    ),
+    "last name, short walk": (
+        "contact",
+        {"q": "ha"},
+        {"search.probe.PROBE_STEPS": 1},
+        "walk",
+        {"contact_sort_idx"},
+    ),
+    "first name, distinct names": (
+        "contact",
+        {"q": "ingr", "type": "first_name"},
+        {},
+        "names",
+        {"contact_first_name_idx", "contact_sort_idx"},
+    ),
+    "first name, trigram": (
+        "contact",
+        {"q": "ingr", "type": "first_name"},
+        {"search.probe.PROBE_STEPS": 1},
+        "trigram",
+        {"contact_first_name_trgm"},
+    ),
+    "full name": (
+        "contact",
+        {"q": "ingrid thorh", "type": "full_name"},
+        {},
+        "trigram",
+        {"contact_full_name_trgm"},
+    ),
+    "e-mail": (
+        "contact",
+        {"q": "thorhansen12", "type": "email"},
+        {},
+        "trigram",
+        {"contact_email_trgm"},
+    ),
+    "phone": ("contact", {"q": "41 0012", "type": "phone"}, {}, "trigram", {"contact_phone_trgm"}),
+    "customer number": (
+        "contact",
+        {"q": "10012", "type": "customer_number"},
+        {},
+        "trigram",
+        {"contact_custno_trgm"},
+    ),
+    "customer number, short walk": (
+        "contact",
+        {"q": "12", "type": "customer_number"},
+        {},
+        "walk",
+        {"contact_private_sort_idx"},
+    ),
+    "note, few contacts read by key": (
+        "contact",
+        {"q": "kontrakt 12", "type": "note"},
+        {},
+        "note-ids",
+        {"note_text_trgm", "contacts_contact_pkey"},
+    ),
+    "note, many contacts walked in order": (
+        "contact",
+        {"q": "kontrakt", "type": "note"},
+        {"search.selectors.NOTE_WALK_MIN": 1},
+        "note-ids",
+        {"note_text_trgm", "contact_sort_idx"},
+    ),
+    "note, too many contacts: trigram": (
+        "contact",
+        {"q": "kontrakt 12", "type": "note"},
+        {"search.probe.NOTE_IDS_MAX": 0},
+        "trigram",
+        {"note_text_trgm"},
+    ),
+    "company name": ("company", {"q": "gruppen 12 "}, {}, "trigram", {"company_name_trgm"}),
+    "company name, short walk": ("company", {"q": "12"}, {}, "walk", {"company_sort_idx"}),
+    "company customer number": (
+        "company",
+        {"q": "50012", "type": "customer_number"},
+        {},
+        "trigram",
+        {"company_custno_trgm"},
+    ),
+    "company customer number, short walk": (
+        "company",
+        {"q": "12", "type": "customer_number"},
+        {},
+        "walk",
+        {"company_sort_idx"},
+    ),
+    "company note": (
+        "company",
+        {"q": "firmamøte nr 12", "type": "note"},
+        {},
+        "trigram",
+        {"note_text_trgm"},
+    ),
+}
+
+
+@pytest.mark.parametrize("shape", SHAPES)
+def test_each_query_shape_is_planned_on_its_index(firm, shape, monkeypatch):
+    kind, params, limits, plan, indexes = SHAPES[shape]
+    for name, value in limits.items():
+        monkeypatch.setattr(name, value)
+    query = QueryDict(mutable=True)
+    query.update({"kind": kind, **params})
+    result, plans = plans_of(lambda: search(params=query, user=firm))
+    assert result.plan == plan
+    assert result.hits, "the term should find something"
+    assert indexes <= plans.indexes, plans
+    assert not plans.seq_scans & BIG_TABLES, plans
