@@ -10,9 +10,9 @@ the key can be a stored generated column.
 from django.db.models import Func, TextField, Value
 
 # Both cases listed: lower() on a database with C locale folds ASCII letters only.
-_FROM = "ÆØÅæøåÄÖäöÜüÉÈÊËéèêëÁÀÂáàâÓÒÔóòôÍÌÎíìîÚÙÛúùûÇçÑñ"
-_TO = "{|}{|}{|{|yyeeeeeeeeaaaaaaooooooiiiiiiuuuuuuccnn"
-assert len(_FROM) == len(_TO)
+SORT_FROM = "ÆØÅæøåÄÖäöÜüÉÈÊËéèêëÁÀÂáàâÓÒÔóòôÍÌÎíìîÚÙÛúùûÇçÑñ"
+SORT_TO = "{|}{|}{|{|yyeeeeeeeeaaaaaaooooooiiiiiiuuuuuuccnn"
+assert len(SORT_FROM) == len(SORT_TO)
 
 
 class NorwegianSortKey(Func):
@@ -20,9 +20,9 @@ class NorwegianSortKey(Func):
     output_field = TextField()
 
     def __init__(self, expression, **extra):
-        super().__init__(Func(expression, function="LOWER"), Value(_FROM), Value(_TO), **extra)
+        super().__init__(Func(expression, function="LOWER"), Value(SORT_FROM), Value(SORT_TO), **extra)
 
 
 def norwegian_sort_key(text: str) -> str:
     """The same key in Python, for sorting lists that never reach the database."""
-    return text.lower().translate(str.maketrans(_FROM, _TO))
+    return text.lower().translate(str.maketrans(SORT_FROM, SORT_TO))

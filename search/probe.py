@@ -28,7 +28,7 @@ from django.core.exceptions import EmptyResultSet
 from django.db import connection
 
 from contacts.models import Contact
-from contacts.sorting import _FROM, _TO
+from contacts.sorting import SORT_FROM, SORT_TO
 
 from .matching import visible_notes
 
@@ -44,7 +44,7 @@ NO_IDS = "{}"
 # ``c``) and the column it lists.
 NAME_PROBES = {
     # contact_last_name_key_idx: Norwegian order, so the matching names give the walk's range.
-    "last_name": (f"TRANSLATE(LOWER(c.last_name), '{_FROM}', '{_TO}') COLLATE \"C\"", "last_name"),
+    "last_name": (f"TRANSLATE(LOWER(c.last_name), '{SORT_FROM}', '{SORT_TO}') COLLATE \"C\"", "last_name"),
     # contact_first_name_idx: any order will do; the names only select rows.
     "first_name": ("c.first_name", "first_name"),
 }
@@ -60,7 +60,7 @@ def name_probe(type: str, term: str, *, starts: bool) -> list[tuple[str, str]] |
     The term is matched as ``UPPER(name) LIKE UPPER(term)``, with ``%`` and ``_`` literal.
     """
     key, column = NAME_PROBES[type]
-    assert "'" not in _FROM + _TO
+    assert "'" not in SORT_FROM + SORT_TO
     if key == f"c.{column}":  # a one-column index
         order, after = key, f"{key} > walk.name"
     else:

@@ -21,7 +21,11 @@ FEATURES = {
     "search",
     "history",
     "cardservices",
+    "imports",
+    "exports",
+    "duplicates",
 }
+APPS = FEATURES | {"crm", "contacts"}
 # What each lower layer may import of the project's own apps.
 ALLOWED = {"crm": {"crm"}, "contacts": {"crm", "contacts"}}
 
@@ -52,6 +56,38 @@ def test_lower_layers_import_no_feature_app(app):
         if imported_apps(path) - ALLOWED[app]
     }
     assert wrong == {}
+
+
+def private_imports(path: Path, root: Path = ROOT) -> list[str]:
+    """``from <another app of ours> import _name``: reaching into another app's insides."""
+    own = path.relative_to(root).parts[0]
+    return [
+        f"{node.module}.{alias.name}"
+        for node in ast.walk(ast.parse(path.read_text(), str(path)))
+        if isinstance(node, ast.ImportFrom)
+        and node.level == 0
+        and node.module
+        and node.module.split(".")[0] in APPS - {own}
+        for alias in node.names
+        if alias.name.startswith("_")
+    ]
+
+
+def test_no_module_imports_another_apps_private_names():
+    wrong = {
+        str(path.relative_to(ROOT)): private_imports(path)
+        for app in sorted(APPS)
+        for path in modules(app)
+        if private_imports(path)
+    }
+    assert wrong == {}
+
+
+def test_the_private_name_check_sees_them(tmp_path):
+    (tmp_path / "search").mkdir()
+    module = tmp_path / "search" / "m.py"
+    module.write_text("from contacts.sorting import _FROM, norwegian_sort_key\n")
+    assert private_imports(module, root=tmp_path) == ["contacts.sorting._FROM"]
 
 
 def test_the_check_sees_imports_inside_functions(tmp_path):
