@@ -11,7 +11,7 @@ from contacts.selectors import contact_search_by_last_name, contacts_by_ids
 from crm import picker as pickers
 from crm import user_picker
 from crm.access import crm_view
-from crm.deletion import delete_preview
+from crm.deletion import confirm_page, delete_with_preview
 from crm.forms import apply_validation_error
 from crm.pagination import page_with_total
 from crm.params import id_param, text_param
@@ -100,21 +100,14 @@ def company_update(request, pk: int):
 @crm_view
 def company_delete(request, pk: int):
     company = get_object_or_404(Company, pk=pk)
-    consequences, blockers = delete_preview(company, viewer=request.user)
-    if request.method == "POST" and not blockers:
-        name = company.name
-        try:
-            services.company_delete(company=company)
-        except ValidationError as refusal:
-            messages.error(request, " ".join(refusal.messages))
-            return redirect("companies:delete", pk=company.pk)
-        messages.success(request, _("%(name)s was deleted.") % {"name": name})
-        return redirect("home")
-    return render(
+    return delete_with_preview(
         request,
-        "companies/company_confirm_delete.html",
-        {"company": company, "consequences": consequences, "blockers": blockers},
-        status=409 if blockers and request.method == "POST" else 200,
+        company,
+        delete=lambda: services.company_delete(company=company),
+        name=company.name,
+        title=_("Delete company"),
+        kept=_("The people themselves are kept."),
+        done="home",
     )
 
 
@@ -282,7 +275,21 @@ def link_delete(request, pk: int):
             % {"contact": link.contact.full_name, "company": link.company.name},
         )
         return redirect(_contact_tab_url(link.contact_id))
-    return render(request, "companies/companylink_confirm_delete.html", {"link": link})
+    return confirm_page(
+        request,
+        title=_("Remove link"),
+        question=_("Remove the link between %(contact)s and %(company)s?")
+        % {"contact": link.contact.full_name, "company": link.company.name},
+        notes=[
+            _(
+                "The person and the company are both kept. To keep the link as a former "
+                "employer instead, set an end date on it."
+            )
+        ],
+        confirm=_("Yes, remove the link"),
+        cancel=_("Set an end date instead"),
+        cancel_url=reverse("companies:link_update", args=[link.pk]),
+    )
 
 
 def people_tab_context(request, company):

@@ -7,7 +7,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from crm import user_picker
 from crm.access import crm_view
-from crm.deletion import delete_preview
+from crm.deletion import delete_with_preview
 from crm.forms import apply_validation_error
 from crm.picker import saving
 from crm.tabs import TAB_VARY_HEADERS, wants_panel_only
@@ -82,21 +82,13 @@ def contact_update(request, pk: int):
 @crm_view
 def contact_delete(request, pk: int):
     contact = get_object_or_404(Contact, pk=pk)
-    consequences, blockers = delete_preview(contact, viewer=request.user)
-    if request.method == "POST" and not blockers:
-        name = contact.full_name
-        try:
-            services.contact_delete(contact=contact)
-        except ValidationError as refusal:
-            messages.error(request, " ".join(refusal.messages))
-            return redirect("contacts:delete", pk=contact.pk)
-        messages.success(request, _("%(name)s was deleted.") % {"name": name})
-        return redirect("home")
-    return render(
+    return delete_with_preview(
         request,
-        "contacts/contact_confirm_delete.html",
-        {"contact": contact, "consequences": consequences, "blockers": blockers},
-        status=409 if blockers and request.method == "POST" else 200,
+        contact,
+        delete=lambda: services.contact_delete(contact=contact),
+        name=contact.full_name,
+        title=_("Delete contact"),
+        done="home",
     )
 
 
