@@ -16,6 +16,7 @@ from crm.forms import apply_validation_error
 from crm.pagination import page_with_total
 from crm.params import id_param, text_param
 from crm.picker import Picker
+from crm.rows import add_row_urls
 from crm.tabs import TAB_VARY_HEADERS, wants_panel_only
 
 from . import selectors, services
@@ -296,23 +297,14 @@ def people_tab_context(request, company):
     page = page_with_total(
         selectors.company_people(company=company), request.GET.get("page"), LINKS_PER_PAGE
     )
-    contact_prefix, contact_suffix = _url_pattern("contacts:detail")
-    edit_prefix, edit_suffix = _url_pattern("companies:link_update")
-    for link in page:
-        link.contact_url = f"{contact_prefix}{link.contact_id}{contact_suffix}"
-        link.edit_url = f"{edit_prefix}{link.pk}{edit_suffix}"
+    add_row_urls(
+        page, contact_url=("contacts:detail", "contact_id"), edit_url="companies:link_update"
+    )
     return {
         "links": page.object_list,
         "links_page": page,
         "tab_url": reverse("companies:tab", args=[company.pk, "people"]),
     }
-
-
-def _url_pattern(name: str) -> tuple[str, str]:
-    """``name``'s URL split around its pk, so a long list reverses once, not per row."""
-    sentinel = "987654321"
-    prefix, _, suffix = reverse(name, args=[int(sentinel)]).rpartition(sentinel)
-    return prefix, suffix
 
 
 LINKS_PER_PAGE = 25
@@ -324,11 +316,9 @@ def companies_tab_context(request, contact):
         request.GET.get("page"),
         LINKS_PER_PAGE,
     )
-    company_prefix, company_suffix = _url_pattern("companies:detail")
-    edit_prefix, edit_suffix = _url_pattern("companies:link_update")
-    for link in page:
-        link.company_url = f"{company_prefix}{link.company_id}{company_suffix}"
-        link.edit_url = f"{edit_prefix}{link.pk}{edit_suffix}"
+    add_row_urls(
+        page, company_url=("companies:detail", "company_id"), edit_url="companies:link_update"
+    )
     return {
         "links": page.object_list,
         "links_page": page,

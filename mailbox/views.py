@@ -13,6 +13,7 @@ from contacts.models import Contact, ContactEmail
 from crm.access import admin_view, crm_view
 from crm.deletion import confirm_page
 from crm.forms import apply_validation_error
+from crm.rows import add_row_urls, url_for
 
 from . import selectors, services
 from .forms import ComposeForm, MailAccountForm, MailSearchForm
@@ -39,13 +40,9 @@ def email_tab_context(request, contact) -> dict:
         user=request.user, contact=contact, query=query, page=request.GET.get("page")
     )
     if page is not None:
-        # One reverse() for the page, not one per row.
-        sentinel = "987654321"
-        prefix, _, suffix = reverse("mailbox:detail", args=[contact.pk, int(sentinel)]).rpartition(
-            sentinel
+        add_row_urls(
+            page.object_list, detail_url=(url_for("mailbox:detail", contact.pk), "message_id")
         )
-        for link in page.object_list:
-            link.detail_url = f"{prefix}{link.message_id}{suffix}"
     return {
         "mail_page": page,
         "mail_locked": page is None,
