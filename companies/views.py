@@ -6,10 +6,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
+from contacts.editing import edit_page, form_context, posted
 from contacts.models import Contact
 from contacts.selectors import contact_search_by_last_name, contacts_by_ids
 from crm import picker as pickers
-from crm import user_picker
 from crm.access import crm_view
 from crm.deletion import confirm_page, delete_with_preview
 from crm.forms import apply_validation_error
@@ -29,14 +29,6 @@ def _contact_tab_url(contact_id: int) -> str:
     return reverse("contacts:tab", args=[contact_id, "companies"])
 
 
-OWNER = user_picker.OWNER
-
-
-def _form_context(form, **extra) -> dict:
-    keep = form.instance.owner_id if form.instance.pk else None
-    return {"form": form, "owner_picker": user_picker.user_picker(form, OWNER, keep=keep), **extra}
-
-
 @require_http_methods(["GET", "POST"])
 @crm_view
 def company_create(request):
@@ -45,7 +37,7 @@ def company_create(request):
     if (contact_id := id_param(request.GET, "link_contact")) is not None:
         link_contact = get_object_or_404(Contact, pk=contact_id)
     form = CompanyForm(
-        user_picker.posted(request, OWNER),
+        posted(request),
         initial={"owner": request.user, "name": text_param(request.GET, "name", max_length=200)},
     )
     if pickers.saving(form):
@@ -66,7 +58,7 @@ def company_create(request):
                 return redirect("companies:link_update", pk=link.pk)
             return redirect(company)
     return render(
-        request, "companies/company_form.html", _form_context(form, link_contact=link_contact)
+        request, "companies/company_form.html", form_context(form, link_contact=link_contact)
     )
 
 
@@ -85,16 +77,14 @@ def company_detail(request, pk: int, tab: str | None = None):
 @crm_view
 def company_update(request, pk: int):
     company = selectors.company_for_page(pk=pk)
-    form = CompanyForm(user_picker.posted(request, OWNER), instance=company)
-    if pickers.saving(form):
-        try:
-            services.company_update(company=company, **form.cleaned_data)
-        except ValidationError as error:
-            apply_validation_error(form, error)
-        else:
-            messages.success(request, _("The changes were saved."))
-            return redirect(company)
-    return render(request, "companies/company_form.html", _form_context(form, company=company))
+    form = CompanyForm(posted(request), instance=company)
+    return edit_page(
+        request,
+        form,
+        save=lambda data: services.company_update(company=company, **data),
+        template="companies/company_form.html",
+        company=company,
+    )
 
 
 @require_http_methods(["GET", "POST"])

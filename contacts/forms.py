@@ -45,7 +45,51 @@ class MultiEmailField(forms.CharField):
         return value
 
 
-class ContactForm(forms.ModelForm):
+class CardForm(forms.ModelForm):
+    """What the contact and the company forms share: categories as boxes, «Eier» on the
+    user picker, the phone messages, the postcode check, a crispy helper without a form
+    tag. A subclass names the field the card cannot be without and what to say then."""
+
+    name_field: str
+    name_required: str
+
+    class Meta:
+        widgets = {"categories": forms.CheckboxSelectMultiple}
+        field_classes = {"owner": UserChoiceField}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["categories"].queryset = Category.objects.order_by("name")
+        # «Eier» is picked by search (crm/user_picker.py, shown by the template): new owners
+        # only among active users with CRM access; the owner it has is kept, even one who left.
+        self.fields["owner"].queryset = crm_users(keep=self.instance.owner_id)
+        self.fields[self.name_field].error_messages["required"] = self.name_required
+        set_phone_messages(self)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+    def clean_required_name(self):
+        value = self.cleaned_data[self.name_field].strip()
+        if not value:
+            raise ValidationError(self.name_required, code="required")
+        return value
+
+    def clean_postcode(self):
+        value = self.cleaned_data["postcode"].strip()
+        if value and not re.fullmatch(r"[0-9]{4}", value):
+            raise ValidationError(_("A Norwegian postcode has four digits."), code="invalid")
+        return value
+
+
+def address_fieldset(legend) -> Fieldset:
+    return Fieldset(
+        legend,
+        "street_address",
+        Row(Column("postcode", css_class="col-md-4"), Column("city", css_class="col-md-8")),
+    )
+
+
+class ContactForm(CardForm):
     emails = MultiEmailField(
         label=_("E-mail"),
         required=False,
@@ -71,27 +115,23 @@ class ContactForm(forms.ModelForm):
             "notes",
         ]
         widgets = {
-            "categories": forms.CheckboxSelectMultiple,
+            **CardForm.Meta.widgets,
             "notes": forms.Textarea(attrs={"rows": 3}),
         }
-        field_classes = {"owner": UserChoiceField}
+        field_classes = CardForm.Meta.field_classes
+
+    name_field = "last_name"
+    name_required = _("A contact needs a last name.")
+    clean_last_name = CardForm.clean_required_name
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk and not self.is_bound:
             self.initial["emails"] = [e.email for e in self.instance.emails.all()]
-        self.fields["categories"].queryset = Category.objects.order_by("name")
-        # «Eier» is picked by search (crm/user_picker.py, shown by the template): new owners
-        # only among active users with CRM access; the owner it has is kept, even one who left.
-        self.fields["owner"].queryset = crm_users(keep=self.instance.owner_id)
-        self.fields["last_name"].error_messages["required"] = _("A contact needs a last name.")
         self.fields["postcode"].widget.attrs.update(
             {"inputmode": "numeric", "autocomplete": "postal-code"}
         )
         self.fields["first_name"].widget.attrs["autocomplete"] = "off"
-        set_phone_messages(self)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
         self.helper.layout = Layout(
             Fieldset(
                 _("Name"),
@@ -110,27 +150,9 @@ class ContactForm(forms.ModelForm):
                 ),
                 "website",
             ),
-            Fieldset(
-                _("Postal address"),
-                "street_address",
-                Row(
-                    Column("postcode", css_class="col-md-4"), Column("city", css_class="col-md-8")
-                ),
-            ),
+            address_fieldset(_("Postal address")),
             Fieldset(_("More"), "categories", "notes"),
         )
-
-    def clean_last_name(self):
-        value = self.cleaned_data["last_name"].strip()
-        if not value:
-            raise ValidationError(_("A contact needs a last name."), code="required")
-        return value
-
-    def clean_postcode(self):
-        value = self.cleaned_data["postcode"].strip()
-        if value and not re.fullmatch(r"[0-9]{4}", value):
-            raise ValidationError(_("A Norwegian postcode has four digits."), code="invalid")
-        return value
 
 
 class ConfirmForm(forms.Form):

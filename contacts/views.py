@@ -5,7 +5,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from crm import user_picker
 from crm.access import crm_view
 from crm.deletion import delete_with_preview
 from crm.forms import apply_validation_error
@@ -13,22 +12,16 @@ from crm.picker import saving
 from crm.tabs import TAB_VARY_HEADERS, wants_panel_only
 
 from . import selectors, services
+from .editing import edit_page, form_context, posted
 from .forms import ContactForm
 from .models import Contact
 from .tabs import card_tabs
-
-OWNER = user_picker.OWNER
-
-
-def _form_context(form, **extra) -> dict:
-    keep = form.instance.owner_id if form.instance.pk else None
-    return {"form": form, "owner_picker": user_picker.user_picker(form, OWNER, keep=keep), **extra}
 
 
 @require_http_methods(["GET", "POST"])
 @crm_view
 def contact_create(request):
-    form = ContactForm(user_picker.posted(request, OWNER), initial={"owner": request.user})
+    form = ContactForm(posted(request), initial={"owner": request.user})
     if saving(form):
         data = dict(form.cleaned_data)
         try:
@@ -38,7 +31,7 @@ def contact_create(request):
         else:
             messages.success(request, _("The contact was saved."))
             return redirect(f"{contact.get_absolute_url()}?saved=1")
-    return render(request, "contacts/contact_form.html", _form_context(form))
+    return render(request, "contacts/contact_form.html", form_context(form))
 
 
 @require_GET
@@ -65,17 +58,16 @@ def contact_detail(request, pk: int, tab: str | None = None):
 @crm_view
 def contact_update(request, pk: int):
     contact = selectors.contact_for_edit(pk=pk)
-    form = ContactForm(user_picker.posted(request, OWNER), instance=contact)
-    if saving(form):
-        data = {name: form.cleaned_data[name] for name in form.Meta.fields}
-        try:
-            services.contact_update(contact=contact, **data)
-        except ValidationError as error:
-            apply_validation_error(form, error)
-        else:
-            messages.success(request, _("The changes were saved."))
-            return redirect(contact)
-    return render(request, "contacts/contact_form.html", _form_context(form, contact=contact))
+    form = ContactForm(posted(request), instance=contact)
+    return edit_page(
+        request,
+        form,
+        save=lambda data: services.contact_update(
+            contact=contact, **{name: data[name] for name in form.Meta.fields}
+        ),
+        template="contacts/contact_form.html",
+        contact=contact,
+    )
 
 
 @require_http_methods(["GET", "POST"])
