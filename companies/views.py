@@ -139,14 +139,16 @@ def _link_pick(
         error = " ".join(form.errors[name])
     context = {**context, "picker": picker, "error": error}
     if request.htmx and request.method == "GET":
-        options = {
+        return None, pickers.render_options(
+            request,
+            name=name,
+            multiple=False,
+            results=picker.results,
+            term=picker.term,
+            none_found=picker.none_found,
+            template=picker.options_template,
             **context,
-            "results": picker.results,
-            "picker_name": name,
-            "multiple": False,
-            "term": picker.term,
-        }
-        return None, render(request, picker.options_template, options)
+        )
     return None, render(request, template, context, status=400 if error else 200)
 
 
@@ -206,7 +208,7 @@ def link_contact_to_company(request, pk: int):
         search_url=reverse("companies:link_contact", args=[company.pk]),
         query_name="q",
         multiple=False,
-        options_template="companies/partials/link_contact_options.html",
+        none_found=_("No one found."),
     )
     contact, page = _link_pick(
         request,
