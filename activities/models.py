@@ -14,7 +14,7 @@ from django.db.models.functions import Upper
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from crm.owners import exactly_one, owner_fk
+from crm.owners import OWNERS, exactly_one, owner_fk
 from crm.timestamps import TimeStampedModel
 
 
@@ -345,9 +345,7 @@ class Note(TimeStampedModel):
         constraints = [
             # Exactly one home: a contact, a company or a project.
             exactly_one(
-                "contact",
-                "company",
-                "project",
+                *OWNERS,
                 name="note_exactly_one_home",
                 violation_error_message=_(
                     "A note belongs to exactly one contact, company or project."

@@ -16,6 +16,7 @@ OWNER_MODELS = {
     "company": "companies.Company",
     "project": "activities.Project",
 }
+OWNERS = tuple(OWNER_MODELS)  # the foreign keys' names
 _LABELS = {"contact": _("contact"), "company": _("company"), "project": _("project")}
 
 

@@ -12,7 +12,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from crm.owners import exactly_one, owner_fk
+from crm.owners import OWNERS, exactly_one, owner_fk
 from crm.timestamps import TimeStampedModel
 
 # Each kind of place a file can be linked to: the FileLink field naming it.
@@ -79,12 +79,7 @@ class FileLink(TimeStampedModel):
         verbose_name_plural = _("file links")
         ordering = ["-created_at", "-id"]
         constraints = [
-            exactly_one(
-                "contact",
-                "company",
-                "project",
-                name="filelink_exactly_one_place",
-            ),
+            exactly_one(*OWNERS, name="filelink_exactly_one_place"),
             models.UniqueConstraint(
                 fields=["file", "contact"],
                 condition=Q(contact__isnull=False),
