@@ -14,6 +14,7 @@ from django.db.models.functions import Upper
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from crm.owners import OWNERS, exactly_one, owner_fk
 from crm.timestamps import TimeStampedModel
 
 
@@ -125,14 +126,7 @@ class Appointment(TimeStampedModel):
     contacts = models.ManyToManyField(
         "contacts.Contact", verbose_name=_("contacts"), blank=True, related_name="appointments"
     )
-    company = models.ForeignKey(
-        "companies.Company",
-        verbose_name=_("company"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="appointments",
-    )
+    company = owner_fk("company", related_name="appointments", on_delete=models.SET_NULL)
 
     class Meta:
         verbose_name = _("appointment")
@@ -202,14 +196,7 @@ class Task(TimeStampedModel):
     contacts = models.ManyToManyField(
         "contacts.Contact", verbose_name=_("contacts"), blank=True, related_name="tasks"
     )
-    company = models.ForeignKey(
-        "companies.Company",
-        verbose_name=_("company"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="tasks",
-    )
+    company = owner_fk("company", related_name="tasks", on_delete=models.SET_NULL)
     completed_at = models.DateTimeField(_("completed"), null=True, blank=True, editable=False)
 
     class Meta:
@@ -339,36 +326,15 @@ class Note(TimeStampedModel):
     private = models.BooleanField(
         _("private"), default=False, help_text=_("Only you will ever see a private note.")
     )
-    contact = models.ForeignKey(
-        "contacts.Contact",
-        verbose_name=_("contact"),
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="card_notes",
-    )
-    company = models.ForeignKey(
-        "companies.Company",
-        verbose_name=_("company"),
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="notes",
-    )
+    contact = owner_fk("contact", related_name="card_notes")
+    company = owner_fk("company", related_name="notes")
     contact_persons = models.ManyToManyField(
         "contacts.Contact",
         verbose_name=_("contact persons"),
         blank=True,
         related_name="company_notes",
     )
-    project = models.ForeignKey(
-        Project,
-        verbose_name=_("project"),
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="notes",
-    )
+    project = owner_fk("project", related_name="notes")
 
     objects = NoteQuerySet.as_manager()
 
@@ -378,12 +344,8 @@ class Note(TimeStampedModel):
         ordering = ["-created_at", "-id"]
         constraints = [
             # Exactly one home: a contact, a company or a project.
-            models.CheckConstraint(
-                condition=(
-                    Q(contact__isnull=False, company__isnull=True, project__isnull=True)
-                    | Q(contact__isnull=True, company__isnull=False, project__isnull=True)
-                    | Q(contact__isnull=True, company__isnull=True, project__isnull=False)
-                ),
+            exactly_one(
+                *OWNERS,
                 name="note_exactly_one_home",
                 violation_error_message=_(
                     "A note belongs to exactly one contact, company or project."

@@ -34,22 +34,21 @@ def _record(
 ):
     """One entry on the timeline of each contact and of the company, if any."""
     try:
-        from history.services import history_record
+        from history.services import history_record_many
     except ImportError:  # the history app is optional for this one
         return
     owners = [{"contact": contact_id} for contact_id in sorted(set(contact_ids))]
     if company_id is not None:
         owners.append({"company": company_id})
-    for owner in owners:
-        history_record(
-            **owner,
-            verb=verb,
-            actor=actor,
-            actor_label="" if actor else "system",
-            data=data,
-            target=target,
-            private_to=private_to,
-        )
+    entry = {
+        "verb": verb,
+        "actor": actor,
+        "actor_label": "" if actor else "system",
+        "data": data,
+        "target": target,
+        "private_to": private_to,
+    }
+    history_record_many(records=[{**owner, **entry} for owner in owners])
 
 
 def _show(value) -> str | int | bool | None:

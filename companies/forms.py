@@ -5,17 +5,14 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from stdnum.no import orgnr
 
-from contacts.addresses import AddressFormMixin, country_field, customer_number_field
-from contacts.models import Category, Contact
-from crm.forms import UserChoiceField, set_phone_messages
-from crm.user_picker import crm_users
+from contacts.forms import CardForm, address_fieldset
+from contacts.models import Contact
+from crm.forms import set_phone_messages
 
 from .models import Company, CompanyLink
 
 
-class CompanyForm(AddressFormMixin, forms.ModelForm):
-    country = country_field()
-    customer_number = customer_number_field()
+class CompanyForm(CardForm):
     org_number = forms.CharField(
         label=_("Organisation number"),
         required=False,
@@ -39,22 +36,17 @@ class CompanyForm(AddressFormMixin, forms.ModelForm):
             "categories",
             "owner",
         ]
-        widgets = {"categories": forms.CheckboxSelectMultiple}
-        field_classes = {"owner": UserChoiceField}
+        widgets = CardForm.Meta.widgets
+        field_classes = CardForm.Meta.field_classes
 
-    def __init__(self, *args, may_set_customer_number: bool = False, **kwargs):
+    name_field = "name"
+    name_required = _("A company needs a name.")
+    clean_name = CardForm.clean_required_name
+
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.setup_address(may_set_customer_number=may_set_customer_number)
-        self.fields["categories"].queryset = Category.objects.order_by("name")
-        # «Eier» is picked by search (crm/user_picker.py, shown by the template): new owners
-        # only among active users with CRM access; the owner it has is kept, even one who left.
-        self.fields["owner"].queryset = crm_users(keep=self.instance.owner_id)
-        self.fields["name"].error_messages["required"] = _("A company needs a name.")
         if self.instance.pk and self.instance.org_number and not self.is_bound:
             self.initial["org_number"] = orgnr.format(self.instance.org_number)
-        set_phone_messages(self)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
         self.helper.layout = Layout(
             Fieldset(
                 _("Company"),
@@ -68,25 +60,11 @@ class CompanyForm(AddressFormMixin, forms.ModelForm):
                 Row(Column("phone", css_class="col-md-6"), Column("email", css_class="col-md-6")),
                 "website",
             ),
-            Fieldset(
-                _("Address"),
-                "street_address",
-                Row(
-                    Column("postcode", css_class="col-md-3"),
-                    Column("city", css_class="col-md-5"),
-                    Column("country", css_class="col-md-4"),
-                ),
-            ),
+            address_fieldset(_("Address")),
             Fieldset(
                 _("More"), Row(Column("customer_number", css_class="col-md-4")), "categories"
             ),
         )
-
-    def clean_name(self):
-        value = self.cleaned_data["name"].strip()
-        if not value:
-            raise ValidationError(_("A company needs a name."), code="required")
-        return value
 
     def clean_org_number(self):
         value = orgnr.compact(self.cleaned_data["org_number"] or "")

@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -9,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 from phonenumber_field.modelfields import PhoneNumberField
 
-from contacts.models import Category, Contact
+from contacts.models import Contact, categories_field, owner_field
 from contacts.sorting import NorwegianSortKey
 from crm.timestamps import TimeStampedModel
 
@@ -32,17 +31,8 @@ class Company(TimeStampedModel):
     phone = PhoneNumberField(_("phone"), blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
     website = models.URLField(_("website"), max_length=300, blank=True)
-    categories = models.ManyToManyField(
-        Category, verbose_name=_("categories"), blank=True, related_name="companies"
-    )
-    owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("owner"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="owned_companies",
-    )
+    categories = categories_field("companies")
+    owner = owner_field("owned_companies")
     sort_key = models.GeneratedField(
         expression=NorwegianSortKey("name"),
         output_field=models.TextField(db_collation="C"),

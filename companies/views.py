@@ -6,12 +6,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
+from contacts.editing import edit_page, form_context, posted
 from contacts.models import Contact
 from contacts.selectors import contact_search_by_last_name, contacts_by_ids
 from crm import picker as pickers
-from crm import user_picker
 from crm.access import crm_view, is_firm_admin
-from crm.deletion import delete_preview
+from crm.deletion import confirm_page, delete_with_preview
 from crm.forms import apply_validation_error
 from crm.params import id_param, text_param
 from crm.picker import Picker
@@ -27,14 +27,6 @@ def _contact_tab_url(contact_id: int) -> str:
     return reverse("contacts:tab", args=[contact_id, "companies"])
 
 
-OWNER = user_picker.OWNER
-
-
-def _form_context(form, **extra) -> dict:
-    keep = form.instance.owner_id if form.instance.pk else None
-    return {"form": form, "owner_picker": user_picker.user_picker(form, OWNER, keep=keep), **extra}
-
-
 @require_http_methods(["GET", "POST"])
 @crm_view
 def company_create(request):
@@ -43,7 +35,7 @@ def company_create(request):
     if (contact_id := id_param(request.GET, "link_contact")) is not None:
         link_contact = get_object_or_404(Contact, pk=contact_id)
     form = CompanyForm(
-        user_picker.posted(request, OWNER),
+        posted(request),
         initial={"owner": request.user, "name": text_param(request.GET, "name", max_length=200)},
         may_set_customer_number=is_firm_admin(request.user),
     )
@@ -65,7 +57,7 @@ def company_create(request):
                 return redirect("companies:link_update", pk=link.pk)
             return redirect(company)
     return render(
-        request, "companies/company_form.html", _form_context(form, link_contact=link_contact)
+        request, "companies/company_form.html", form_context(form, link_contact=link_contact)
     )
 
 
@@ -85,40 +77,29 @@ def company_detail(request, pk: int, tab: str | None = None):
 def company_update(request, pk: int):
     company = selectors.company_for_page(pk=pk)
     form = CompanyForm(
-        user_picker.posted(request, OWNER),
-        instance=company,
-        may_set_customer_number=is_firm_admin(request.user),
+        posted(request), instance=company, may_set_customer_number=is_firm_admin(request.user)
     )
-    if pickers.saving(form):
-        try:
-            services.company_update(company=company, **form.service_data())
-        except ValidationError as error:
-            apply_validation_error(form, error)
-        else:
-            messages.success(request, _("The changes were saved."))
-            return redirect(company)
-    return render(request, "companies/company_form.html", _form_context(form, company=company))
+    return edit_page(
+        request,
+        form,
+        save=lambda data: services.company_update(company=company, **form.service_data()),
+        template="companies/company_form.html",
+        company=company,
+    )
 
 
 @require_http_methods(["GET", "POST"])
 @crm_view
 def company_delete(request, pk: int):
     company = get_object_or_404(Company, pk=pk)
-    consequences, blockers = delete_preview(company, viewer=request.user)
-    if request.method == "POST" and not blockers:
-        name = company.name
-        try:
-            services.company_delete(company=company)
-        except ValidationError as refusal:
-            messages.error(request, " ".join(refusal.messages))
-            return redirect("companies:delete", pk=company.pk)
-        messages.success(request, _("%(name)s was deleted.") % {"name": name})
-        return redirect("home")
-    return render(
+    return delete_with_preview(
         request,
-        "companies/company_confirm_delete.html",
-        {"company": company, "consequences": consequences, "blockers": blockers},
-        status=409 if blockers and request.method == "POST" else 200,
+        company,
+        delete=lambda: services.company_delete(company=company),
+        name=company.name,
+        title=_("Delete company"),
+        kept=_("The people themselves are kept."),
+        done="home",
     )
 
 
@@ -159,14 +140,16 @@ def _link_pick(
         error = " ".join(form.errors[name])
     context = {**context, "picker": picker, "error": error}
     if request.htmx and request.method == "GET":
-        options = {
+        return None, pickers.render_options(
+            request,
+            name=name,
+            multiple=False,
+            results=picker.results,
+            term=picker.term,
+            none_found=picker.none_found,
+            template=picker.options_template,
             **context,
-            "results": picker.results,
-            "picker_name": name,
-            "multiple": False,
-            "term": picker.term,
-        }
-        return None, render(request, picker.options_template, options)
+        )
     return None, render(request, template, context, status=400 if error else 200)
 
 
@@ -226,7 +209,7 @@ def link_contact_to_company(request, pk: int):
         search_url=reverse("companies:link_contact", args=[company.pk]),
         query_name="q",
         multiple=False,
-        options_template="companies/partials/link_contact_options.html",
+        none_found=_("No one found."),
     )
     contact, page = _link_pick(
         request,
@@ -286,4 +269,18 @@ def link_delete(request, pk: int):
             % {"contact": link.contact.full_name, "company": link.company.name},
         )
         return redirect(_contact_tab_url(link.contact_id))
-    return render(request, "companies/companylink_confirm_delete.html", {"link": link})
+    return confirm_page(
+        request,
+        title=_("Remove link"),
+        question=_("Remove the link between %(contact)s and %(company)s?")
+        % {"contact": link.contact.full_name, "company": link.company.name},
+        notes=[
+            _(
+                "The person and the company are both kept. To keep the link as a former "
+                "employer instead, set an end date on it."
+            )
+        ],
+        confirm=_("Yes, remove the link"),
+        cancel=_("Set an end date instead"),
+        cancel_url=reverse("companies:link_update", args=[link.pk]),
+    )

@@ -44,9 +44,54 @@ class MultiEmailField(forms.CharField):
         return value
 
 
-class ContactForm(AddressFormMixin, forms.ModelForm):
+class CardForm(AddressFormMixin, forms.ModelForm):
+    """What the contact and the company forms share: categories as boxes, «Eier» on the
+    user picker, the phone messages, the address and customer-number rules
+    (:class:`~contacts.addresses.AddressFormMixin`), a crispy helper without a form tag. A
+    subclass names the field the card cannot be without and what to say then."""
+
     country = country_field()
     customer_number = customer_number_field()
+
+    name_field: str
+    name_required: str
+
+    class Meta:
+        widgets = {"categories": forms.CheckboxSelectMultiple}
+        field_classes = {"owner": UserChoiceField}
+
+    def __init__(self, *args, may_set_customer_number: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.setup_address(may_set_customer_number=may_set_customer_number)
+        self.fields["categories"].queryset = Category.objects.order_by("name")
+        # «Eier» is picked by search (crm/user_picker.py, shown by the template): new owners
+        # only among active users with CRM access; the owner it has is kept, even one who left.
+        self.fields["owner"].queryset = crm_users(keep=self.instance.owner_id)
+        self.fields[self.name_field].error_messages["required"] = self.name_required
+        set_phone_messages(self)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+    def clean_required_name(self):
+        value = self.cleaned_data[self.name_field].strip()
+        if not value:
+            raise ValidationError(self.name_required, code="required")
+        return value
+
+
+def address_fieldset(legend) -> Fieldset:
+    return Fieldset(
+        legend,
+        "street_address",
+        Row(
+            Column("postcode", css_class="col-md-3"),
+            Column("city", css_class="col-md-5"),
+            Column("country", css_class="col-md-4"),
+        ),
+    )
+
+
+class ContactForm(CardForm):
     emails = MultiEmailField(
         label=_("E-mail"),
         required=False,
@@ -73,25 +118,20 @@ class ContactForm(AddressFormMixin, forms.ModelForm):
             "notes",
         ]
         widgets = {
-            "categories": forms.CheckboxSelectMultiple,
+            **CardForm.Meta.widgets,
             "notes": forms.Textarea(attrs={"rows": 3}),
         }
-        field_classes = {"owner": UserChoiceField}
+        field_classes = CardForm.Meta.field_classes
 
-    def __init__(self, *args, may_set_customer_number: bool = False, **kwargs):
+    name_field = "last_name"
+    name_required = _("A contact needs a last name.")
+    clean_last_name = CardForm.clean_required_name
+
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.setup_address(may_set_customer_number=may_set_customer_number)
         if self.instance.pk and not self.is_bound:
             self.initial["emails"] = [e.email for e in self.instance.emails.all()]
-        self.fields["categories"].queryset = Category.objects.order_by("name")
-        # «Eier» is picked by search (crm/user_picker.py, shown by the template): new owners
-        # only among active users with CRM access; the owner it has is kept, even one who left.
-        self.fields["owner"].queryset = crm_users(keep=self.instance.owner_id)
-        self.fields["last_name"].error_messages["required"] = _("A contact needs a last name.")
         self.fields["first_name"].widget.attrs["autocomplete"] = "off"
-        set_phone_messages(self)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
         self.helper.layout = Layout(
             Fieldset(
                 _("Name"),
@@ -110,15 +150,7 @@ class ContactForm(AddressFormMixin, forms.ModelForm):
                 ),
                 "website",
             ),
-            Fieldset(
-                _("Postal address"),
-                "street_address",
-                Row(
-                    Column("postcode", css_class="col-md-3"),
-                    Column("city", css_class="col-md-5"),
-                    Column("country", css_class="col-md-4"),
-                ),
-            ),
+            address_fieldset(_("Postal address")),
             Fieldset(
                 _("More"),
                 Row(Column("customer_number", css_class="col-md-4")),
@@ -126,12 +158,6 @@ class ContactForm(AddressFormMixin, forms.ModelForm):
                 "notes",
             ),
         )
-
-    def clean_last_name(self):
-        value = self.cleaned_data["last_name"].strip()
-        if not value:
-            raise ValidationError(_("A contact needs a last name."), code="required")
-        return value
 
 
 class ConfirmForm(forms.Form):

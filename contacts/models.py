@@ -52,6 +52,25 @@ class PostalCode(models.Model):
         return f"{self.postcode} {self.town}"
 
 
+def categories_field(related_name: str) -> models.ManyToManyField:
+    """The categories of a card (a contact's, a company's)."""
+    return models.ManyToManyField(
+        Category, verbose_name=_("categories"), blank=True, related_name=related_name
+    )
+
+
+def owner_field(related_name: str) -> models.ForeignKey:
+    """A card's «Eier»: the user in charge of it, if any; kept empty when they go."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name=related_name,
+    )
+
+
 class ContactQuerySet(models.QuerySet):
     def customers(self):
         return self.filter(customer_number__isnull=False)
@@ -73,17 +92,8 @@ class Contact(TimeStampedModel):
     city = models.CharField(_("city"), max_length=100, blank=True)
     country = models.CharField(_("country"), max_length=2, default="NO")
     website = models.URLField(_("website"), max_length=300, blank=True)
-    categories = models.ManyToManyField(
-        Category, verbose_name=_("categories"), blank=True, related_name="contacts"
-    )
-    owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("owner"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="owned_contacts",
-    )
+    categories = categories_field("contacts")
+    owner = owner_field("owned_contacts")
     notes = models.TextField(_("notes"), blank=True)
     # Given from the customer-number series shared with companies (see services);
     # a contact with a number is a private customer.

@@ -43,14 +43,18 @@ def contacts_by_ids(*, ids: list[int]) -> list[Contact]:
 
 
 def contact_search_by_last_name(*, term: str, limit: int = 20):
-    """A short pick list for link dialogs; the full search panel has its own selectors."""
+    """A short pick list for link dialogs, each with its e-mail as the picker's hint; the
+    full search panel has its own selectors."""
     term = term.strip()
     if not term:
         return []
-    return list(
+    contacts = list(
         Contact.objects.filter(last_name__icontains=term)
         .prefetch_related(
             Prefetch("emails", queryset=ContactEmail.objects.order_by("position", "id"))
         )
         .order_by("sort_key", "id")[:limit]
     )
+    for contact in contacts:
+        contact.pick_hint = contact.primary_email
+    return contacts

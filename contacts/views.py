@@ -6,33 +6,26 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from crm import user_picker
 from crm.access import crm_view, is_firm_admin
-from crm.deletion import delete_preview
+from crm.deletion import delete_with_preview
 from crm.forms import apply_validation_error
 from crm.params import text_param
 from crm.picker import saving
 from crm.tabs import TAB_VARY_HEADERS, wants_panel_only
 
 from . import selectors, services
+from .editing import edit_page, form_context, posted
 from .forms import ContactForm
 from .models import Contact
 from .postcodes import NORWAY, is_register_town, town_for
 from .tabs import card_tabs
-
-OWNER = user_picker.OWNER
-
-
-def _form_context(form, **extra) -> dict:
-    keep = form.instance.owner_id if form.instance.pk else None
-    return {"form": form, "owner_picker": user_picker.user_picker(form, OWNER, keep=keep), **extra}
 
 
 @require_http_methods(["GET", "POST"])
 @crm_view
 def contact_create(request):
     form = ContactForm(
-        user_picker.posted(request, OWNER),
+        posted(request),
         initial={"owner": request.user},
         may_set_customer_number=is_firm_admin(request.user),
     )
@@ -44,7 +37,7 @@ def contact_create(request):
         else:
             messages.success(request, _("The contact was saved."))
             return redirect(f"{contact.get_absolute_url()}?saved=1")
-    return render(request, "contacts/contact_form.html", _form_context(form))
+    return render(request, "contacts/contact_form.html", form_context(form))
 
 
 @require_GET
@@ -72,40 +65,28 @@ def contact_detail(request, pk: int, tab: str | None = None):
 def contact_update(request, pk: int):
     contact = selectors.contact_for_edit(pk=pk)
     form = ContactForm(
-        user_picker.posted(request, OWNER),
-        instance=contact,
-        may_set_customer_number=is_firm_admin(request.user),
+        posted(request), instance=contact, may_set_customer_number=is_firm_admin(request.user)
     )
-    if saving(form):
-        try:
-            services.contact_update(contact=contact, **form.service_data())
-        except ValidationError as error:
-            apply_validation_error(form, error)
-        else:
-            messages.success(request, _("The changes were saved."))
-            return redirect(contact)
-    return render(request, "contacts/contact_form.html", _form_context(form, contact=contact))
+    return edit_page(
+        request,
+        form,
+        save=lambda data: services.contact_update(contact=contact, **form.service_data()),
+        template="contacts/contact_form.html",
+        contact=contact,
+    )
 
 
 @require_http_methods(["GET", "POST"])
 @crm_view
 def contact_delete(request, pk: int):
     contact = get_object_or_404(Contact, pk=pk)
-    consequences, blockers = delete_preview(contact, viewer=request.user)
-    if request.method == "POST" and not blockers:
-        name = contact.full_name
-        try:
-            services.contact_delete(contact=contact)
-        except ValidationError as refusal:
-            messages.error(request, " ".join(refusal.messages))
-            return redirect("contacts:delete", pk=contact.pk)
-        messages.success(request, _("%(name)s was deleted.") % {"name": name})
-        return redirect("home")
-    return render(
+    return delete_with_preview(
         request,
-        "contacts/contact_confirm_delete.html",
-        {"contact": contact, "consequences": consequences, "blockers": blockers},
-        status=409 if blockers and request.method == "POST" else 200,
+        contact,
+        delete=lambda: services.contact_delete(contact=contact),
+        name=contact.full_name,
+        title=_("Delete contact"),
+        done="home",
     )
 
 

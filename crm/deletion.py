@@ -7,8 +7,13 @@ preview does not tell that it exists, not even as a number.
 
 from collections import Counter
 
+from django.contrib import messages
 from django.contrib.admin.utils import NestedObjects, model_ngettext
+from django.core.exceptions import ValidationError
 from django.db import router
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
 from .visibility import hidden_objects
 
@@ -61,3 +66,72 @@ def delete_preview(obj, *, viewer) -> tuple[list[tuple[str, int]], list[tuple[st
 def delete_consequences(obj, *, viewer) -> list[tuple[str, int]]:
     """Only what goes with ``obj``: for objects nothing protected points at."""
     return delete_preview(obj, viewer=viewer)[0]
+
+
+def confirm_page(
+    request,
+    *,
+    question: str,
+    cancel_url: str,
+    title: str = "",
+    consequences: list | None = None,
+    blockers: list = (),
+    kept: str = "",
+    lead: str = "",
+    items: list = (),
+    notes: list = (),
+    confirm: str = "",
+    cancel: str = "",
+    next_url: str = "",
+    status: int = 200,
+) -> HttpResponse:
+    """The page that asks before a delete or a removal (templates/crm/confirm_delete.html):
+    ``consequences`` and ``blockers`` as :func:`delete_preview` gives them (None: no
+    preview), the rest as that template describes."""
+    return render(
+        request,
+        "crm/confirm_delete.html",
+        {
+            "title": title,
+            "question": question,
+            "consequences": consequences,
+            "blockers": blockers,
+            "kept": kept,
+            "lead": lead,
+            "items": items,
+            "notes": notes,
+            "confirm": confirm,
+            "cancel": cancel,
+            "cancel_url": cancel_url,
+            "next": next_url,
+        },
+        status=status,
+    )
+
+
+def delete_with_preview(
+    request, obj, *, delete, name: str, title: str, kept: str = "", done: str
+) -> HttpResponse:
+    """A card's «Delete» page: what goes with ``obj`` or what stops it, and on POST
+    ``delete()`` (the service) unless something blocks it, then on to ``done`` (a URL or
+    a URL name). A refusal from the service
+    comes back to this page as a message; a blocked POST answers 409."""
+    consequences, blockers = delete_preview(obj, viewer=request.user)
+    if request.method == "POST" and not blockers:
+        try:
+            delete()
+        except ValidationError as refusal:
+            messages.error(request, " ".join(refusal.messages))
+            return redirect(request.path)
+        messages.success(request, _("%(name)s was deleted.") % {"name": name})
+        return redirect(done)
+    return confirm_page(
+        request,
+        title=title,
+        question=_("Delete %(name)s?") % {"name": name},
+        consequences=consequences,
+        blockers=blockers,
+        kept=kept,
+        cancel_url=obj.get_absolute_url(),
+        status=409 if blockers and request.method == "POST" else 200,
+    )

@@ -19,7 +19,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.http import QueryDict
+from django.http import HttpResponse, QueryDict
+from django.shortcuts import render
 from django.utils.functional import Promise
 
 from .params import ids, text_param
@@ -96,3 +97,30 @@ def saving(form) -> bool:
         hush(form)
         return False
     return form.is_valid()
+
+
+def render_options(
+    request,
+    *,
+    name: str,
+    results,
+    term: str,
+    multiple: bool = True,
+    none_found: str | Promise = "",
+    template: str = "crm/partials/picker_options.html",
+    **context,
+) -> HttpResponse:
+    """A live search's results for the picker of the field ``name``: the fragment
+    picker.js puts under the search field."""
+    return render(
+        request,
+        template,
+        {
+            **context,
+            "picker_name": name,
+            "multiple": multiple,
+            "results": results,
+            "term": term,
+            "none_found": none_found,
+        },
+    )

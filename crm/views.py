@@ -6,7 +6,7 @@ from . import user_picker
 from .access import crm_view
 from .home import home_context
 from .params import text_param
-from .picker import MAX_TERM
+from .picker import MAX_TERM, render_options
 
 
 @require_GET
@@ -22,14 +22,11 @@ def pick_users(request, field: str):
     if field not in user_picker.USER_FIELDS:
         raise Http404
     term = text_param(request.GET, f"{field}_q", max_length=MAX_TERM)
-    return render(
+    return render_options(
         request,
-        "crm/partials/picker_options.html",
-        {
-            "picker_name": field,
-            "multiple": user_picker.USER_FIELDS[field],
-            "results": user_picker.user_results(term),
-            "term": term,
-            "none_found": user_picker.NO_USER,
-        },
+        name=field,
+        multiple=user_picker.USER_FIELDS[field],
+        results=user_picker.user_results(term),
+        term=term,
+        none_found=user_picker.NO_USER,
     )

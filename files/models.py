@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from crm.owners import OWNERS, exactly_one, owner_fk
 from crm.timestamps import TimeStampedModel
 
 # Each kind of place a file can be linked to: the FileLink field naming it.
@@ -61,30 +62,9 @@ class FileLink(TimeStampedModel):
     file = models.ForeignKey(
         StoredFile, verbose_name=_("file"), on_delete=models.CASCADE, related_name="links"
     )
-    contact = models.ForeignKey(
-        "contacts.Contact",
-        verbose_name=_("contact"),
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="file_links",
-    )
-    company = models.ForeignKey(
-        "companies.Company",
-        verbose_name=_("company"),
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="file_links",
-    )
-    project = models.ForeignKey(
-        "activities.Project",
-        verbose_name=_("project"),
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="file_links",
-    )
+    contact = owner_fk("contact", related_name="file_links")
+    company = owner_fk("company", related_name="file_links")
+    project = owner_fk("project", related_name="file_links")
     linked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("linked by"),
@@ -99,14 +79,7 @@ class FileLink(TimeStampedModel):
         verbose_name_plural = _("file links")
         ordering = ["-created_at", "-id"]
         constraints = [
-            models.CheckConstraint(
-                condition=(
-                    Q(contact__isnull=False, company__isnull=True, project__isnull=True)
-                    | Q(contact__isnull=True, company__isnull=False, project__isnull=True)
-                    | Q(contact__isnull=True, company__isnull=True, project__isnull=False)
-                ),
-                name="filelink_exactly_one_place",
-            ),
+            exactly_one(*OWNERS, name="filelink_exactly_one_place"),
             models.UniqueConstraint(
                 fields=["file", "contact"],
                 condition=Q(contact__isnull=False),

@@ -24,6 +24,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from crm.owners import owner_of
+
 from .models import PLACES, FileLink, StoredFile
 
 NAME_MAX = 200
@@ -181,14 +183,12 @@ def _link_places() -> list[str]:
 def _record(*, link: FileLink, verb: str, actor, name: str) -> None:
     """Put the event on the timeline of the contact or company the link is on (a project
     has none)."""
-    if link.contact_id is not None:
-        owner = {"contact": link.contact_id}
-    elif link.company_id is not None:
-        owner = {"company": link.company_id}
+    owner = owner_of(link, ("contact", "company"))
+    if not owner:
+        return
+    if "company" in owner:
         # «… from the card» would be wrong here.
         verb = {"files.unlinked": "files.unlinked_from_company"}.get(verb, verb)
-    else:
-        return
     from history.services import history_record
 
     history_record(

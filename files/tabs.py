@@ -4,8 +4,9 @@
 from urllib.parse import quote
 
 from django.conf import settings
-from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
+
+from crm.rows import add_row_urls, url_for
 
 from . import selectors
 from .places import files_tab_url, place_kind
@@ -16,44 +17,29 @@ _PLACE_URLS = {
     "company": "companies:detail",
     "project": "activities:project_detail",
 }
-_PK = "2147483647"
-
-
-def _url_for_pk(name: str) -> tuple[str, str] | None:
-    try:
-        return reverse(name, args=[int(_PK)]).partition(_PK)[::2]
-    except NoReverseMatch:  # a kind of page not built yet
-        return None
 
 
 def _add_row_urls(page) -> None:
-    """What each row links to, built here once rather than by a {% url %} and a
-    reverse() per row and per other place (a page holds 25 rows)."""
-    row_urls = {
-        attr: _url_for_pk(name)
-        for attr, name in [
-            ("download_url", "files:download"),
-            ("delete_url", "files:delete"),
-            ("unlink_url", "files:link_delete"),
-        ]
-    }
-    place_urls = {kind: _url_for_pk(name) for kind, name in _PLACE_URLS.items()}
+    """What each row links to, from one reverse() per name (crm/rows.py), also for the
+    other places each file is linked to (a page holds 25 rows)."""
+    add_row_urls(
+        page,
+        download_url=("files:download", "file_id"),
+        delete_url=("files:delete", "file_id"),
+        unlink_url="files:link_delete",
+    )
+    place_urls = {kind: url_for(name) for kind, name in _PLACE_URLS.items()}
     for link in page:
-        link.download_url = "{0}{2}{1}".format(*row_urls["download_url"], link.file_id)
-        link.delete_url = "{0}{2}{1}".format(*row_urls["delete_url"], link.file_id)
-        link.unlink_url = "{0}{2}{1}".format(*row_urls["unlink_url"], link.pk)
         link.other_places = []
         for other in link.file.all_links:
             if other.pk == link.pk:
                 continue
-            kind = other.place_kind
             place = other.place
             if place is None:
                 link.other_places.append(("", ""))
                 continue
             name = getattr(place, "full_name", None) or str(place)
-            url = place_urls.get(kind)
-            link.other_places.append((f"{url[0]}{place.pk}{url[1]}" if url else "", name))
+            link.other_places.append((place_urls[other.place_kind](place.pk), name))
 
 
 def _tab_context(request, obj) -> dict:

@@ -10,6 +10,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from crm import picker as pickers
 from crm.access import crm_view
+from crm.deletion import confirm_page
 from crm.next_url import next_url
 from crm.params import text_param
 from crm.picker import Picker
@@ -18,6 +19,7 @@ from . import selectors, services
 from .forms import FilePickForm
 from .places import files_tab_url, place_get
 from .responses import file_download_response
+from .templatetags.files import place_name
 from .uploads import (
     MAX_FILES_PER_REQUEST,
     SizeLimitUploadHandler,
@@ -226,6 +228,23 @@ def file_delete(request, pk: int):
         services.file_delete(file=stored, actor=request.user)
         messages.success(request, _("«%(name)s» was deleted.") % {"name": stored.name})
         return redirect(back)
-    return render(
-        request, "files/file_confirm_delete.html", {"file": stored, "links": links, "back": back}
+    if len(links) > 1:
+        notes = [
+            _(
+                "To take it away from one place only, use «Remove from here» in that file "
+                "area instead."
+            )
+        ]
+    else:
+        notes = [_("The file and its contents are deleted for good.")]
+    return confirm_page(
+        request,
+        title=_("Delete file"),
+        question=_("Delete «%(name)s»?") % {"name": stored.name},
+        lead=_("The file is deleted everywhere it is linked:"),
+        items=[place_name(link) for link in links] if len(links) > 1 else [],
+        notes=notes,
+        confirm=_("Delete"),
+        cancel_url=back,
+        next_url=back,
     )

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from companies.models import Company, CompanyLink
 from contacts.models import Contact, ContactEmail
+from crm.owners import exactly_one, owner_fk
 
 from . import triggers
 
@@ -26,21 +27,13 @@ from . import triggers
 class Entry(models.Model):
     # On whose timeline: a contact's or a company's, never both (a link's event is one
     # entry on each, worded for each).
-    contact = models.ForeignKey(
-        "contacts.Contact",
-        verbose_name=_("contact"),
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
+    contact = owner_fk(
+        "contact",
         related_name="history_entries",
         db_index=False,  # covered by history_entry_timeline_idx
     )
-    company = models.ForeignKey(
-        "companies.Company",
-        verbose_name=_("company"),
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
+    company = owner_fk(
+        "company",
         related_name="history_entries",
         db_index=False,  # covered by history_company_timeline_idx
     )
@@ -81,11 +74,7 @@ class Entry(models.Model):
         verbose_name_plural = _("history entries")
         ordering = ["-occurred_at", "-id"]
         constraints = [
-            models.CheckConstraint(
-                condition=models.Q(contact__isnull=False, company__isnull=True)
-                | models.Q(contact__isnull=True, company__isnull=False),
-                name="history_entry_on_one_timeline",
-            ),
+            exactly_one("contact", "company", name="history_entry_on_one_timeline"),
             # An entry private to someone is private; losing that someone keeps it so.
             models.CheckConstraint(
                 condition=models.Q(private=True) | models.Q(private_to__isnull=True),

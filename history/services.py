@@ -22,8 +22,7 @@ from django.utils import timezone
 from .models import Entry
 
 
-@transaction.atomic
-def history_record(
+def history_entry(
     *,
     contact=None,
     company=None,
@@ -36,7 +35,7 @@ def history_record(
     mail: bool = False,
     occurred_at=None,
 ) -> Entry:
-    """Add one entry to a contact's or a company's timeline and return it.
+    """One entry for a contact's or a company's timeline, checked but not yet saved.
 
     ``contact`` or ``company`` (one of them, an instance or its id) owns the timeline;
     ``data`` must be JSON-safe (its keys fill the verb's sentence); ``target`` is the
@@ -44,42 +43,6 @@ def history_record(
     ``private_to`` hides the entry from everyone but that user; ``mail`` marks e-mail
     content, hidden from non-administrators while the contact's e-mail is locked.
     """
-    entry = _entry(
-        contact=contact,
-        company=company,
-        verb=verb,
-        actor=actor,
-        actor_label=actor_label,
-        data=data,
-        target=target,
-        private_to=private_to,
-        mail=mail,
-        occurred_at=occurred_at,
-    )
-    entry.save()
-    return entry
-
-
-@transaction.atomic
-def history_record_many(*, records: Iterable[dict]) -> list[Entry]:
-    """Add many entries in one INSERT (a mail sync linking a batch of messages); each
-    record holds :func:`history_record`'s keyword arguments."""
-    return Entry.objects.bulk_create([_entry(**record) for record in records])
-
-
-def _entry(
-    *,
-    contact=None,
-    company=None,
-    verb: str,
-    actor=None,
-    actor_label: str = "",
-    data: dict | None = None,
-    target=None,
-    private_to=None,
-    mail: bool = False,
-    occurred_at=None,
-) -> Entry:
     contact_id = getattr(contact, "pk", contact)
     company_id = getattr(company, "pk", company)
     if (contact_id is None) == (company_id is None):
@@ -101,3 +64,19 @@ def _entry(
         entry.target_id = str(target.pk)
     entry.full_clean(exclude=["contact", "company", "actor", "private_to", "target_type"])
     return entry
+
+
+@transaction.atomic
+def history_record(**fields) -> Entry:
+    """Add one entry to a contact's or a company's timeline and return it; ``fields``
+    are :func:`history_entry`'s keyword arguments."""
+    entry = history_entry(**fields)
+    entry.save()
+    return entry
+
+
+@transaction.atomic
+def history_record_many(*, records: Iterable[dict]) -> list[Entry]:
+    """Add many entries in one INSERT (a mail sync linking a batch of messages); each
+    record holds :func:`history_entry`'s keyword arguments."""
+    return Entry.objects.bulk_create([history_entry(**record) for record in records])

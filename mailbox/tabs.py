@@ -1,13 +1,9 @@
 """The mailbox's tab on the contact card (registered from apps.py; see crm/tabs.py)."""
 
-from django.urls import reverse
+from crm.rows import add_row_urls, url_for
 
 from . import selectors
 from .forms import MailSearchForm
-
-# A stand-in message id: the detail URL is reversed once per page with it, and each row's
-# id is put in its place (one reverse() for the page, not one per row).
-DETAIL_URL_PLACEHOLDER = 987654321
 
 
 def email_tab_context(request, contact) -> dict:
@@ -17,11 +13,9 @@ def email_tab_context(request, contact) -> dict:
         user=request.user, contact=contact, query=query, page=request.GET.get("page")
     )
     if page is not None:
-        prefix, _, suffix = reverse(
-            "mailbox:detail", args=[contact.pk, DETAIL_URL_PLACEHOLDER]
-        ).rpartition(str(DETAIL_URL_PLACEHOLDER))
-        for link in page.object_list:
-            link.detail_url = f"{prefix}{link.message_id}{suffix}"
+        add_row_urls(
+            page.object_list, detail_url=(url_for("mailbox:detail", contact.pk), "message_id")
+        )
     return {
         "mail_page": page,
         "mail_locked": page is None,

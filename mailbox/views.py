@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from contacts.models import Contact, ContactEmail
 from crm.access import admin_view, crm_view
+from crm.deletion import confirm_page
 from crm.forms import apply_validation_error
 
 from . import selectors
@@ -94,7 +95,14 @@ def account_delete(request, pk: int):
         mail_account_delete(account=account)
         messages.success(request, _("The mail account was removed."))
         return redirect("mailbox:account_list")
-    return render(request, "mailbox/mailaccount_confirm_delete.html", {"account": account})
+    return confirm_page(
+        request,
+        title=_("Remove mail account"),
+        question=_("Remove the mail account %(email)s?") % {"email": account.email},
+        notes=[_("E-mail already linked to contacts stays on their cards.")],
+        confirm=_("Remove"),
+        cancel_url=reverse("mailbox:account_update", args=[account.pk]),
+    )
 
 
 # --- messages -----------------------------------------------------------------------------

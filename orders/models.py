@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from crm.owners import exactly_one, owner_fk
 from crm.timestamps import TimeStampedModel
 
 from . import money
@@ -37,22 +38,13 @@ class Order(TimeStampedModel):
     services whenever the lines change) so lists show amounts without reading lines.
     """
 
-    contact = models.ForeignKey(
-        "contacts.Contact",
+    contact = owner_fk(
+        "contact",
+        related_name="orders",
+        on_delete=models.PROTECT,
         verbose_name=_("private customer"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="orders",
     )
-    company = models.ForeignKey(
-        "companies.Company",
-        verbose_name=_("company"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="orders",
-    )
+    company = owner_fk("company", related_name="orders", on_delete=models.PROTECT)
     date = models.DateField(_("order date"), default=timezone.localdate)
     reference = models.CharField(_("reference"), max_length=200, blank=True)
     status = models.CharField(
@@ -81,9 +73,9 @@ class Order(TimeStampedModel):
         verbose_name_plural = _("orders")
         ordering = ["-date", "-id"]
         constraints = [
-            models.CheckConstraint(
-                condition=(Q(contact__isnull=False) & Q(company__isnull=True))
-                | (Q(contact__isnull=True) & Q(company__isnull=False)),
+            exactly_one(
+                "contact",
+                "company",
                 name="order_exactly_one_customer",
                 violation_error_message=_("An order has exactly one customer."),
             ),

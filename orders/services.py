@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from companies.models import Company
 from contacts.models import Contact
+from crm.owners import owner_of
 
 from . import money
 from .kid import kid_for
@@ -30,9 +31,8 @@ def _history(order: Order, verb: str, actor, data: dict, target) -> None:
     """Put the event on the customer's timeline: the private customer's or the company's."""
     from history.services import history_record
 
-    owner = {"contact": order.contact_id} if order.contact_id else {"company": order.company_id}
     history_record(
-        **owner,
+        **owner_of(order, ("contact", "company")),
         verb=verb,
         actor=actor,
         actor_label="" if actor is not None else "orders",

@@ -100,7 +100,30 @@ class SearchResult:
 
     @property
     def has_next(self) -> bool:
-        return self.page < self.pages
+        # Over the cap the count stops short: a full page may have more after it.
+        return self.page < self.pages or (self.over_cap and len(self.hits) == PER_PAGE)
+
+    # The pager (crm/partials/pager.html) reads a result as it reads a Page.
+    @property
+    def number(self) -> int:
+        return self.page
+
+    @property
+    def paginator(self) -> "SearchResult":
+        return self
+
+    @property
+    def num_pages(self) -> int:
+        return self.pages
+
+    def has_other_pages(self) -> bool:
+        return self.has_previous or self.has_next
+
+    def previous_page_number(self) -> int:
+        return self.page - 1
+
+    def next_page_number(self) -> int:
+        return self.page + 1
 
 
 def search(*, params, user, page: int = 1) -> SearchResult:

@@ -17,8 +17,11 @@ def search_results(request):
     result = selectors.search(
         params=request.GET, user=request.user, page=page_number(request.GET.get("page"))
     )
+    kept = request.GET.copy()
+    kept.pop("page", None)
     context = {
         "result": result,
+        "pager_query": kept.urlencode(),
         "search_filter": result.filterset,
         # Row links from one reverse() each: per-row reversing is most of a page's cost.
         "contact_base": reverse("contacts:detail", args=[0]).removesuffix("0/"),

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from companies.models import Company
 from contacts.models import Contact
 from crm.access import crm_view
+from crm.deletion import confirm_page
 from crm.forms import apply_validation_error
 from crm.next_url import next_url
 from crm.params import id_param
@@ -115,16 +116,13 @@ def appointment_delete(request, pk: int):
         services.appointment_delete(appointment=appointment, actor=request.user)
         messages.success(request, _("%(name)s was deleted.") % {"name": appointment.title})
         return redirect(next_url(request, default_next))
-    return render(
+    return confirm_page(
         request,
-        "activities/confirm_delete.html",
-        {
-            "object": appointment,
-            "what": _("the appointment"),
-            "consequences": [],
-            "cancel_url": appointment.get_absolute_url(),
-            "next": next_url(request, default_next),
-        },
+        question=_("Delete %(what)s «%(name)s»?")
+        % {"what": _("the appointment"), "name": appointment},
+        consequences=[],
+        cancel_url=appointment.get_absolute_url(),
+        next_url=next_url(request, default_next),
     )
 
 

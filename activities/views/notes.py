@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from companies.models import Company
 from contacts.models import Contact
 from crm.access import crm_view
+from crm.deletion import confirm_page
 from crm.forms import apply_validation_error
 from crm.next_url import next_url
 from crm.params import id_param
@@ -133,14 +134,12 @@ def note_delete(request, pk: int):
         services.note_delete(note=note, actor=request.user)
         messages.success(request, _("The note was deleted."))
         return redirect(next_url(request, default_next))
-    return render(
+    return confirm_page(
         request,
-        "activities/confirm_delete.html",
-        {
-            "object": note.text[:60],  # the author's own note: its text, private or not
-            "what": _("the note"),
-            "consequences": [],
-            "cancel_url": default_next,
-            "next": next_url(request, default_next),
-        },
+        # the author's own note: its text, private or not
+        question=_("Delete %(what)s «%(name)s»?")
+        % {"what": _("the note"), "name": note.text[:60]},
+        consequences=[],
+        cancel_url=default_next,
+        next_url=next_url(request, default_next),
     )

@@ -2,34 +2,20 @@
 
 from __future__ import annotations
 
-from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from crm.access import crm_view
 from crm.params import text_param
+from crm.picker import render_options
 
 from .. import pickers
-
-
-def _picker_options(request, *, name: str, multiple: bool, results, term: str, none_found):
-    return render(
-        request,
-        "crm/partials/picker_options.html",
-        {
-            "picker_name": name,
-            "multiple": multiple,
-            "results": results,
-            "term": term,
-            "none_found": none_found,
-        },
-    )
 
 
 @require_GET
 @crm_view
 def pick_contacts(request):
     term = text_param(request.GET, "contact_q", max_length=100)
-    return _picker_options(
+    return render_options(
         request,
         name=pickers.CONTACTS,
         multiple=True,
@@ -43,7 +29,7 @@ def pick_contacts(request):
 @crm_view
 def pick_company(request):
     term = text_param(request.GET, "company_q", max_length=100)
-    return _picker_options(
+    return render_options(
         request,
         name=pickers.COMPANY,
         multiple=False,

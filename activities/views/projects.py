@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
 from crm.access import crm_view
-from crm.deletion import delete_consequences
+from crm.deletion import confirm_page, delete_consequences
 from crm.forms import apply_validation_error
 from crm.tabs import TAB_VARY_HEADERS, wants_panel_only
 
@@ -96,13 +96,9 @@ def project_delete(request, pk: int):
         services.project_delete(project=project)
         messages.success(request, _("%(name)s was deleted.") % {"name": project.name})
         return redirect("activities:project_list")
-    return render(
+    return confirm_page(
         request,
-        "activities/confirm_delete.html",
-        {
-            "object": project,
-            "what": _("the project"),
-            "consequences": delete_consequences(project, viewer=request.user),
-            "cancel_url": project.get_absolute_url(),
-        },
+        question=_("Delete %(what)s «%(name)s»?") % {"what": _("the project"), "name": project},
+        consequences=delete_consequences(project, viewer=request.user),
+        cancel_url=project.get_absolute_url(),
     )

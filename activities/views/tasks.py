@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from contacts.models import Contact
 from crm.access import crm_view
+from crm.deletion import confirm_page
 from crm.forms import apply_validation_error
 from crm.next_url import next_url
 from crm.params import id_filter, id_param
@@ -149,14 +150,10 @@ def task_delete(request, pk: int):
         services.task_delete(task=task, actor=request.user)
         messages.success(request, _("%(name)s was deleted.") % {"name": task.title})
         return redirect(next_url(request, default_next))
-    return render(
+    return confirm_page(
         request,
-        "activities/confirm_delete.html",
-        {
-            "object": task,
-            "what": _("the task"),
-            "consequences": [],
-            "cancel_url": next_url(request, default_next),
-            "next": next_url(request, default_next),
-        },
+        question=_("Delete %(what)s «%(name)s»?") % {"what": _("the task"), "name": task},
+        consequences=[],
+        cancel_url=next_url(request, default_next),
+        next_url=next_url(request, default_next),
     )

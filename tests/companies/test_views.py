@@ -3,7 +3,7 @@ from django.urls import reverse
 
 from companies.models import Company, CompanyLink
 from tests.companies.factories import CompanyFactory, CompanyLinkFactory
-from tests.contacts.factories import ContactFactory
+from tests.contacts.factories import ContactEmailFactory, ContactFactory
 from tests.crm.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -155,6 +155,17 @@ def test_company_page_links_a_person_the_other_way_round(staff_client):
     assert "Thorhansen" in staff_client.get(url, {"q": "hanse"}).content.decode()
     staff_client.post(url, {"contact": contact.pk})
     assert CompanyLink.objects.filter(company=company, contact=contact).exists()
+
+
+def test_link_person_search_tells_namesakes_apart_by_email(staff_client):
+    company = CompanyFactory()
+    for email in ("arne@havbruk.no", "arne@fjordlys.no"):
+        ContactEmailFactory(
+            contact=ContactFactory(first_name="Arne", last_name="Johansen"), email=email
+        )
+    url = reverse("companies:link_contact", args=[company.pk])
+    text = staff_client.get(url, {"q": "johansen"}, headers={"HX-Request": "true"}).content
+    assert "arne@havbruk.no" in text.decode() and "arne@fjordlys.no" in text.decode()
 
 
 @pytest.mark.parametrize("people", [1, 200])

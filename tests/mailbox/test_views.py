@@ -80,6 +80,26 @@ def test_tab_searches_in_subject(client, staff, linked):
     assert "Hemmelig" not in client.get(url, {"q": "annet"}).content.decode()
 
 
+def test_tab_pages_keep_the_search_and_stay_on_the_tab(client, staff, linked):
+    contact, message = linked
+    account = MailAccount.objects.get()
+    for uid in range(2, 28):  # 26 offers: one more than a page
+        raw_message_store(
+            raw=raw_mail(subject=f"Tilbud {uid:02d}", sender="pat@example.no"),
+            account=account,
+            folder="INBOX",
+            uid=uid,
+        )
+    client.force_login(staff)
+    url = _urls(contact, message)["tab"]
+    first = client.get(url, {"q": "tilbud"}).content.decode()
+    assert "Side 1 av 2" in first and "Hemmelig" not in first
+    # Without JavaScript too, «Neste» opens the e-mail tab's next page of the same search.
+    assert f'href="{url}?q=tilbud&amp;page=2"' in first
+    second = client.get(url, {"q": "tilbud", "page": 2}).content.decode()
+    assert "Side 2 av 2" in second and second.count('data-testid="mail-row"') == 1
+
+
 def test_tab_query_count_is_pinned(client, staff, linked, django_assert_max_num_queries):
     contact, message = linked
     client.force_login(staff)
