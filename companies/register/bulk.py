@@ -84,8 +84,17 @@ def iter_units(raw, *, branches: bool) -> Iterator[RegisterUnit | None]:
     # The character read to tell JSON from CSV goes back in front.
     if first == "[":
         records = _json_objects(_Prefixed(first, text))
+    elif first == "{":
+        raise BulkFormatError("a JSON object, not the register's list of units")
     else:
-        records = (_nested(row) for row in csv.DictReader(_Prefixed(first, text)))
+        source = _Prefixed(first, text)
+        header = source.readline()
+        # Commas or semicolons, whichever the header is split by.
+        delimiter = ";" if header.count(";") > header.count(",") else ","
+        reader = csv.DictReader(_Prefixed(header, source), delimiter=delimiter)
+        if "organisasjonsnummer" not in (reader.fieldnames or []):
+            raise BulkFormatError("a CSV file without the column «organisasjonsnummer»")
+        records = (_nested(row) for row in reader)
     for record in records:
         yield unit_from_json(record, branch=branches)
 
@@ -104,7 +113,11 @@ class _Prefixed(io.TextIOBase):
         return head + self._text.read(max(size - len(head), 0))
 
     def readline(self, size=-1):
-        head, self._prefix = self._prefix, ""
+        head, newline, rest = self._prefix.partition("\n")
+        if newline:
+            self._prefix = rest
+            return head + newline
+        self._prefix = ""
         return head + self._text.readline()
 
     def __iter__(self):

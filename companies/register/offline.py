@@ -4,6 +4,7 @@ download does not hold is «not found» (the download leaves out removed units).
 
 from __future__ import annotations
 
+from django.db.models import F
 from django.db.models.functions import Upper
 
 from .base import (
@@ -100,7 +101,7 @@ class RegisterBackend(BaseRegister):
             _model()
             .objects.annotate(upper_name=Upper("name"))
             .filter(is_branch=False, upper_name__contains=name.upper())
-            .order_by("deleted_on", "name", "org_number")[:limit]
+            .order_by(F("deleted_on").asc(nulls_first=True), "name", "org_number")[:limit]
         )
         return [unit_from_row(row) for row in rows]
 

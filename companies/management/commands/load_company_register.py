@@ -1,3 +1,4 @@
+import csv
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -33,7 +34,7 @@ class Command(BaseCommand):
         ):
             try:
                 loaded, skipped = load(raw, branches=branches, progress=bar.update)
-            except (BulkFormatError, UnicodeError, OSError, EOFError) as error:
+            except (BulkFormatError, csv.Error, UnicodeError, OSError, EOFError) as error:
                 raise CommandError(f"{file} is not a register download: {error}") from error
         what = "branches" if branches else "main units"
         self.stdout.write(f"Done: {loaded} {what} loaded, {skipped} records skipped.")

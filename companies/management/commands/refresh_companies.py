@@ -44,7 +44,9 @@ class Command(BaseCommand):
                         # accepts) must not stop the others; it stays due for the next run.
                         counts["failed"] += 1
                         message = "; ".join(getattr(error, "messages", [str(error)]))
-                        bar.write(f"{company} ({company.org_number}): {message}")
+                        bar.write(
+                            f"{company} ({company.org_number}): {message}", file=self.stderr._out
+                        )
                     else:
                         counts[result.state.value] += 1
                     bar.update(1)
