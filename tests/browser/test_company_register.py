@@ -15,7 +15,9 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 def test_type_a_name_pick_a_unit_and_the_form_is_filled(live_server, page, login, register_server):  # noqa: F811
     login(UserFactory(crm_access=True))
     page.goto(live_server.url + reverse("companies:create"))
-    page.get_by_role("textbox", name="Telefon").fill("22 33 44 55")  # typed before the search: kept
+    page.get_by_role("textbox", name="Telefon").fill(
+        "22 33 44 55"
+    )  # typed before the search: kept
     page.get_by_role("searchbox", name="Navn eller organisasjonsnummer").fill("nordlys")
     hits = page.get_by_test_id("register-hits")
     expect(hits).to_contain_text("NORDLYS BYGG AS")
