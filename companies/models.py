@@ -66,25 +66,38 @@ class Company(TimeStampedModel):
         Contact, through="CompanyLink", related_name="companies", verbose_name=_("people")
     )
     # What the company register (Enhetsregisteret) said when last asked: filled in by
-    # companies.register.services, never typed by hand.
-    organisation_form = models.CharField(_("organisation form"), max_length=20, blank=True)
-    organisation_form_text = models.CharField(
-        _("organisation form (text)"), max_length=300, blank=True
+    # companies.register.services, never typed by hand. Database defaults too, so a bulk
+    # COPY that does not name these columns still loads.
+    organisation_form = models.CharField(
+        _("organisation form"), max_length=20, blank=True, db_default=""
     )
-    industry_code = models.CharField(_("industry code"), max_length=20, blank=True)
-    industry_text = models.CharField(_("industry"), max_length=300, blank=True)
+    organisation_form_text = models.CharField(
+        _("organisation form (text)"), max_length=300, blank=True, db_default=""
+    )
+    industry_code = models.CharField(_("industry code"), max_length=20, blank=True, db_default="")
+    industry_text = models.CharField(_("industry"), max_length=300, blank=True, db_default="")
     mva_registered = models.BooleanField(_("registered for VAT"), null=True, blank=True)
-    bankrupt = models.BooleanField(_("bankrupt"), default=False)
-    under_liquidation = models.BooleanField(_("under liquidation"), default=False)
+    bankrupt = models.BooleanField(_("bankrupt"), default=False, db_default=False)
+    under_liquidation = models.BooleanField(
+        _("under liquidation"), default=False, db_default=False
+    )
     dissolved_on = models.DateField(_("deleted from the register"), null=True, blank=True)
-    business_street_address = models.CharField(_("business address"), max_length=400, blank=True)
-    business_postcode = models.CharField(_("business postcode"), max_length=10, blank=True)
-    business_city = models.CharField(_("business city"), max_length=100, blank=True)
+    business_street_address = models.CharField(
+        _("business address"), max_length=400, blank=True, db_default=""
+    )
+    business_postcode = models.CharField(
+        _("business postcode"), max_length=10, blank=True, db_default=""
+    )
+    business_city = models.CharField(_("business city"), max_length=100, blank=True, db_default="")
     register_parent_org_number = models.CharField(
-        _("main unit"), max_length=9, blank=True, validators=[validate_orgnr]
+        _("main unit"), max_length=9, blank=True, db_default="", validators=[validate_orgnr]
     )
     register_status = models.CharField(
-        _("register status"), max_length=12, blank=True, choices=RegisterStatus.choices
+        _("register status"),
+        max_length=12,
+        blank=True,
+        db_default="",
+        choices=RegisterStatus.choices,
     )
     register_checked_at = models.DateTimeField(_("checked in the register"), null=True, blank=True)
 
