@@ -31,6 +31,14 @@ def test_a_check_that_finds_nothing_new_leaves_the_timeline_alone(register_serve
     assert len(changes(company)) == 1  # asked again: nothing changed, nothing said
 
 
+def test_the_timeline_names_the_register_status_in_norwegian(staff_client, register_server):  # noqa: F811
+    company = CompanyFactory(org_number=MAIN)
+    company_refresh_from_register(company=company)
+    body = staff_client.get(f"/companies/{company.pk}/history/").content.decode()
+    assert "Funnet i registeret" in body
+    assert "found" not in body.replace("not_found", "")
+
+
 def test_going_bankrupt_is_on_the_timeline(register_server):  # noqa: F811
     company = CompanyFactory(org_number=BANKRUPT)
     company_refresh_from_register(company=company)
