@@ -276,3 +276,19 @@ def test_new_customer_is_saved_when_the_register_times_out(staff_client, registe
     company = Company.objects.get()
     assert company.register_checked_at is None
     assert "svarte ikke innen" in response.content.decode()
+
+
+def test_new_customer_prefill_with_hostile_parameters_is_harmless(staff_client):
+    response = staff_client.get(
+        reverse("companies:create"),
+        {
+            "name": "Nordlys\x00",
+            "org_number": "9" * 100_000,
+            "postcode": "<b>",
+            "website": "javascript:alert(1)",
+        },
+    )
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "javascript:alert" not in body
+    assert "&lt;b&gt;" in body
