@@ -6,6 +6,7 @@ from crm.admin_privacy import VisibleRowsAdmin
 
 from . import services
 from .models import Company, CompanyLink
+from .register.services import REGISTER_FIELDS
 
 
 class PeopleInline(admin.TabularInline):
@@ -22,7 +23,8 @@ class CompanyAdmin(VisibleRowsAdmin):
     search_fields = ["name", "org_number", "customer_number"]
     autocomplete_fields = ["owner"]
     filter_horizontal = ["categories"]
-    readonly_fields = ["customer_number", "created_at", "updated_at"]
+    # What the company register says is the register's («Oppdater fra Enhetsregisteret»).
+    readonly_fields = ["customer_number", *REGISTER_FIELDS, "created_at", "updated_at"]
     inlines = [PeopleInline]
     actions = ["make_customers"]
     show_full_result_count = False

@@ -15,6 +15,14 @@ from crm.timestamps import TimeStampedModel
 from .validators import validate_orgnr
 
 
+class RegisterStatus(models.TextChoices):
+    """The company register's last answer for the company's organisation number."""
+
+    FOUND = "found", _("Found in the register")
+    NOT_FOUND = "not_found", _("Not in the register")
+    REMOVED = "removed", _("Removed from public view")
+
+
 class Company(TimeStampedModel):
     name = models.CharField(_("name"), max_length=200)
     # Stored compact (nine digits), shown as «988 077 917».
@@ -48,6 +56,41 @@ class Company(TimeStampedModel):
     people = models.ManyToManyField(
         Contact, through="CompanyLink", related_name="companies", verbose_name=_("people")
     )
+    # What the company register (Enhetsregisteret) said when last asked: filled in by
+    # companies.register.services, never typed by hand. Database defaults too, so a bulk
+    # COPY that does not name these columns still loads.
+    organisation_form = models.CharField(
+        _("organisation form"), max_length=20, blank=True, db_default=""
+    )
+    organisation_form_text = models.CharField(
+        _("organisation form (text)"), max_length=300, blank=True, db_default=""
+    )
+    industry_code = models.CharField(_("industry code"), max_length=20, blank=True, db_default="")
+    industry_text = models.CharField(_("industry"), max_length=300, blank=True, db_default="")
+    mva_registered = models.BooleanField(_("registered for VAT"), null=True, blank=True)
+    bankrupt = models.BooleanField(_("bankrupt"), default=False, db_default=False)
+    under_liquidation = models.BooleanField(
+        _("under liquidation"), default=False, db_default=False
+    )
+    dissolved_on = models.DateField(_("deleted from the register"), null=True, blank=True)
+    business_street_address = models.CharField(
+        _("business address"), max_length=400, blank=True, db_default=""
+    )
+    business_postcode = models.CharField(
+        _("business postcode"), max_length=10, blank=True, db_default=""
+    )
+    business_city = models.CharField(_("business city"), max_length=100, blank=True, db_default="")
+    register_parent_org_number = models.CharField(
+        _("main unit"), max_length=9, blank=True, db_default="", validators=[validate_orgnr]
+    )
+    register_status = models.CharField(
+        _("register status"),
+        max_length=12,
+        blank=True,
+        db_default="",
+        choices=RegisterStatus.choices,
+    )
+    register_checked_at = models.DateTimeField(_("checked in the register"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("company")
@@ -67,6 +110,13 @@ class Company(TimeStampedModel):
             ),
             models.Index(fields=["sort_key", "id"], name="company_sort_idx"),
             models.Index(fields=["org_number"], name="company_orgnr_idx"),
+            # manage.py refresh_companies: the longest unchecked first.
+            models.Index(
+                models.F("register_checked_at").asc(nulls_first=True),
+                models.F("id"),
+                name="company_register_checked_idx",
+                condition=~Q(org_number=""),
+            ),
             # The search panel (search/selectors.py): name, customer-number, phone and
             # e-mail substrings.
             GinIndex(OpClass(Upper("name"), name="gin_trgm_ops"), name="company_name_trgm"),
@@ -163,3 +213,48 @@ class CompanyLink(TimeStampedModel):
         from django.utils import timezone
 
         return self.end_date is None or self.end_date >= timezone.localdate()
+
+
+class OfflineRegisterUnit(models.Model):
+    """One unit of the company register's bulk download, loaded by
+    ``manage.py load_company_register``, for the offline backend
+    (companies.register.offline). Upserted by organisation number."""
+
+    org_number = models.CharField(_("organisation number"), max_length=9, primary_key=True)
+    name = models.CharField(_("name"), max_length=200)
+    is_branch = models.BooleanField(_("branch"), default=False)
+    parent_org_number = models.CharField(_("main unit"), max_length=9, blank=True)
+    organisation_form = models.CharField(max_length=20, blank=True)
+    organisation_form_text = models.CharField(max_length=300, blank=True)
+    industry_code = models.CharField(max_length=20, blank=True)
+    industry_text = models.CharField(max_length=300, blank=True)
+    postal_lines = models.CharField(max_length=400, blank=True)
+    postal_postcode = models.CharField(max_length=10, blank=True)
+    postal_city = models.CharField(max_length=100, blank=True)
+    postal_country = models.CharField(max_length=2, blank=True)
+    business_lines = models.CharField(max_length=400, blank=True)
+    business_postcode = models.CharField(max_length=10, blank=True)
+    business_city = models.CharField(max_length=100, blank=True)
+    business_country = models.CharField(max_length=2, blank=True)
+    website = models.CharField(max_length=300, blank=True)
+    mva_registered = models.BooleanField(default=False)
+    bankrupt = models.BooleanField(default=False)
+    under_liquidation = models.BooleanField(default=False)
+    deleted_on = models.DateField(null=True, blank=True)
+    loaded_at = models.DateTimeField(_("loaded"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("register unit (offline)")
+        verbose_name_plural = _("register units (offline)")
+        indexes = [
+            # The name search of the offline backend: a substring of the name.
+            GinIndex(OpClass(Upper("name"), name="gin_trgm_ops"), name="regunit_name_trgm"),
+            models.Index(
+                fields=["parent_org_number"],
+                name="regunit_parent_idx",
+                condition=Q(is_branch=True),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.org_number})"

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .register import views as register_views
 
 app_name = "companies"
 
@@ -14,5 +15,7 @@ urlpatterns = [
     path("link/<int:contact_pk>/", views.link_company_to_contact, name="link_company"),
     path("links/<int:pk>/edit/", views.link_update, name="link_update"),
     path("links/<int:pk>/delete/", views.link_delete, name="link_delete"),
+    path("register/", register_views.register_search, name="register_search"),
+    path("<int:pk>/register/", register_views.register_refresh, name="register_refresh"),
     path("<int:pk>/<slug:tab>/", views.company_detail, name="tab"),
 ]

@@ -16,10 +16,12 @@ from crm.forms import apply_validation_error
 from crm.params import id_param, text_param
 from crm.picker import Picker
 from crm.tabs import TAB_VARY_HEADERS, wants_panel_only
+from crm.templatetags.crm import http_url
 
 from . import selectors, services
 from .forms import CompanyForm, CompanyLinkForm, PickCompanyForm, PickContactForm
 from .models import Company, CompanyLink
+from .register.views import refresh_after_create, register_context
 from .tabs import company_tabs
 
 
@@ -36,7 +38,7 @@ def company_create(request):
         link_contact = get_object_or_404(Contact, pk=contact_id)
     form = CompanyForm(
         posted(request),
-        initial={"owner": request.user, "name": text_param(request.GET, "name", max_length=200)},
+        initial={"owner": request.user, **_prefilled(request.GET)},
         may_set_customer_number=is_firm_admin(request.user),
     )
     if pickers.saving(form):
@@ -53,12 +55,27 @@ def company_create(request):
             messages.success(
                 request, _("The company %(name)s was saved.") % {"name": company.name}
             )
+            refresh_after_create(request, company)
             if link:
                 return redirect("companies:link_update", pk=link.pk)
             return redirect(company)
     return render(
-        request, "companies/company_form.html", form_context(form, link_contact=link_contact)
+        request,
+        "companies/company_form.html",
+        form_context(form, link_contact=link_contact, **register_context()),
     )
+
+
+# «Ny kunde» filled in from the query string: «Bruk» on a company register hit, or the
+# name typed in «Velg bedrift».
+PREFILLED = {"name": 200, "org_number": 20, "street_address": 200, "postcode": 10, "city": 100}
+PREFILLED_URL = 300
+
+
+def _prefilled(data) -> dict:
+    values = {name: text_param(data, name, max_length=n) for name, n in PREFILLED.items()}
+    values["website"] = http_url(text_param(data, "website", max_length=PREFILLED_URL))
+    return {name: value for name, value in values.items() if value}
 
 
 @require_GET
@@ -66,7 +83,11 @@ def company_create(request):
 @crm_view
 def company_detail(request, pk: int, tab: str | None = None):
     company = selectors.company_for_page(pk=pk)
-    context = {"company": company, **company_tabs.render_context(request, company, tab)}
+    context = {
+        "company": company,
+        **register_context(),
+        **company_tabs.render_context(request, company, tab),
+    }
     if wants_panel_only(request, tab):
         return render(request, "companies/company_detail.html#tab-panel", context)
     return render(request, "companies/company_detail.html", context)
@@ -85,6 +106,7 @@ def company_update(request, pk: int):
         save=lambda data: services.company_update(company=company, **form.service_data()),
         template="companies/company_form.html",
         company=company,
+        **register_context(),
     )
 
 

@@ -163,7 +163,9 @@ CompanyEvent = pghistory.create_event_model(
     Company,
     pghistory.InsertEvent("created"),
     pghistory.UpdateEvent("changed"),
-    exclude=_bookkeeping(Company),
+    # When the company register was last asked changes on every check: what it said is
+    # kept (a company gone bankrupt is news), not that it was asked.
+    exclude=[*_bookkeeping(Company), "register_checked_at"],
     model_name="CompanyEvent",
     app_label="history",
     abstract=False,

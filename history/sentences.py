@@ -58,6 +58,15 @@ def _field_order(model_label: str) -> dict[str, int]:
     return {field.column: i for i, field in enumerate(model._meta.concrete_fields)}
 
 
+def _choice_label(model_label: str, column: str, value):
+    """A choice field's label for ``value`` («Funnet i registeret», not «found»)."""
+    model = _model(model_label)
+    for field in model._meta.concrete_fields if model is not None else ():
+        if field.column == column and field.choices:
+            return dict(field.flatchoices).get(value, value)
+    return value
+
+
 def _display(column, value):
     if column in PHONE_COLUMNS and isinstance(value, str) and value.startswith("+"):
         try:
@@ -129,6 +138,7 @@ def describe_changes(data, actor, model_label: str, *, where: str = "") -> str:
         if column in IGNORED_FIELDS:
             continue
         old, new = (list(pair) + [None, None])[:2] if isinstance(pair, list) else (None, pair)
+        old, new = (_choice_label(model_label, column, v) for v in (old, new))
         pairs.append((column, _display(column, old), _display(column, new)))
     if not pairs:
         return gettext("%(actor)s saved without changes") % {"actor": actor}

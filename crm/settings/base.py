@@ -256,6 +256,17 @@ PHONE_DIRECTORY_TIMEOUT = env.float("PHONE_DIRECTORY_TIMEOUT", default=5.0)
 MAP_SECOND_PROVIDER_URL = env("MAP_SECOND_PROVIDER_URL", default="")
 MAP_SECOND_PROVIDER_NAME = env("MAP_SECOND_PROVIDER_NAME", default="")
 
+# The company register (Enhetsregisteret, companies/register/): looking up companies by
+# organisation number or name. The default asks the register's open API; the offline
+# backend answers from the bulk download (manage.py load_company_register). Empty: off.
+COMPANY_REGISTER_BACKEND = env(
+    "COMPANY_REGISTER_BACKEND", default="companies.register.http.RegisterBackend"
+)
+COMPANY_REGISTER_URL = env(
+    "COMPANY_REGISTER_URL", default="https://data.brreg.no/enhetsregisteret/api"
+)
+COMPANY_REGISTER_TIMEOUT = env.float("COMPANY_REGISTER_TIMEOUT", default=5.0)
+
 # Linked e-mail (mailbox): background work on Django's tasks framework, stored in the
 # database and run by `manage.py db_worker`; account passwords encrypted with a Fernet key
 # (derived from SECRET_KEY when MAILBOX_ENCRYPTION_KEY is unset).

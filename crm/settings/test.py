@@ -27,3 +27,5 @@ WHITENOISE_AUTOREFRESH = True
 # The suite's servers (Dovecot, the SMS and directory stubs) listen on loopback; the
 # guard's own tests empty this list to see loopback refused.
 OUTBOUND_ALLOWED_HOSTS = ["127.0.0.0/8", "::1", "localhost"]
+# No test asks the real company register: those that need one start a local server.
+COMPANY_REGISTER_BACKEND = ""

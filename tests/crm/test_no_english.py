@@ -440,6 +440,8 @@ def crm_urls(world, me) -> dict[str, list[str]]:
         "companies:update": [{"pk": co}],
         "companies:delete": [{"pk": co}],
         "companies:make_customer": [],  # POST only
+        "companies:register_search": [{}],
+        "companies:register_refresh": [],  # POST only
         "companies:link_contact": [{"pk": co}],
         "companies:link_company": [{"contact_pk": c}],
         "companies:link_update": [{"pk": world["link"].pk}],

@@ -8,7 +8,8 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from ...http_client import HttpCallError, call_json
+from crm.http_client import HttpCallError, call_json
+
 from .. import DirectoryError
 
 

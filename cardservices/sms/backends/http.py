@@ -8,7 +8,8 @@ success, and an ``id`` (or ``message_id``) in a JSON answer is kept as the provi
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from ...http_client import HttpCallError, call_json
+from crm.http_client import HttpCallError, call_json
+
 from .. import OutgoingSms, SendResult, SmsError
 from .base import BaseSmsBackend
 

@@ -1,6 +1,7 @@
 """A small JSON-over-HTTP call with a timeout and errors a user can read.
 
-Used by the SMS gateway and phone directory backends; the standard library is enough
+Used by the SMS gateway, the phone directory and the company register backends (it lives
+in the kernel so that features call it without importing one another); the standard library is enough
 for one request at a time, and keeps the dependency list short. The connection goes
 through the outbound guard (crm/outbound.py) to the vetted address; redirects are not
 followed (one could point anywhere) and no proxy from the environment is used (the
@@ -19,7 +20,14 @@ from crm import outbound
 
 
 class HttpCallError(Exception):
-    """Why the call failed, in words for the user."""
+    """Why the call failed, in words for the user. ``status`` is the HTTP status when the
+    server answered with one outside 2xx (a caller may treat 404 as «nothing there»),
+    else None; ``body`` the start of that answer."""
+
+    def __init__(self, message, *, status: int | None = None, body: bytes = b""):
+        super().__init__(message)
+        self.status = status
+        self.body = body
 
 
 class _HTTPConnection(http.client.HTTPConnection):
@@ -45,6 +53,7 @@ def call_json(
     payload: dict | None = None,
     api_key: str = "",
     timeout: float,
+    max_bytes: int = 65536,
 ) -> dict:
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
@@ -71,7 +80,7 @@ def call_json(
             raise outbound.Unreachable() from error
         connection.request(method, path, body=body, headers=headers)
         response = connection.getresponse()
-        raw = response.read(65536)
+        raw = response.read(max_bytes)
     except outbound.OutboundError as error:
         raise HttpCallError(str(error)) from error
     except TimeoutError as error:
@@ -92,7 +101,9 @@ def call_json(
                 "status": response.status,
                 "reason": response.reason,
                 "detail": f": {detail}" if detail else "",
-            }
+            },
+            status=response.status,
+            body=raw[:4096],
         )
     if not raw.strip():
         return {}
