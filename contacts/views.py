@@ -7,6 +7,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from crm import user_picker
 from crm.access import crm_view
+from crm.actions import actions
 from crm.deletion import delete_preview
 from crm.forms import apply_validation_error
 from crm.picker import saving
@@ -54,6 +55,7 @@ def contact_detail(request, pk: int, tab: str | None = None):
     context = {
         "contact": contact,
         "just_saved": request.GET.get("saved") == "1",
+        "card_actions": actions("contact_card"),
         **card_tabs.render_context(request, contact, tab),
     }
     if panel_only:
