@@ -143,8 +143,15 @@ def _erase_activities(contact: Contact) -> None:
     """Appointments and tasks about the person alone go; shared ones lose the person.
     Notes on the card go; notes elsewhere lose the person as a contact person."""
     for model in (Appointment, Task):
-        mine = model.objects.filter(contacts=contact)
-        alone = mine.annotate(people=Count("contacts")).filter(people=1, company__isnull=True)
+        mine = model.contacts.through.objects.filter(contact=contact).values(
+            model._meta.model_name
+        )
+        # Counted apart from the filter on the person, which would count the person alone.
+        alone = (
+            model.objects.filter(pk__in=mine)
+            .annotate(people=Count("contacts"))
+            .filter(people=1, company__isnull=True)
+        )
         model.objects.filter(pk__in=list(alone.values_list("pk", flat=True))).delete()
         model.contacts.through.objects.filter(contact=contact).delete()
     Note.objects.filter(contact=contact).delete()

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.db.models import Prefetch
-from django.http import FileResponse, Http404, StreamingHttpResponse
+from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -90,7 +91,7 @@ def export_list(request, scope: str, format: str):
     response = StreamingHttpResponse(
         _finished(chunks, log, counter), content_type=CONTENT_TYPES[format]
     )
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Content-Disposition"] = content_disposition_header(True, filename)
     return response
 
 
@@ -154,11 +155,9 @@ def contact_vcard(request, pk: int):
         uid=f"kontaktkort-contact-{contact.pk}",
     )
     services.contact_export_record(contact=contact, actor=request.user, format="vCard")
-    response = FileResponse(
-        [card.encode()],
-        as_attachment=True,
-        filename=f"{_safe_stem(contact.full_name)}.vcf",
-        content_type=CONTENT_TYPES[ExportFormat.VCARD],
+    response = HttpResponse(card.encode(), content_type=CONTENT_TYPES[ExportFormat.VCARD])
+    response["Content-Disposition"] = content_disposition_header(
+        True, f"{_safe_stem(contact.full_name)}.vcf"
     )
     return response
 
