@@ -52,7 +52,7 @@ def run(client, url: str, format: str) -> dict:
     size = lines = 0
     for chunk in response.streaming_content:
         size += len(chunk)
-        lines += chunk.count(b"BEGIN:VCARD") if format == "vcf" else chunk.count(b"\r\n")
+        lines += chunk.count(b"BEGIN:VCARD") if format == "vcf" else chunk.count(b"\n")
     seconds = time.perf_counter() - started
     rows = lines if format == "vcf" else lines - 1  # the header line
     return {

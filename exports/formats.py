@@ -1,9 +1,10 @@
 """The export file formats: CSV for Excel (``;``, UTF-8 with BOM), XLSX and vCard 3.0.
 
 Every format writes rows as they come, so an export of a million contacts never holds
-more than one chunk in memory: CSV and vCard are yielded as bytes, a chunk at a time,
-into a streamed response; XLSX is written by openpyxl's write-only mode to a temporary
-file (a zip cannot be streamed as it is written).
+more than one chunk in memory: the CSV rows are PostgreSQL's own COPY output
+(``selectors.csv_copy``) after :func:`csv_header`, vCards are yielded a chunk at a time,
+both into a streamed response; XLSX is written by openpyxl's write-only mode to a
+temporary file (a zip cannot be streamed as it is written).
 
 Spreadsheet cells that begin with ``=``, ``+``, ``-``, ``@``, a tab or a carriage
 return are made inert with a leading ``'`` (:func:`inert`): a name such as
@@ -37,22 +38,14 @@ def inert(value) -> str:
     return text
 
 
-def csv_chunks(header: Sequence[str], rows: Iterable[Sequence]) -> Iterator[bytes]:
-    """The CSV as UTF-8 bytes, BOM first, a chunk of rows at a time."""
+def csv_header(header: Sequence[str]) -> bytes:
+    """The BOM and the header line, in the dialect of PostgreSQL's CSV COPY (``;``,
+    ``\\n``, quoted only where needed), which writes the rows after it."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    buffer.write(BOM)
-    writer.writerow([inert(cell) for cell in header])
-    count = 0
-    for row in rows:
-        writer.writerow([inert(cell) for cell in row])
-        count += 1
-        if count == ROWS_PER_CHUNK:
-            yield buffer.getvalue().encode()
-            buffer.seek(0)
-            buffer.truncate()
-            count = 0
-    yield buffer.getvalue().encode()
+    csv.writer(buffer, delimiter=";", lineterminator="\n").writerow(
+        [inert(cell) for cell in header]
+    )
+    return (BOM + buffer.getvalue()).encode()
 
 
 def xlsx_file(header: Sequence[str], rows: Iterable[Sequence], *, title: str):

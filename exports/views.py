@@ -3,6 +3,8 @@ person's own data; and the erasure of a person."""
 
 from __future__ import annotations
 
+import itertools
+
 from django.contrib import messages
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
@@ -70,24 +72,26 @@ def export_list(request, scope: str, format: str):
         parameters=parameters,
     )
     counter = [0]
-    if export.kind == "contact":
-        header = selectors.contact_header()
-        rows = _counted(selectors.contact_rows(export.queryset, user=request.user), counter)
-    else:
-        header = selectors.company_header()
-        rows = _counted(selectors.company_rows(export.queryset, user=request.user), counter)
     filename = _filename(export.kind, format)
-    if format == ExportFormat.XLSX:
-        title = _("Contacts") if export.kind == "contact" else _("Companies")
-        out = formats.xlsx_file(header, (columns for columns, _extra in rows), title=title)
-        services.export_log_finish(log=log, rows=counter[0])
-        return FileResponse(
-            out, as_attachment=True, filename=filename, content_type=CONTENT_TYPES[format]
-        )
-    if format == ExportFormat.CSV:
-        chunks = formats.csv_chunks(header, (columns for columns, _extra in rows))
-    else:
+    contacts = export.kind == "contact"
+    header = selectors.contact_header() if contacts else selectors.company_header()
+    if format == ExportFormat.VCARD:
+        rows = _counted(selectors.contact_rows(export.queryset, user=request.user), counter)
         chunks = formats.vcard_chunks(_cards(rows))
+    else:
+        text_values = selectors.contact_text_values if contacts else selectors.company_text_values
+        values = text_values(export.queryset, user=request.user)
+        if format == ExportFormat.XLSX:
+            title = _("Contacts") if contacts else _("Companies")
+            rows = _counted(selectors.text_rows(values), counter)
+            out = formats.xlsx_file(header, rows, title=title)
+            services.export_log_finish(log=log, rows=counter[0])
+            return FileResponse(
+                out, as_attachment=True, filename=filename, content_type=CONTENT_TYPES[format]
+            )
+        if contacts and scope == ExportScope.ALL:
+            values = selectors.all_contacts_text_sql(user=request.user)
+        chunks = itertools.chain([formats.csv_header(header)], selectors.csv_copy(values, counter))
     response = StreamingHttpResponse(
         _finished(chunks, log, counter), content_type=CONTENT_TYPES[format]
     )
