@@ -1,9 +1,11 @@
 from django.contrib import admin
 
+from crm.admin_privacy import VisibleRowsAdmin
+
 from .models import Erasure, ExportLog
 
 
-class _ReadOnly(admin.ModelAdmin):
+class _ReadOnly(VisibleRowsAdmin):
     """A record of what happened: nobody edits or adds it by hand."""
 
     def has_add_permission(self, request):
