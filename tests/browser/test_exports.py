@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 from pathlib import Path
 
 import pytest
@@ -49,3 +50,22 @@ def test_download_a_vcard_from_the_card(live_server, page, login, staff):
     assert download.suggested_filename == "Kari Nordmann.vcf"
     card = vobject.readOne(Path(download.path()).read_text(encoding="utf-8"))
     assert card.fn.value == "Kari Nordmann" and card.tel.value == "+4741234567"
+
+
+def test_ticking_a_category_in_the_panel_still_searches_live(live_server, page, login, staff):
+    """The hit list's checkboxes are not the panel's: ticking a category searches."""
+    from tests.contacts.factories import CategoryFactory
+
+    vip = CategoryFactory(name="VIP-kunde")
+    ContactFactory(last_name="Hansen", first_name="Kari").categories.add(vip)
+    ContactFactory(last_name="Hansen", first_name="Ola")
+    login(staff)
+    page.goto(live_server.url + "/search/?q=hansen")
+    expect(page.get_by_test_id("hit-count")).to_have_text(re.compile("2 treff"))
+    page.get_by_text("Avgrens søket").click()
+    page.get_by_role("checkbox", name="VIP-kunde").check()
+    expect(page.get_by_test_id("hit-count")).to_have_text(re.compile("1 treff"))
+    hits = page.locator("#hit-list")
+    hits.get_by_role("checkbox", name="Velg Kari Hansen").check()
+    page.wait_for_timeout(500)
+    expect(hits.get_by_role("checkbox", name="Velg Kari Hansen")).to_be_checked()
