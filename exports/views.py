@@ -59,11 +59,13 @@ def export_list(request, scope: str, format: str):
     export = selectors.export_queryset(scope=scope, params=request.GET, user=request.user)
     if export is None or (format == ExportFormat.VCARD and export.kind != "contact"):
         raise Http404
+    names = [*_PARAMETERS, "id"] if scope == ExportScope.SELECTION else _PARAMETERS
+    # As sent, for the record: cut short, and without the NUL PostgreSQL cannot store.
     parameters = {
-        name: request.GET.getlist(name)[:50] for name in _PARAMETERS if name in request.GET
+        name: [value.replace("\x00", "")[:200] for value in request.GET.getlist(name)[:1000]]
+        for name in names
+        if name in request.GET
     }
-    if scope == ExportScope.SELECTION:
-        parameters["id"] = request.GET.getlist("id")[:1000]
     log = services.export_log_start(
         actor=request.user,
         kind=export.kind,

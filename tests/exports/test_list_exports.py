@@ -191,6 +191,9 @@ def test_query_count_does_not_grow_with_the_rows(
         "/exports/search.csv?q=a%00b",
         "/exports/search.csv?category=99999999999999999999999",
         "/exports/search.csv?type=phone&q=abc",
+        "/exports/selection.csv?id=1&q=a%00b&kind=%00",
+        "/exports/selection.xlsx?id=1&id=" + "9" * 5000,
+        "/exports/all.csv?kind=" + "x" * 3000,
     ],
 )
 def test_bad_input_never_gives_a_server_error(staff_client, url):
