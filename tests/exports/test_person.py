@@ -125,6 +125,19 @@ def test_person_export_contains_every_kind_of_data(client, firm_admin, person):
     assert "Persen" in summary and "Møte med Per" in summary
 
 
+def test_person_export_query_count_is_bounded(
+    client, firm_admin, person, django_assert_max_num_queries
+):
+    for i in range(5):
+        NoteFactory(contact=person, author=firm_admin, text=f"Mer {i}")
+        MessageContactFactory(contact=person)
+        FileLinkFactory(contact=person)
+    client.force_login(firm_admin)
+    with django_assert_max_num_queries(40):
+        archive = _zip(client.post(reverse("exports:personal_data", args=[person.pk])))
+    assert len(json.loads(archive.read("data.json"))["files"]) == 6
+
+
 def test_person_export_leaves_out_other_users_private_notes(client, firm_admin, person):
     client.force_login(firm_admin)
     archive = _zip(client.post(reverse("exports:personal_data", args=[person.pk])))
