@@ -78,7 +78,11 @@ def export_list(request, scope: str, format: str):
     contacts = export.kind == "contact"
     header = selectors.contact_header() if contacts else selectors.company_header()
     if format == ExportFormat.VCARD:
-        rows = _counted(selectors.contact_rows(export.queryset, user=request.user), counter)
+        if scope == ExportScope.ALL:
+            source = selectors.all_contacts_vcard_rows()
+        else:
+            source = selectors.contact_rows(export.queryset, user=request.user)
+        rows = _counted(source, counter)
         chunks = formats.vcard_chunks(_cards(rows))
     else:
         text_values = selectors.contact_text_values if contacts else selectors.company_text_values

@@ -247,3 +247,21 @@ def test_all_contacts_read_set_based_match_the_same_contacts_read_one_by_one(
     assert everyone[0] == chosen[0]
     assert sorted(everyone[1:]) == sorted(chosen[1:])
     assert len(everyone) == 6
+
+
+def test_all_contacts_as_vcards_match_the_same_contacts_chosen(staff_client):
+    """vCards of everyone come from a set-based query: the same cards as a selection."""
+    import datetime as dt
+
+    for i in range(3):
+        contact = ContactFactory(first_name=f"Åse{i}", street_address="Gata; 1")
+        ContactEmailFactory(contact=contact)
+        ContactEmailFactory(contact=contact)
+        CompanyLinkFactory(contact=contact, position="Sjef" if i else "")
+        CompanyLinkFactory(contact=contact, end_date=dt.date(2001, 1, 1))
+    ids = list(ContactFactory._meta.model.objects.values_list("pk", flat=True))
+    everyone = _body(staff_client.get(_url("all", "vcf"))).decode()
+    chosen = _body(staff_client.get(_url("selection", "vcf", id=ids))).decode()
+    cards = sorted(card.serialize() for card in vobject.readComponents(everyone))
+    assert cards == sorted(card.serialize() for card in vobject.readComponents(chosen))
+    assert len(cards) == 3
