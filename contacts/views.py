@@ -7,6 +7,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django.views.decorators.vary import vary_on_headers
 
 from crm.access import crm_view, is_firm_admin
+from crm.actions import actions
 from crm.deletion import delete_with_preview
 from crm.forms import apply_validation_error
 from crm.params import text_param
@@ -53,6 +54,7 @@ def contact_detail(request, pk: int, tab: str | None = None):
     context = {
         "contact": contact,
         "just_saved": request.GET.get("saved") == "1",
+        "card_actions": actions("contact_card"),
         **card_tabs.render_context(request, contact, tab),
     }
     if panel_only:

@@ -175,6 +175,26 @@ def search(*, params, user, page: int = 1) -> SearchResult:
     return result
 
 
+def search_all(*, params, user):
+    """Every hit of the panel's parameters, not paged: (kind, an unordered queryset),
+    or None when the parameters are invalid or ask for nothing (the empty panel).
+
+    The same filters and matching as :func:`search`, so the same privacy (a note search
+    matches only notes ``user`` may read); for exports, which read every hit once and so
+    need none of the page's plans.
+    """
+    filterset = SearchFilter(params, user=user, queryset=_base(params.get("kind")))
+    if not filterset.is_valid():
+        return None
+    data = filterset.form.cleaned_data
+    kind, term = data["kind"], normalise(data["q"], data["type"])
+    if not (data["q"] or data["category"] or data["selection"] != "all"):
+        return None
+    if data["q"] and not term:
+        return kind, filterset.qs.none()
+    return kind, match_term(filterset.qs, kind, data, term, user=user, indexed=True).order_by()
+
+
 def _page_and_count(result, ordered, counted, *, page, reads, known_count=None):
     """Fill in one page of ``ordered`` and the capped count of ``counted``.
 

@@ -4,6 +4,7 @@ from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
 from crm.access import crm_view
+from crm.actions import actions
 from crm.params import page_number
 
 from . import selectors
@@ -23,6 +24,7 @@ def search_results(request):
         "result": result,
         "pager_query": kept.urlencode(),
         "search_filter": result.filterset,
+        "hit_actions": actions("search_hits"),
         # Row links from one reverse() each: per-row reversing is most of a page's cost.
         "contact_base": reverse("contacts:detail", args=[0]).removesuffix("0/"),
         "company_base": reverse("companies:detail", args=[0]).removesuffix("0/"),

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "cardservices",
     "orders",
     "search",
+    "exports",
     "crm.library_apps.TasksDbConfig",
 ]
 

@@ -391,6 +391,10 @@ def world(db):
         exception_class_path="",
         traceback="",
     )
+    from exports.models import Erasure, ExportLog
+
+    ExportLog.objects.create(actor=staff_user, kind="contact", scope="all", format="csv")
+    Erasure.objects.create(actor=admin_user, contact_id=999, kept_invoices=1)
     world["users"] = {"firm_admin": admin_user, "staff": staff_user}
     return world
 
@@ -507,6 +511,10 @@ def crm_urls(world, me) -> dict[str, list[str]]:
         "orders:invoice": [{"pk": world["invoice"].pk}],
         "orders:credit": [{"pk": world["invoice"].pk}],
         "search:results": [{"?": "q=Nordmann"}, {"?": "q=zzz"}],
+        "exports:list": [],  # a download
+        "exports:vcard": [],  # a download
+        "exports:personal_data": [],  # POST only, a download
+        "exports:erase": [{"pk": c}] if me.has_perm("contacts.administer_firm") else [],
         "healthz": [],  # not a page
     }
     return {
@@ -616,7 +624,7 @@ def form_posts(html: str, url: str) -> list[dict]:
 
 
 # Forms that must not be sent here: they delete, or issue an invoice number for good.
-_NOT_SENT = re.compile(r"delete|invoice_issue|logout")
+_NOT_SENT = re.compile(r"delete|invoice_issue|logout|erase")
 # Django's own words for a missing value, in Norwegian: seen, so the forms really were
 # sent back with their errors.
 _REQUIRED_NB = "Feltet er påkrevet"
