@@ -5,7 +5,7 @@ from contacts.admin import ContactAdmin
 from crm.admin_privacy import VisibleRowsAdmin
 
 from . import services
-from .models import Company, CompanyLink
+from .models import Company, CompanyLink, OfflineRegisterUnit
 from .register.services import REGISTER_FIELDS
 
 
@@ -54,3 +54,21 @@ class CompanyLinkInline(admin.TabularInline):
 
 
 ContactAdmin.inlines = [*ContactAdmin.inlines, CompanyLinkInline]
+
+
+@admin.register(OfflineRegisterUnit)
+class OfflineRegisterUnitAdmin(VisibleRowsAdmin):
+    """The company register's bulk download, for looking a unit up: it is changed by
+    ``load_company_register`` only."""
+
+    list_display = ["org_number", "name", "is_branch", "parent_org_number", "loaded_at"]
+    search_fields = ["org_number", "name"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -395,6 +395,16 @@ def world(db):
 
     ExportLog.objects.create(actor=staff_user, kind="contact", scope="all", format="csv")
     Erasure.objects.create(actor=admin_user, contact_id=999, kept_invoices=1)
+    from companies.models import OfflineRegisterUnit
+
+    OfflineRegisterUnit.objects.create(
+        org_number="988077917",
+        name="Aune Handel DA",
+        organisation_form="DA",
+        postal_postcode="0150",
+        postal_city="OSLO",
+        mva_registered=True,
+    )
     world["users"] = {"firm_admin": admin_user, "staff": staff_user}
     return world
 
