@@ -1,0 +1,10 @@
+import pytest
+
+from tests.orders.factories import FirmDetailsFactory
+
+
+@pytest.fixture(autouse=True)
+def firm(db):
+    """The firm's own details, entered: invoicing needs them (a test that is about their
+    absence deletes them)."""
+    return FirmDetailsFactory()
