@@ -44,7 +44,7 @@ class OrderLineForm(forms.ModelForm):
     """
 
     # Named as the model field it fills (with ``vat_exempt``), so the posted name stays.
-    vat_rate = forms.ChoiceField(label=_("VAT"), choices=VAT_CHOICES, initial="25")
+    vat_rate = forms.ChoiceField(label=_("VAT rate"), choices=VAT_CHOICES, initial="25")
 
     class Meta:
         model = OrderLine

@@ -1,5 +1,6 @@
 import pytest
 
+from tests.mailbox.conftest import smtp_server  # noqa: F401  (a real SMTP server on loopback)
 from tests.orders.factories import FirmDetailsFactory
 
 

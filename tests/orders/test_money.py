@@ -51,7 +51,7 @@ def test_totals_per_rate_and_in_all_for_mixed_vat_and_discounts():
         ]
     )
     by_rate = {(r.rate, r.exempt): (r.net, r.vat) for r in totals.by_rate}
-    assert [r.label for r in totals.by_rate] == ["25 %", "15 %", "12 %", "0 %", "Exempt"]
+    assert [r.label for r in totals.by_rate] == ["25 %", "15 %", "12 %", "0 %", "Fritatt"]
     assert by_rate[25, False] == (Decimal("1900.10"), Decimal("475.03"))
     assert by_rate[15, False] == (Decimal("134.73"), Decimal("20.21"))
     assert by_rate[12, False] == (Decimal("1140.00"), Decimal("136.80"))
