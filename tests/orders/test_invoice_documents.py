@@ -9,6 +9,7 @@ import peppol.xsd
 import pytest
 from django.core.exceptions import ValidationError
 from lxml import etree
+from peppol.rules import check_rules
 from pypdf import PdfReader
 
 from files.models import FileLink
@@ -208,6 +209,9 @@ def test_ehf_invoice_is_valid_ubl_21_with_the_norwegian_parts(staff):
     invoice = issue(staff)
     xml = ehf.invoice_xml(invoice)
     assert schema_errors(xml) == []
+    # The package's Python re-implementation of BIS 3.0 rules (not the official
+    # Schematron): the sums, the VAT breakdown, the Norwegian seller rules.
+    assert check_rules(xml) == []
     root = etree.fromstring(xml)
     ns = {**ehf.NS, "i": ehf.ROOT_NS["Invoice"]}
     assert root.findtext("cbc:CustomizationID", namespaces=ns) == ehf.CUSTOMIZATION
@@ -239,6 +243,7 @@ def test_ehf_credit_note_is_valid_ubl_21_and_refers_to_the_invoice(staff):
     note = services.credit_note_issue(invoice=invoice, actor=staff)
     xml = ehf.invoice_xml(note)
     assert schema_errors(xml) == []
+    assert check_rules(xml) == []
     root = etree.fromstring(xml)
     ns = ehf.NS
     assert etree.QName(root).localname == "CreditNote"
@@ -252,3 +257,20 @@ def test_ehf_credit_note_is_valid_ubl_21_and_refers_to_the_invoice(staff):
 def test_the_schema_check_catches_a_broken_document(staff):
     xml = ehf.invoice_xml(issue(staff)).replace(b"<cbc:IssueDate>", b"<cbc:IssueDate>x")
     assert schema_errors(xml)
+
+
+def test_the_firms_logo_is_printed_on_the_pdf(staff, firm):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (60, 20), (200, 30, 30)).save(buffer, "PNG")
+    logo = SimpleUploadedFile("logo.png", buffer.getvalue(), content_type="image/png")
+    values = {f.name: getattr(firm, f.name) for f in FirmDetails._meta.concrete_fields}
+    for name in ("id", "logo", "updated_at"):
+        values.pop(name)
+    services.firm_details_save(values=values, logo=logo, actor=staff)
+    invoice = issue(staff)
+    assert invoice.seller_logo is not None
+    reader = PdfReader(io.BytesIO(invoice_pdf(invoice)))
+    assert len(reader.pages[0].images) == 1
