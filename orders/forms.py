@@ -144,6 +144,8 @@ class FirmDetailsForm(forms.ModelForm):
     logo_upload = forms.ImageField(
         label=_("Logo"),
         required=False,
+        # A plain input: «Remove the logo» below is the one way to clear it.
+        widget=forms.FileInput(attrs={"accept": "image/png,image/jpeg"}),
         help_text=_("PNG or JPEG, at most 1 MB. Printed at the top of the invoice."),
     )
     remove_logo = forms.BooleanField(label=_("Remove the logo"), required=False)
@@ -176,6 +178,8 @@ class FirmDetailsForm(forms.ModelForm):
             self.fields[name].validators = []
         if self.instance.pk and self.instance.bank_account:
             self.initial["bank_account"] = self.instance.account_text
+        if not self.instance.logo_id:
+            del self.fields["remove_logo"]
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
@@ -200,7 +204,7 @@ class FirmDetailsForm(forms.ModelForm):
         from .services import LOGO_MAX_BYTES
 
         logo = self.cleaned_data.get("logo_upload")
-        if logo is None:
+        if not logo:
             return None
         if logo.size > LOGO_MAX_BYTES:
             raise forms.ValidationError(_("The logo is larger than 1 MB."), code="too_large")

@@ -367,3 +367,9 @@ def test_a_comma_in_a_price_survives_a_form_error_and_a_second_try(staff_client)
     staff_client.post(url, {"date": "2026-11-26", **_line_data(rows=[second])})
     line = Order.objects.get().lines.get()
     assert (line.unit_price, line.quantity) == (Decimal("1249.50"), Decimal("1.5"))
+
+
+def test_a_posted_clear_box_for_the_logo_is_no_error(client, firm_admin):
+    client.force_login(firm_admin)
+    data = {**FIRM_POST, "logo_upload": "x", "logo_upload-clear": "on"}
+    assert client.post(reverse("orders:firm_details"), data).status_code == 302
