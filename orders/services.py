@@ -420,7 +420,10 @@ def invoice_send(*, invoice: Invoice, actor=None, connection=None) -> Invoice:
             code="no_recipient",
             params={"name": invoice.customer_name},
         )
-    saved = invoice_pdf_save(invoice=invoice, actor=actor)
+    # durable: refused inside another transaction, so the PDF and its file link are
+    # committed here, before the mail leaves (Django's test cases are allowed around it).
+    with transaction.atomic(durable=True):
+        saved = invoice_pdf_save(invoice=invoice, actor=actor)
     with default_storage.open(saved.pdf.key, "rb") as handle:
         content = handle.read()
     if saved.is_credit_note:
@@ -467,7 +470,7 @@ def invoice_send(*, invoice: Invoice, actor=None, connection=None) -> Invoice:
     return _invoice_mark_sent(invoice=saved, recipient=recipient, actor=actor)
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def _invoice_mark_sent(*, invoice: Invoice, recipient: str, actor=None) -> Invoice:
     locked = (
         Invoice.objects.select_for_update(of=("self",)).select_related("order").get(pk=invoice.pk)

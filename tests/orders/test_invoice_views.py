@@ -373,3 +373,12 @@ def test_a_posted_clear_box_for_the_logo_is_no_error(client, firm_admin):
     client.force_login(firm_admin)
     data = {**FIRM_POST, "logo_upload": "x", "logo_upload-clear": "on"}
     assert client.post(reverse("orders:firm_details"), data).status_code == 302
+
+
+def test_sending_inside_a_transaction_is_refused_before_any_mail(staff):
+    from django.db import transaction
+
+    invoice = _invoice(staff)
+    with pytest.raises(RuntimeError), transaction.atomic():
+        services.invoice_send(invoice=invoice, actor=staff)
+    assert not mail.outbox
