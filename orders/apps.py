@@ -48,3 +48,5 @@ class OrdersConfig(AppConfig):
             "orders.credited",
             _("%(actor)s issued credit note %(number)s for invoice %(invoice)s"),
         )
+        register_verb("orders.pdf_saved", _("%(actor)s saved «%(name)s» in the files"))
+        register_verb("orders.sent", _("%(actor)s sent invoice %(number)s to %(to)s"))

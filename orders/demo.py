@@ -15,6 +15,23 @@ from contacts.models import Contact
 from . import services
 from .models import Order
 
+# The demo firm as a seller: a valid org.nr and bank account (mod 11), made up.
+DEMO_FIRM = {
+    "name": "Kontaktkort Demo AS",
+    "street_address": "Storgata 1",
+    "postcode": "0155",
+    "city": "Oslo",
+    "org_number": "923609016",
+    "in_register": True,
+    "vat_registered": True,
+    "bank_account": "12345678903",
+    "iban": "NO9386011117947",
+    "bic": "DNBANOKKXXX",
+    "payment_terms_days": 14,
+    "default_vat": "25",
+    "invoice_email": "faktura@kontaktkort.example",
+}
+
 PRIVATE_CUSTOMERS = 4
 COMPANIES = 4
 ITEMS = [
@@ -45,6 +62,8 @@ def _lines(rng):
 def seed(ctx):
     rng = ctx.rng
     rng.seed(f"{ctx.seed}-orders")
+    if services.firm_details() is None:
+        services.firm_details_save(values=DEMO_FIRM)
     today = timezone.localdate()
     customers = list(
         Contact.objects.filter(customer_number__isnull=False).order_by("id")[:PRIVATE_CUSTOMERS]

@@ -9,7 +9,8 @@ from django.utils.translation import gettext_lazy as _
 
 from crm.money import MoneyField, QuantityField
 
-from .models import Order, OrderLine
+from . import validators
+from .models import VAT_CHOICES, FirmDetails, Order, OrderLine, vat_from_code
 
 
 class OrderForm(forms.ModelForm):
@@ -36,16 +37,27 @@ LINE_FIELD_CLASSES = {
 
 
 class OrderLineForm(forms.ModelForm):
-    """One line. An untouched extra line (only its defaults) is skipped, not an error."""
+    """One line. An untouched extra line (only its defaults) is skipped, not an error.
+
+    VAT is one choice, a rate or «exempt» (``VAT_CHOICES``), stored as ``vat_rate`` and
+    ``vat_exempt``; a new line starts at the firm's default (``FirmDetails.default_vat``).
+    """
+
+    # Named as the model field it fills (with ``vat_exempt``), so the posted name stays.
+    vat_rate = forms.ChoiceField(label=_("VAT rate"), choices=VAT_CHOICES, initial="25")
 
     class Meta:
         model = OrderLine
-        fields = ["description", "quantity", "unit_price", "vat_rate", "discount_percent"]
+        fields = ["description", "quantity", "unit_price", "discount_percent"]
         field_classes = LINE_FIELD_CLASSES
 
-    def __init__(self, *args, **kwargs):
+    field_order = ["description", "quantity", "unit_price", "vat_rate", "discount_percent"]
+
+    def __init__(self, *args, vat_default: str | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["discount_percent"].required = False
+        if vat_default:
+            self.fields["vat_rate"].initial = vat_default
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
@@ -54,7 +66,9 @@ class OrderLineForm(forms.ModelForm):
         return self.cleaned_data.get("discount_percent") or Decimal(0)
 
     def line_values(self) -> dict:
-        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+        values = {name: self.cleaned_data[name] for name in self.Meta.fields}
+        values["vat_rate"], values["vat_exempt"] = vat_from_code(self.cleaned_data["vat_rate"])
+        return values
 
 
 class OrderLineAdminForm(forms.ModelForm):
@@ -66,6 +80,7 @@ class OrderLineAdminForm(forms.ModelForm):
             "quantity",
             "unit_price",
             "vat_rate",
+            "vat_exempt",
             "discount_percent",
         ]
         field_classes = LINE_FIELD_CLASSES
@@ -120,3 +135,79 @@ LineFormSet = forms.formset_factory(
     absolute_max=200,
     can_delete=True,
 )
+
+
+class FirmDetailsForm(forms.ModelForm):
+    """The firm's own details (administrators). Account numbers are read as typed
+    («1234 56 78903», «NO93 8601 1117 947») and kept as bare digits and letters."""
+
+    logo_upload = forms.ImageField(
+        label=_("Logo"),
+        required=False,
+        # A plain input: «Remove the logo» below is the one way to clear it.
+        widget=forms.FileInput(attrs={"accept": "image/png,image/jpeg"}),
+        help_text=_("PNG or JPEG, at most 1 MB. Printed at the top of the invoice."),
+    )
+    remove_logo = forms.BooleanField(label=_("Remove the logo"), required=False)
+
+    class Meta:
+        model = FirmDetails
+        fields = [
+            "name",
+            "street_address",
+            "postcode",
+            "city",
+            "org_number",
+            "in_register",
+            "vat_registered",
+            "bank_account",
+            "iban",
+            "bic",
+            "payment_terms_days",
+            "default_vat",
+            "invoice_email",
+        ]
+        widgets = {"bank_account": forms.TextInput(attrs={"inputmode": "numeric"})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The model fields' lengths are for the stored digits; typed text has spaces.
+        for name in ("org_number", "bank_account", "iban", "bic"):
+            self.fields[name].max_length = 60
+            self.fields[name].widget.attrs["maxlength"] = 60
+            self.fields[name].validators = []
+        if self.instance.pk and self.instance.bank_account:
+            self.initial["bank_account"] = self.instance.account_text
+        if not self.instance.logo_id:
+            del self.fields["remove_logo"]
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+
+    def clean_org_number(self):
+        from companies.validators import validate_orgnr
+
+        value = "".join(self.cleaned_data["org_number"].split())
+        validate_orgnr(value)
+        return value
+
+    def clean_bank_account(self):
+        return validators.clean_bank_account(self.cleaned_data["bank_account"])
+
+    def clean_iban(self):
+        return validators.clean_iban(self.cleaned_data["iban"])
+
+    def clean_bic(self):
+        return validators.clean_bic(self.cleaned_data["bic"])
+
+    def clean_logo_upload(self):
+        from .services import LOGO_MAX_BYTES
+
+        logo = self.cleaned_data.get("logo_upload")
+        if not logo:
+            return None
+        if logo.size > LOGO_MAX_BYTES:
+            raise forms.ValidationError(_("The logo is larger than 1 MB."), code="too_large")
+        if getattr(logo, "image", None) is None or logo.image.format not in ("PNG", "JPEG"):
+            raise forms.ValidationError(_("The logo must be a PNG or JPEG image."))
+        return logo

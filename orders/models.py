@@ -10,17 +10,41 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from companies.validators import validate_orgnr
 from crm.owners import exactly_one, owner_fk
 from crm.timestamps import TimeStampedModel
 
 from . import money
+from .validators import validate_bank_account, validate_bic, validate_iban
 
 
 class VatRate(models.IntegerChoices):
     STANDARD = 25, _("25 % (standard)")
     FOOD = 15, _("15 % (food)")
     LOW = 12, _("12 % (transport, hotels, culture)")
-    ZERO = 0, _("0 % (exempt)")
+    ZERO = 0, _("0 % (zero-rated)")
+
+
+# A line's VAT as the order form and the firm's default choose it: a rate, or «exempt»
+# (outside the VAT rules, merverdiavgiftsloven kap. 3): no VAT, and shown apart from 0 %
+# (zero-rated, kap. 6) on the invoice and in EHF (tax category E, not Z).
+VAT_EXEMPT = "exempt"
+VAT_CHOICES = [
+    ("25", _("25 % (standard)")),
+    ("15", _("15 % (food)")),
+    ("12", _("12 % (transport, hotels, culture)")),
+    ("0", _("0 % (zero-rated)")),
+    (VAT_EXEMPT, _("Exempt from VAT")),
+]
+
+
+def vat_code(rate: int, exempt: bool) -> str:
+    return VAT_EXEMPT if exempt else str(rate)
+
+
+def vat_from_code(code: str) -> tuple[int, bool]:
+    """(rate, exempt) for a choice of ``VAT_CHOICES``."""
+    return (0, True) if code == VAT_EXEMPT else (int(code), False)
 
 
 class OrderStatus(models.TextChoices):
@@ -128,6 +152,7 @@ class OrderLine(models.Model):
     vat_rate = models.PositiveSmallIntegerField(
         _("VAT rate"), choices=VatRate, default=VatRate.STANDARD
     )
+    vat_exempt = models.BooleanField(_("exempt from VAT"), default=False)
     discount_percent = models.DecimalField(
         _("discount %"),
         max_digits=5,
@@ -148,6 +173,9 @@ class OrderLine(models.Model):
                 condition=Q(discount_percent__gte=0) & Q(discount_percent__lte=100),
                 name="orderline_discount_range",
             ),
+            models.CheckConstraint(
+                condition=Q(vat_exempt=False) | Q(vat_rate=0), name="orderline_exempt_no_vat"
+            ),
             models.CheckConstraint(condition=Q(quantity__gt=0), name="orderline_quantity_pos"),
             models.CheckConstraint(condition=Q(unit_price__gte=0), name="orderline_price_nonneg"),
         ]
@@ -162,6 +190,10 @@ class OrderLine(models.Model):
     @property
     def vat_amount(self) -> Decimal:
         return money.line_vat(self.net_amount, self.vat_rate)
+
+    @property
+    def vat_label(self) -> str:
+        return money.vat_label(self.vat_rate, self.vat_exempt)
 
 
 class InvoiceCounter(models.Model):
@@ -219,6 +251,41 @@ class Invoice(TimeStampedModel):
     customer_number = models.PositiveBigIntegerField(_("customer number"))
     customer_name = models.CharField(_("customer"), max_length=300)
     customer_address = models.TextField(_("customer address"), blank=True)
+    customer_org_number = models.CharField(
+        _("customer's organisation number"), max_length=9, blank=True
+    )
+    delivery_date = models.DateField(_("delivery date"), null=True, blank=True)
+    # The seller as the firm's details stood when the invoice was issued (FirmDetails):
+    # an issued invoice never changes when the firm moves or changes its bank account.
+    seller_name = models.CharField(_("seller"), max_length=200, blank=True)
+    seller_address = models.TextField(_("seller's address"), blank=True)
+    seller_org_number = models.CharField(
+        _("seller's organisation number"), max_length=9, blank=True
+    )
+    seller_in_register = models.BooleanField(_("in Foretaksregisteret"), default=False)
+    seller_vat_registered = models.BooleanField(_("registered for VAT"), default=False)
+    seller_bank_account = models.CharField(_("bank account"), max_length=11, blank=True)
+    seller_iban = models.CharField(_("IBAN"), max_length=34, blank=True)
+    seller_bic = models.CharField(_("BIC"), max_length=11, blank=True)
+    seller_email = models.EmailField(_("invoice e-mail sender"), blank=True)
+    seller_logo = models.ForeignKey(
+        "files.StoredFile",
+        verbose_name=_("logo"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    pdf = models.ForeignKey(
+        "files.StoredFile",
+        verbose_name=_("PDF"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    sent_to = models.EmailField(_("sent to"), blank=True)
     net_total = models.DecimalField(_("total excl. VAT"), max_digits=14, decimal_places=2)
     vat_total = models.DecimalField(_("VAT"), max_digits=14, decimal_places=2)
     gross_total = models.DecimalField(_("total incl. VAT"), max_digits=14, decimal_places=2)
@@ -263,6 +330,16 @@ class Invoice(TimeStampedModel):
         except Invoice.DoesNotExist:
             return None
 
+    @property
+    def seller_account_text(self) -> str:
+        return money.account_text(self.seller_bank_account)
+
+    @property
+    def pdf_name(self) -> str:
+        if self.is_credit_note:
+            return _("Credit note %(number)s.pdf") % {"number": self.number}
+        return _("Invoice %(number)s.pdf") % {"number": self.number}
+
     def totals(self) -> money.Totals:
         """Per VAT rate, from the order's lines (frozen once the order is invoiced)."""
         totals = self.order.totals()
@@ -270,3 +347,72 @@ class Invoice(TimeStampedModel):
 
     def get_absolute_url(self):
         return reverse("orders:invoice", args=[self.pk])
+
+
+class FirmDetails(models.Model):
+    """The firm's own details as a seller: one row (pk 1), edited by administrators.
+
+    Kept in orders because only invoicing uses them (bokføringsforskriften § 5-1-1: the
+    seller's name, address, org.nr with «MVA» when registered); an invoice copies them
+    when it is issued, so a later change never alters an issued invoice.
+    """
+
+    name = models.CharField(_("firm name"), max_length=200)
+    street_address = models.CharField(_("street address"), max_length=200)
+    postcode = models.CharField(_("postcode"), max_length=10)
+    city = models.CharField(_("city"), max_length=100)
+    org_number = models.CharField(
+        _("organisation number"), max_length=9, validators=[validate_orgnr]
+    )
+    in_register = models.BooleanField(
+        _("registered in Foretaksregisteret"),
+        default=True,
+        help_text=_("Shown as «Foretaksregisteret» after the organisation number."),
+    )
+    vat_registered = models.BooleanField(
+        _("registered for VAT"),
+        default=True,
+        help_text=_("Shown as «MVA» after the organisation number."),
+    )
+    bank_account = models.CharField(
+        _("bank account"), max_length=11, validators=[validate_bank_account]
+    )
+    iban = models.CharField(_("IBAN"), max_length=34, blank=True, validators=[validate_iban])
+    bic = models.CharField(_("BIC"), max_length=11, blank=True, validators=[validate_bic])
+    payment_terms_days = models.PositiveSmallIntegerField(
+        _("payment terms (days)"),
+        default=14,
+        validators=[MaxValueValidator(365)],
+    )
+    default_vat = models.CharField(
+        _("default VAT for new lines"), max_length=10, choices=VAT_CHOICES, default="25"
+    )
+    invoice_email = models.EmailField(
+        _("invoice e-mail sender"),
+        help_text=_("Invoices are sent from this address, and replies come back to it."),
+    )
+    logo = models.ForeignKey(
+        "files.StoredFile",
+        verbose_name=_("logo"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("firm details")
+        verbose_name_plural = _("firm details")
+        constraints = [models.CheckConstraint(condition=Q(pk=1), name="firmdetails_one_row")]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def address(self) -> str:
+        return f"{self.street_address}\n{self.postcode} {self.city}".strip()
+
+    @property
+    def account_text(self) -> str:
+        return money.account_text(self.bank_account)

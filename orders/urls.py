@@ -18,4 +18,8 @@ urlpatterns = [
     path("<int:pk>/invoice/", views.order_invoice, name="invoice_issue"),
     path("invoices/<int:pk>/", views.invoice_detail, name="invoice"),
     path("invoices/<int:pk>/credit/", views.invoice_credit, name="credit"),
+    path("invoices/<int:pk>/pdf/", views.invoice_pdf, name="invoice_pdf"),
+    path("invoices/<int:pk>/ehf/", views.invoice_ehf, name="invoice_ehf"),
+    path("invoices/<int:pk>/send/", views.invoice_send, name="invoice_send"),
+    path("firm/", views.firm_details, name="firm_details"),
 ]

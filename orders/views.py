@@ -1,26 +1,39 @@
+import logging
+
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from companies.models import Company
 from contacts.models import Contact
-from crm.access import crm_view
+from crm.access import admin_view, crm_view
 from crm.forms import apply_validation_error
 from crm.params import as_int
 
-from . import selectors, services
-from .forms import LineFormSet, OrderForm, OrderLineForm
-from .models import Invoice, Order, OrderStatus
+from . import ehf, selectors, services
+from .forms import FirmDetailsForm, LineFormSet, OrderForm, OrderLineForm
+from .models import Invoice, Order, OrderStatus, vat_code
+from .pdf import org_number_text
 
 LINES_PREFIX = "lines"
+logger = logging.getLogger(__name__)
 
 
 def _customer(kind: str, pk: int):
     model = Contact if kind == "contact" else Company
     return get_object_or_404(model, pk=pk)
+
+
+def _vat_default() -> str:
+    details = services.firm_details()
+    return details.default_vat if details else "25"
 
 
 def _with_extra_line(data):
@@ -36,16 +49,18 @@ def _with_extra_line(data):
         for name, field in OrderLineForm.base_fields.items():
             if field.initial is not None:
                 data[f"{LINES_PREFIX}-{total}-{name}"] = str(field.initial)
+        data[f"{LINES_PREFIX}-{total}-vat_rate"] = _vat_default()
     return data
 
 
 def _order_form_page(request, *, customer, order=None):
     """The order form (new and edit): the order's fields and a formset of lines."""
     adding_line = request.method == "POST" and "add_line" in request.POST
+    form_kwargs = {"vat_default": _vat_default()}
     if request.method == "POST":
         data = _with_extra_line(request.POST) if adding_line else request.POST
         form = OrderForm(data, instance=order)
-        lines = LineFormSet(data, prefix=LINES_PREFIX)
+        lines = LineFormSet(data, prefix=LINES_PREFIX, form_kwargs=form_kwargs)
     else:
         form = OrderForm(instance=order)
         initial = (
@@ -54,7 +69,7 @@ def _order_form_page(request, *, customer, order=None):
                     "description": line.description,
                     "quantity": line.quantity,
                     "unit_price": line.unit_price,
-                    "vat_rate": line.vat_rate,
+                    "vat_rate": vat_code(line.vat_rate, line.vat_exempt),
                     "discount_percent": line.discount_percent,
                 }
                 for line in order.lines.all()
@@ -62,7 +77,7 @@ def _order_form_page(request, *, customer, order=None):
             if order
             else None
         )
-        lines = LineFormSet(prefix=LINES_PREFIX, initial=initial)
+        lines = LineFormSet(prefix=LINES_PREFIX, initial=initial, form_kwargs=form_kwargs)
     if request.method == "POST" and not adding_line and form.is_valid() and lines.is_valid():
         values = {
             "lines": lines.line_values(),
@@ -149,7 +164,11 @@ def order_invoice(request, pk: int):
     """«Lag faktura» asks first: issuing uses up the next number of the gap-free series for
     good. Only a POST with ``confirm`` issues; the button on the order page is a link here."""
     if request.method == "POST" and request.POST.get("confirm"):
-        return _transition(request, pk, services.invoice_issue, _("The invoice was issued."))
+        response = _transition(request, pk, services.invoice_issue, _("The invoice was issued."))
+        invoice = Invoice.objects.filter(order_id=pk, kind="invoice").first()
+        if invoice is not None and invoice.pdf_id is None:
+            _save_pdf(request, invoice)
+        return response
     order = get_object_or_404(Order, pk=pk)
     if order.status != OrderStatus.CONFIRMED:
         messages.error(request, _("Only a confirmed order can be invoiced."))
@@ -157,7 +176,7 @@ def order_invoice(request, pk: int):
     template = "orders/order_confirm_invoice.html"
     if request.htmx:
         template += "#confirm-invoice"
-    return render(request, template, {"order": order})
+    return render(request, template, {"order": order, "firm_details": services.firm_details()})
 
 
 @require_GET
@@ -168,7 +187,16 @@ def invoice_detail(request, pk: int):
     return render(
         request,
         "orders/invoice_detail.html",
-        {"invoice": invoice, "lines": invoice.order.lines.all(), "totals": invoice.totals()},
+        {
+            "invoice": invoice,
+            "lines": invoice.order.lines.all(),
+            "totals": invoice.totals(),
+            "seller_id": org_number_text(
+                invoice.seller_org_number,
+                vat=invoice.seller_vat_registered,
+                register=invoice.seller_in_register,
+            ),
+        },
     )
 
 
@@ -199,4 +227,92 @@ def invoice_credit(request, pk: int):
         messages.error(request, " ".join(error.messages))
         return redirect(invoice)
     messages.success(request, _("The credit note was issued."))
+    _save_pdf(request, note)
     return redirect(note)
+
+
+def _save_pdf(request, invoice: Invoice) -> None:
+    """Keep the PDF in the customer's files right after issuing. The invoice stands if
+    this fails: the PDF button and «Send faktura» make it again."""
+    try:
+        services.invoice_pdf_save(invoice=invoice, actor=request.user)
+    except Exception:
+        logger.exception("The PDF of invoice %s could not be saved", invoice.pk)
+        messages.warning(
+            request, _("The invoice was issued, but its PDF could not be saved in the files.")
+        )
+
+
+@require_GET
+@crm_view
+def invoice_pdf(request, pk: int):
+    """The PDF (made and kept in the customer's files the first time)."""
+    invoice = get_object_or_404(Invoice, pk=pk)
+    saved = services.invoice_pdf_save(invoice=invoice, actor=request.user)
+    handle = default_storage.open(saved.pdf.key, "rb")
+    return FileResponse(
+        handle, content_type="application/pdf", filename=saved.pdf_name, as_attachment=False
+    )
+
+
+@require_GET
+@crm_view
+def invoice_ehf(request, pk: int):
+    """EHF (Peppol BIS Billing 3.0) to download and upload to an access point."""
+    invoice = selectors.invoice_for_page(pk=pk)
+    response = HttpResponse(ehf.invoice_xml(invoice), content_type="application/xml")
+    response["Content-Disposition"] = content_disposition_header(True, ehf.ehf_name(invoice))
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+@vary_on_headers("HX-Request")
+@crm_view
+def invoice_send(request, pk: int):
+    """«Send faktura»: a page saying where it goes, then the POST that e-mails it."""
+    invoice = get_object_or_404(Invoice.objects.select_related("order"), pk=pk)
+    recipient = services.customer_invoice_email(invoice)
+    if request.method == "POST":
+        try:
+            services.invoice_send(invoice=invoice, actor=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request,
+                _("The invoice was sent to %(email)s.") % {"email": recipient},
+            )
+        return redirect(invoice)
+    template = "orders/invoice_confirm_send.html"
+    if request.htmx:
+        template += "#confirm-send"
+    return render(request, template, {"invoice": invoice, "recipient": recipient})
+
+
+@require_http_methods(["GET", "POST"])
+@admin_view
+def firm_details(request):
+    """The firm's own details as a seller (administrators)."""
+    details = services.firm_details()
+    if request.method == "POST":
+        form = FirmDetailsForm(request.POST, request.FILES, instance=details)
+        if form.is_valid():
+            values = {name: form.cleaned_data[name] for name in FirmDetailsForm.Meta.fields}
+            try:
+                services.firm_details_save(
+                    values=values,
+                    logo=form.cleaned_data.get("logo_upload"),
+                    remove_logo=form.cleaned_data.get("remove_logo", False),
+                    actor=request.user,
+                )
+            except ValidationError as error:
+                apply_validation_error(form, error)
+            else:
+                messages.success(request, _("The firm's details were saved."))
+                return redirect("orders:firm_details")
+    else:
+        form = FirmDetailsForm(
+            instance=details,
+            initial=None if details else {"payment_terms_days": settings.INVOICE_TERMS_DAYS},
+        )
+    return render(request, "orders/firm_details_form.html", {"form": form, "details": details})

@@ -10,8 +10,11 @@ ORDERS = 30
 def build(contact):
     from contacts.services import contact_make_customer
     from orders import services
+    from orders.demo import DEMO_FIRM
     from orders.models import Order
 
+    if services.firm_details() is None:
+        services.firm_details_save(values=DEMO_FIRM)
     contact = contact_make_customer(contact=contact)
     have = Order.objects.filter(contact=contact).count()
     lines = [

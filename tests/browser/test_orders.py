@@ -2,18 +2,22 @@ import re
 from decimal import Decimal
 
 import pytest
+from django.core import mail
 from django.urls import reverse
 
 from orders.kid import kid_is_valid
 from orders.models import Invoice, OrderLine
 from tests.browser.conftest import assert_accessible
-from tests.contacts.factories import ContactFactory, CustomerContactFactory
+from tests.contacts.factories import ContactEmailFactory, ContactFactory, CustomerContactFactory
+from tests.orders.factories import FirmDetailsFactory
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 
 
 def test_private_customer_gets_an_order_and_a_printable_invoice(live_server, page, login, staff):
+    FirmDetailsFactory()
     contact = ContactFactory(first_name="Kari", last_name="Nordmann", customer_number=None)
+    ContactEmailFactory(contact=contact, email="kari@example.no")
     login(staff)
     page.goto(live_server.url + reverse("contacts:tab", args=[contact.pk, "orders"]))
     # Not a customer yet: refused, with the «+» offered.
@@ -64,11 +68,27 @@ def test_private_customer_gets_an_order_and_a_printable_invoice(live_server, pag
     assert page.get_by_test_id("total-gross").inner_text() == "1\xa0332,00\xa0kr"
     totals = page.get_by_test_id("totals").inner_text()
     assert "25 %" in totals and "15 %" in totals
+    assert (
+        "Org.nr. 923 609 016 MVA Foretaksregisteret"
+        in page.get_by_test_id("invoice-seller").inner_text()
+    )
+    assert page.get_by_test_id("account").inner_text() == "1234 56 78903"
     page.emulate_media(media="print")
     assert page.get_by_test_id("kid").is_visible()
     assert not page.get_by_role("button", name="Skriv ut").is_visible()
     page.emulate_media(media="screen")
     assert_accessible(page)
+
+    # «Send faktura» asks first (over htmx), then e-mails the PDF once.
+    page.get_by_role("link", name="Send faktura").click()
+    question = page.get_by_test_id("confirm-send")
+    question.wait_for()
+    assert "kari@example.no" in question.inner_text()
+    assert not mail.outbox
+    assert_accessible(page)
+    page.get_by_role("button", name="Ja, send fakturaen").click()
+    page.get_by_test_id("sent").wait_for()
+    assert [m.to for m in mail.outbox] == [["kari@example.no"]]
 
 
 def test_price_typed_with_a_norwegian_comma_is_saved_and_shown_in_kroner(

@@ -20,6 +20,7 @@ from django.test import RequestFactory
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from crm.access import is_firm_admin
 from tests.activities.factories import ProjectFactory
 from tests.cardservices.factories import NumberLookupFactory, SmsMessageFactory
 from tests.companies.factories import CompanyFactory, CompanyLinkFactory
@@ -38,6 +39,7 @@ from tests.mailbox.factories import (
     MessageContactFactory,
     MessageCopyFactory,
 )
+from tests.orders.factories import FirmDetailsFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -369,6 +371,7 @@ def world(db):
     SmsMessageFactory(contact=contact, sent_by=staff_user)
     NumberLookupFactory(contact=contact, looked_up_by=staff_user)
     HistoryEntryFactory(contact=contact, actor=staff_user)
+    FirmDetailsFactory()  # the seller, needed to invoice
     line = {"description": "Konsulenttime", "quantity": 2, "unit_price": "950.00", "vat_rate": 25}
     world["draft"] = orders.order_create(customer=contact, lines=[line], actor=staff_user)
     world["confirmed"] = orders.order_confirm(
@@ -520,6 +523,11 @@ def crm_urls(world, me) -> dict[str, list[str]]:
         "orders:invoice_issue": [{"pk": confirmed}],
         "orders:invoice": [{"pk": world["invoice"].pk}],
         "orders:credit": [{"pk": world["invoice"].pk}],
+        "orders:invoice_pdf": [],  # a PDF (its text: tests/orders/test_invoice_documents.py)
+        "orders:invoice_ehf": [],  # XML
+        "orders:invoice_send": [{"pk": world["invoice"].pk}],
+        # Administrators only (staff get 403: tests/orders/test_invoice_views.py).
+        "orders:firm_details": [{}] if is_firm_admin(me) else [],
         "search:results": [{"?": "q=Nordmann"}, {"?": "q=zzz"}],
         "exports:list": [],  # a download
         "exports:vcard": [],  # a download

@@ -3,7 +3,7 @@
 import factory
 from factory.django import DjangoModelFactory
 
-from orders.models import Invoice, InvoiceCounter, Order, OrderLine
+from orders.models import FirmDetails, Invoice, InvoiceCounter, Order, OrderLine
 from tests.contacts.factories import CustomerContactFactory
 
 
@@ -56,3 +56,26 @@ class InvoiceFactory(DjangoModelFactory):
     net_total = "0.00"
     vat_total = "0.00"
     gross_total = "0.00"
+
+
+class FirmDetailsFactory(DjangoModelFactory):
+    """The seller: valid org.nr (mod 11) and bank account (mod 11)."""
+
+    class Meta:
+        model = FirmDetails
+        django_get_or_create = ["id"]
+
+    id = 1
+    name = "Fjordfrukt Regnskap AS"
+    street_address = "Kaigata 4"
+    postcode = "5003"
+    city = "Bergen"
+    org_number = "923609016"
+    in_register = True
+    vat_registered = True
+    bank_account = "12345678903"
+    iban = "NO9386011117947"
+    bic = "DNBANOKKXXX"
+    payment_terms_days = 14
+    default_vat = "25"
+    invoice_email = "faktura@fjordfrukt.example"

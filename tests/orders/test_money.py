@@ -7,12 +7,13 @@ import pytest
 from orders import money
 
 
-def line(quantity, unit_price, vat_rate=25, discount="0"):
+def line(quantity, unit_price, vat_rate=25, discount="0", exempt=False):
     return SimpleNamespace(
         quantity=Decimal(quantity),
         unit_price=Decimal(unit_price),
         vat_rate=vat_rate,
         discount_percent=Decimal(discount),
+        vat_exempt=exempt,
     )
 
 
@@ -41,22 +42,40 @@ def test_line_vat_is_taken_from_the_rounded_net_and_rounded_half_up():
 def test_totals_per_rate_and_in_all_for_mixed_vat_and_discounts():
     totals = money.totals(
         [
-            line("2", "950.00", 25),  # 1900.00 + 475.00
-            line("3", "49.90", 15, "10"),  # 134.73 + 20.21 (134.73 × 0.15 = 20.2095)
-            line("1", "1200.00", 12, "5"),  # 1140.00 + 136.80
-            line("4", "250.00", 0),  # 1000.00 + 0
-            line("1", "0.10", 25),  # 0.10 + 0.03
+            line("2", "950.00", 25),  # 1900.00
+            line("3", "49.90", 15, "10"),  # 134.73 (× 0.15 = 20.2095 → 20.21)
+            line("1", "1200.00", 12, "5"),  # 1140.00 (× 0.12 = 136.80)
+            line("4", "250.00", 0),  # 1000.00, zero-rated
+            line("1", "0.10", 25),  # 0.10: 25 % of 1900.10 = 475.025 → 475.03
+            line("1", "300.00", 0, exempt=True),  # 300.00, exempt: a group of its own
         ]
     )
-    by_rate = {r.rate: (r.net, r.vat) for r in totals.by_rate}
-    assert [r.rate for r in totals.by_rate] == [25, 15, 12, 0]
-    assert by_rate[25] == (Decimal("1900.10"), Decimal("475.03"))
-    assert by_rate[15] == (Decimal("134.73"), Decimal("20.21"))
-    assert by_rate[12] == (Decimal("1140.00"), Decimal("136.80"))
-    assert by_rate[0] == (Decimal("1000.00"), Decimal("0.00"))
-    assert totals.net == Decimal("4174.83")
+    by_rate = {(r.rate, r.exempt): (r.net, r.vat) for r in totals.by_rate}
+    assert [r.label for r in totals.by_rate] == ["25 %", "15 %", "12 %", "0 %", "Fritatt"]
+    assert by_rate[25, False] == (Decimal("1900.10"), Decimal("475.03"))
+    assert by_rate[15, False] == (Decimal("134.73"), Decimal("20.21"))
+    assert by_rate[12, False] == (Decimal("1140.00"), Decimal("136.80"))
+    assert by_rate[0, False] == (Decimal("1000.00"), Decimal("0.00"))
+    assert by_rate[0, True] == (Decimal("300.00"), Decimal("0.00"))
+    assert totals.net == Decimal("4474.83")
     assert totals.vat == Decimal("632.04")
-    assert totals.gross == Decimal("4806.87")
+    assert totals.gross == Decimal("5106.87")
+
+
+def test_vat_is_rounded_once_per_rate_not_per_line():
+    """Three lines of 0.10 at 25 %: per line 0.025 → 0.03 each (0.09 in all), but VAT is
+    25 % of the rate's basis 0.30 = 0.075 → 0.08, rounded half up once."""
+    totals = money.totals([line("1", "0.10", 25)] * 3)
+    assert (totals.net, totals.vat, totals.gross) == (
+        Decimal("0.30"),
+        Decimal("0.08"),
+        Decimal("0.38"),
+    )
+
+
+def test_vat_per_rate_rounds_half_up_not_to_even():
+    # 0.50 × 25 % = 0.125 → 0.13, where ROUND_HALF_EVEN would give 0.12.
+    assert money.totals([line("1", "0.50", 25)]).vat == Decimal("0.13")
 
 
 def _half_up(value: Fraction) -> Fraction:
@@ -65,8 +84,9 @@ def _half_up(value: Fraction) -> Fraction:
 
 
 def test_many_lines_add_up_exactly_to_the_totals():
-    """300 awkward lines: the totals are the sums of the rounded line amounts, to the øre,
-    checked against exact fractions."""
+    """300 awkward lines: the net totals are the sums of the rounded line amounts and the
+    VAT of each rate its basis × the rate rounded half up once, to the øre, checked
+    against exact fractions."""
     lines = [
         line(
             f"{(i % 7) + 1}.{i % 1000:03d}",
@@ -86,10 +106,10 @@ def test_many_lines_add_up_exactly_to_the_totals():
             / 100
         )
         net = _half_up(exact)
-        vat = _half_up(net * item.vat_rate / 100)
         sums = expected.setdefault(item.vat_rate, [Fraction(0), Fraction(0)])
         sums[0] += net
-        sums[1] += vat
+    for rate, sums in expected.items():
+        sums[1] = _half_up(sums[0] * rate / 100)
     for rate_total in totals.by_rate:
         assert Fraction(rate_total.net) == expected[rate_total.rate][0]
         assert Fraction(rate_total.vat) == expected[rate_total.rate][1]

@@ -95,8 +95,9 @@ def test_status_moves_draft_confirmed_invoiced(staff):
     assert invoice.kid.startswith(str(order.contact.customer_number))
 
 
-def test_due_date_follows_the_terms_setting(staff, settings):
-    settings.INVOICE_TERMS_DAYS = 30
+def test_due_date_follows_the_firms_payment_terms(staff, firm):
+    firm.payment_terms_days = 30
+    firm.save()
     invoice = services.invoice_issue(
         order=_confirmed_order(staff), actor=staff, invoice_date=date(2026, 11, 26)
     )
