@@ -8,6 +8,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from contacts.models import Contact
 from contacts.selectors import contact_search_by_last_name, contacts_by_ids
+from crm import lookalikes as lookalike_hook
 from crm import picker as pickers
 from crm import user_picker
 from crm.access import crm_view
@@ -46,7 +47,13 @@ def company_create(request):
         user_picker.posted(request, OWNER),
         initial={"owner": request.user, "name": text_param(request.GET, "name", max_length=200)},
     )
-    if pickers.saving(form):
+    saving = pickers.saving(form)
+    lookalikes = []
+    if form.is_bound and hasattr(form, "cleaned_data") and not lookalike_hook.confirmed(request):
+        # Companies that look like this one are shown first (with «Lagre likevel» when
+        # it could be saved; an org.nr already taken cannot).
+        lookalikes = lookalike_hook.lookalikes("company", form.cleaned_data)
+    if saving and not lookalikes:
         try:
             company = services.company_create(**form.cleaned_data)
             link = (
@@ -63,9 +70,14 @@ def company_create(request):
             if link:
                 return redirect("companies:link_update", pk=link.pk)
             return redirect(company)
-    return render(
-        request, "companies/company_form.html", _form_context(form, link_contact=link_contact)
+    context = _form_context(
+        form,
+        link_contact=link_contact,
+        lookalikes=lookalikes,
+        offer_save_anyway=saving and bool(lookalikes),
+        lookalike_check_url=lookalike_hook.check_url("company"),
     )
+    return render(request, "companies/company_form.html", context)
 
 
 @require_GET

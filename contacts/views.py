@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
+from crm import lookalikes as lookalike_hook
 from crm import user_picker
 from crm.access import crm_view
 from crm.deletion import delete_preview
@@ -29,16 +30,27 @@ def _form_context(form, **extra) -> dict:
 @crm_view
 def contact_create(request):
     form = ContactForm(user_picker.posted(request, OWNER), initial={"owner": request.user})
+    lookalikes = []
     if saving(form):
         data = dict(form.cleaned_data)
-        try:
-            contact = services.contact_create(**data)
-        except ValidationError as error:
-            apply_validation_error(form, error)
-        else:
-            messages.success(request, _("The contact was saved."))
-            return redirect(f"{contact.get_absolute_url()}?saved=1")
-    return render(request, "contacts/contact_form.html", _form_context(form))
+        # Records that look like this one are shown first, with «Lagre likevel».
+        if not lookalike_hook.confirmed(request):
+            lookalikes = lookalike_hook.lookalikes("contact", data)
+        if not lookalikes:
+            try:
+                contact = services.contact_create(**data)
+            except ValidationError as error:
+                apply_validation_error(form, error)
+            else:
+                messages.success(request, _("The contact was saved."))
+                return redirect(f"{contact.get_absolute_url()}?saved=1")
+    context = _form_context(
+        form,
+        lookalikes=lookalikes,
+        offer_save_anyway=bool(lookalikes),
+        lookalike_check_url=lookalike_hook.check_url("contact"),
+    )
+    return render(request, "contacts/contact_form.html", context)
 
 
 @require_GET

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "cardservices",
     "orders",
     "search",
+    "duplicates",
     "crm.library_apps.TasksDbConfig",
 ]
 
