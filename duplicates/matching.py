@@ -55,16 +55,17 @@ class Candidate:
 
 
 def phone_e164(value) -> str:
-    """A phone as stored (E.164), from a PhoneNumber or whatever was typed; "" if none."""
+    """A phone as stored (E.164) from whatever was typed («412 34 567», «+47 41234567»,
+    «0047-41234567») or a PhoneNumber; "" if it cannot be a phone number."""
     if not value:
         return ""
-    if hasattr(value, "as_e164"):
-        return value.as_e164 if value.is_valid() else ""
+    # Possible rather than valid: a number stored before the rules knew its series
+    # (or by an import) is still matched.
     try:
         parsed = phonenumbers.parse(str(value), "NO")
     except phonenumbers.NumberParseException:
         return ""
-    if not phonenumbers.is_valid_number(parsed):
+    if not phonenumbers.is_possible_number(parsed):
         return ""
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
 
