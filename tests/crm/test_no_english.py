@@ -331,9 +331,9 @@ def world(db):
         ContactFactory(first_name="Anne", last_name="Dobbel", postcode="7010"),
         ContactFactory(first_name="Anne", last_name="Dobbelt", postcode="7010"),
     )
-    world["merge"] = records_merge(
-        survivor=ContactFactory(first_name="Bo", last_name="Lik"),
-        loser=ContactFactory(first_name="Bo", last_name="Likk"),
+    world["merge"] = records_merge(  # both customers: one number is retired
+        survivor=CustomerContactFactory(first_name="Bo", last_name="Lik"),
+        loser=CustomerContactFactory(first_name="Bo", last_name="Likk"),
         take_from_loser=[],
         actor=admin_user,
     )
