@@ -10,11 +10,16 @@ the three rounds' medians. One JSON line per check:
 {"check", "hit_ms", "miss_ms", "rounds_ms", "indexes", "seq_scans"} — ``indexes`` are the
 indexes its plan uses, ``seq_scans`` any table it reads whole (there should be none). The
 last lines time the whole check as the form asks it (POST, in-process, logged in).
+
+With ``--pairs`` it instead times finding the pairs for the administrators' list
+(``duplicates.pairs.pairs_find``, what ``manage.py find_duplicates`` runs nightly), once
+per kind: {"pairs", "found", "seconds"}; and the list's first page reading them.
 """
 
 import json
 import random
 import statistics
+import sys
 import time
 
 from common import bench_user, calibrate, emit, setup_django
@@ -103,9 +108,31 @@ def _plan(call, value):
     return sorted(indexes), sorted(seq_scans)
 
 
+def pairs():
+    from django.test import Client
+    from django.urls import reverse
+
+    from crm.users import crm_user_save
+    from duplicates.pairs import pairs_find
+
+    for kind in ("company", "contact"):
+        started = time.monotonic()
+        found = pairs_find(kind=kind)
+        emit({"pairs": kind, "found": found, "seconds": round(time.monotonic() - started, 1)})
+    admin, _ = crm_user_save(username="bench-admin", password=None, admin=True)
+    client = Client()
+    client.force_login(admin)
+    url = reverse("duplicates:list")
+    rounds = [_time(lambda page: client.get(url, {"page": page}), [1, 2, 3]) for _ in range(3)]
+    emit({"page": "duplicates list", "ms": round(statistics.median(rounds), 2)})
+
+
 def main():
     setup_django("bench_duplicates")
     load()
+    if "--pairs" in sys.argv:
+        pairs()
+        return
     from django.db import connection
     from django.test import Client
     from django.urls import reverse

@@ -2,6 +2,7 @@
 kept for 30 days so that they can be undone."""
 
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -9,6 +10,42 @@ from django.utils.translation import gettext_lazy as _
 KIND_CONTACT = "contact"
 KIND_COMPANY = "company"
 KIND_CHOICES = [(KIND_CONTACT, _("contact")), (KIND_COMPANY, _("company"))]
+
+
+class CandidatePair(models.Model):
+    """A pair the signals say may be one record, found by ``find_duplicates`` (or the
+    list's «Finn duplikater»): stored, because finding them on a million contacts takes
+    tens of seconds, while the list must open at once. Lowest id first."""
+
+    kind = models.CharField(_("kind"), max_length=10, choices=KIND_CHOICES)
+    first_id = models.BigIntegerField()
+    second_id = models.BigIntegerField()
+    signals = ArrayField(models.CharField(max_length=10), default=list)
+    score = models.PositiveIntegerField(default=0)
+    found_at = models.DateTimeField(_("found at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("possible duplicate")
+        verbose_name_plural = _("possible duplicates")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "first_id", "second_id"], name="candidatepair_once"
+            ),
+        ]
+        indexes = [
+            models.Index(
+                "kind",
+                models.F("score").desc(),
+                "first_id",
+                "second_id",
+                name="candidatepair_best_idx",
+            ),
+            # A merge deletes the loser's pairs: those where it is second, too.
+            models.Index(fields=["kind", "second_id"], name="candidatepair_second_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.kind} {self.first_id}/{self.second_id}"
 
 
 class DismissedPair(models.Model):

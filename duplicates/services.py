@@ -27,7 +27,7 @@ from contacts.models import Contact, ContactEmail, RetiredCustomerNumber
 from history.models import Entry
 from history.services import history_record
 
-from .models import KIND_COMPANY, KIND_CONTACT, DismissedPair, Merge
+from .models import KIND_COMPANY, KIND_CONTACT, CandidatePair, DismissedPair, Merge
 
 UNDO_DAYS = 30
 MODELS = {KIND_CONTACT: Contact, KIND_COMPANY: Company}
@@ -238,6 +238,10 @@ def records_merge(*, survivor, loser, take_from_loser: list[str], actor) -> Merg
             reason=_("Merged into %(name)s") % {"name": _name(survivor)},
         )
     merge.save()
+    # The loser's pairs on the administrators' list are answered (found anew nightly).
+    CandidatePair.objects.filter(
+        models.Q(first_id=loser.pk) | models.Q(second_id=loser.pk), kind=kind
+    ).delete()
     history_record(
         **{kind: survivor},
         verb="duplicates.merged",
@@ -332,4 +336,5 @@ def pair_dismiss(*, kind: str, first_id: int, second_id: int, actor) -> Dismisse
     pair, _created = DismissedPair.objects.get_or_create(
         kind=kind, first_id=low, second_id=high, defaults={"dismissed_by": actor}
     )
+    CandidatePair.objects.filter(kind=kind, first_id=low, second_id=high).delete()
     return pair

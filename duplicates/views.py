@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from crm.access import admin_view, crm_view, is_firm_admin
 from crm.params import id_param, text_param
 
-from . import matching, selectors, services
+from . import matching, pairs, selectors, services
 from .models import Merge
 
 TEXT = 200
@@ -57,6 +57,16 @@ def duplicate_list(request):
     if request.htmx:
         return render(request, "duplicates/pair_list.html#pairs", context)
     return render(request, "duplicates/pair_list.html", context)
+
+
+@require_POST
+@admin_view
+def pairs_find(request):
+    """«Finn duplikater»: find the pairs anew (``manage.py find_duplicates`` does it too)."""
+    kind = selectors.kind_param(request.POST.get("kind"))
+    found = pairs.pairs_find(kind=kind)
+    messages.success(request, _("%(count)s possible duplicates found.") % {"count": found})
+    return redirect(f"{reverse('duplicates:list')}?kind={kind}")
 
 
 @require_POST

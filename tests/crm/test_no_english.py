@@ -522,6 +522,7 @@ def crm_urls(world, me) -> dict[str, list[str]]:
         "duplicates:check_contact": [],  # POST only (htmx)
         "duplicates:check_company": [],  # POST only (htmx)
         "duplicates:dismiss": [],  # POST only
+        "duplicates:find": [],  # POST only
         "duplicates:list": [{}, {"?": "kind=company"}] if firm_admin else [],
         "duplicates:merge": [
             {"kind": "contact", "first": world["pair"][0].pk, "second": world["pair"][1].pk}

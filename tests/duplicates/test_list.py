@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from contacts.models import Contact
 from duplicates.models import DismissedPair, Merge
+from duplicates.pairs import pairs_find
 from tests.companies.factories import CompanyFactory
 from tests.contacts.factories import ContactEmailFactory, ContactFactory
 
@@ -30,6 +31,7 @@ def pairs(db):
     c = ContactFactory(first_name="Kari", last_name="Hansen", postcode="7010")
     d = ContactFactory(first_name="Kari", last_name="Hanssen", postcode="7010")
     ContactFactory(first_name="Per", last_name="Utenpar", postcode="9990")
+    pairs_find(kind="contact")
     return (a, b), (c, d)
 
 
@@ -47,6 +49,20 @@ def test_pairs_best_first(admin_client, pairs):
     assert "Utenpar" not in html
 
 
+def test_a_merged_pair_leaves_the_list(admin_client, pairs, firm_admin):
+    from duplicates.services import records_merge
+
+    (a, b), _weak = pairs
+    records_merge(survivor=a, loser=b, take_from_loser=[], actor=firm_admin)
+    html = admin_client.get(LIST).content.decode()
+    assert _rows(html) == 1
+    assert f"/contacts/{a.pk}/" not in html
+
+
+def test_staff_cannot_find_duplicates(staff_client):
+    assert staff_client.post(reverse("duplicates:find")).status_code == 403
+
+
 def test_dismissed_pair_does_not_come_back(admin_client, pairs):
     (a, b), _weak = pairs
     response = admin_client.post(
@@ -54,6 +70,7 @@ def test_dismissed_pair_does_not_come_back(admin_client, pairs):
     )
     assert response.status_code == 302
     assert DismissedPair.objects.filter(first_id=a.pk, second_id=b.pk).exists()
+    pairs_find(kind="contact")  # found again: still dismissed
     html = admin_client.get(LIST).content.decode()
     assert _rows(html) == 1
     assert f"/contacts/{a.pk}/" not in html
@@ -62,6 +79,8 @@ def test_dismissed_pair_does_not_come_back(admin_client, pairs):
 def test_company_pairs(admin_client):
     CompanyFactory(name="Hansen Bygg AS", postcode="0150", phone="+4722334455")
     CompanyFactory(name="Hansen Bygg", postcode="0150", phone="+4722334455")
+    response = admin_client.post(reverse("duplicates:find"), {"kind": "company"})
+    assert response.status_code == 302
     html = admin_client.get(f"{LIST}?kind=company").content.decode()
     assert _rows(html) == 1
     assert "samme telefon" in html
@@ -71,6 +90,7 @@ def test_list_is_paged(admin_client):
     for n in range(30):
         ContactFactory(last_name=f"Dobbel{n}", mobile=f"+474000{n:04d}", postcode="")
         ContactFactory(last_name=f"Dobbel{n}x", mobile=f"+474000{n:04d}", postcode="")
+    pairs_find(kind="contact")
     first = admin_client.get(LIST).content.decode()
     assert _rows(first) == 25
     assert "Side 1 av 2" in first
@@ -82,6 +102,7 @@ def test_list_query_count_is_bounded(admin_client, pairs, django_assert_max_num_
     for n in range(20):
         ContactFactory(last_name=f"Par{n}", mobile=f"+474100{n:04d}")
         ContactFactory(last_name=f"Par{n}", mobile=f"+474100{n:04d}")
+    pairs_find(kind="contact")
     with django_assert_max_num_queries(8):
         assert admin_client.get(LIST).status_code == 200
 
