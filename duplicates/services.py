@@ -191,7 +191,8 @@ def records_merge(*, survivor, loser, take_from_loser: list[str], actor) -> Merg
     if unknown:
         raise ValidationError(_("Unknown field."), code="field")
     # Lock both, lowest id first, so two merges of the same pair queue rather than deadlock.
-    locked = model.objects.select_for_update().in_bulk([survivor.pk, loser.pk])
+    rows = model.objects.select_for_update().filter(pk__in=[survivor.pk, loser.pk]).order_by("pk")
+    locked = {row.pk: row for row in rows}
     if len(locked) != 2:
         raise ValidationError(_("One of the records no longer exists."), code="gone")
     survivor, loser = locked[survivor.pk], locked[loser.pk]
@@ -230,6 +231,17 @@ def records_merge(*, survivor, loser, take_from_loser: list[str], actor) -> Merg
     survivor.customer_number = new_number
     survivor.full_clean()
     survivor.save()
+    # What the merge changed on the survivor: undo puts back those values still as the
+    # merge left them (a later edit of the same field is kept).
+    after = _row(survivor)
+    merge.survivor_before["changed"] = [
+        name
+        for name, value in merge.survivor_before["row"].items()
+        if name not in ("pk", "updated_at") and after.get(name) != value
+    ]
+    merge.survivor_before["after"] = {
+        name: after[name] for name in merge.survivor_before["changed"]
+    }
     if added:
         survivor.categories.add(*added)
     if merge.retired_number is not None:
@@ -279,12 +291,34 @@ def merge_undo(*, merge: Merge, actor):
     survivor = model.objects.select_for_update().filter(pk=merge.survivor_id).first()
     if survivor is None:
         raise ValidationError(_("The merged record has been deleted since."), code="gone")
+    try:
+        with transaction.atomic():
+            loser = _undo(merge, model, survivor)
+    except IntegrityError:
+        # Something took the loser's place since: its customer number, its org.nr.
+        raise ValidationError(
+            _("The merge cannot be undone: another record now has a value that was its."),
+            code="taken",
+        ) from None
+    merge.undone_at = timezone.now()
+    merge.save(update_fields=["undone_at"])
+    for owner, name in ((survivor, merge.loser_name), (loser, _name(survivor))):
+        history_record(
+            **{merge.kind: owner}, verb="duplicates.undone", actor=actor, data={"name": name}
+        )
+    return loser
+
+
+def _undo(merge: Merge, model, survivor):
     # The survivor's own values first: it may hold the loser's unique ones (customer
-    # number, org.nr).
+    # number, org.nr). Only what the merge changed, and only where no one has changed
+    # it again since.
     before = _from_row(model, merge.survivor_before["row"])
-    for f in _stored_fields(model):
-        if f.attname not in ("created_at",):
-            setattr(survivor, f.attname, getattr(before, f.attname))
+    now = _row(survivor)
+    after = merge.survivor_before.get("after", {})
+    for name in merge.survivor_before.get("changed", []):
+        if now.get(name) == after.get(name):
+            setattr(survivor, name, getattr(before, name))
     survivor.save()
     if merge.retired_number is not None:
         RetiredCustomerNumber.objects.filter(number=merge.retired_number).delete()
@@ -307,16 +341,14 @@ def merge_undo(*, merge: Merge, actor):
     for link_id, end_date in merge.ended.items():
         CompanyLink.objects.filter(pk=int(link_id)).update(end_date=end_date)
     for removed in merge.removed:
-        _from_row(_model(removed["model"]), removed["row"]).save(force_insert=True)
+        try:
+            with transaction.atomic():
+                _from_row(_model(removed["model"]), removed["row"]).save(force_insert=True)
+        except IntegrityError:
+            pass  # what it linked to is gone since (a file deleted): nothing to restore
     if model is Contact:
         ContactEmail.objects.filter(contact=loser, position__gte=EMAIL_POSITION_OFFSET).update(
             position=models.F("position") - EMAIL_POSITION_OFFSET
-        )
-    merge.undone_at = timezone.now()
-    merge.save(update_fields=["undone_at"])
-    for owner, name in ((survivor, merge.loser_name), (loser, _name(survivor))):
-        history_record(
-            **{merge.kind: owner}, verb="duplicates.undone", actor=actor, data={"name": name}
         )
     return loser
 

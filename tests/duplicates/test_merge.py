@@ -259,3 +259,32 @@ def test_merge_refuses_two_of_one(firm_admin):
             survivor=contact, loser=contact, take_from_loser=[], actor=firm_admin
         )
     assert ContactEmail.objects.count() == 0
+
+
+def test_undo_keeps_a_later_edit_of_the_survivor(firm_admin):
+    survivor = ContactFactory(last_name="Gran", city="Oslo", street_address="Gata 1")
+    loser = ContactFactory(last_name="Gran", city="Bergen", street_address="Veien 2")
+    merge = services.records_merge(
+        survivor=survivor,
+        loser=loser,
+        take_from_loser=["city", "street_address"],
+        actor=firm_admin,
+    )
+    Contact.objects.filter(pk=survivor.pk).update(street_address="Nyveien 3")  # edited since
+    services.merge_undo(merge=merge, actor=firm_admin)
+    survivor.refresh_from_db()
+    assert (survivor.city, survivor.street_address) == ("Oslo", "Nyveien 3")
+
+
+def test_undo_is_refused_when_the_loser_org_number_was_taken_since(admin_client, firm_admin):
+    survivor = CompanyFactory(name="Hansen Bygg AS", org_number="")
+    loser = CompanyFactory(name="Hansen Bygg", org_number="988077917")
+    merge = services.records_merge(
+        survivor=survivor, loser=loser, take_from_loser=[], actor=firm_admin
+    )
+    CompanyFactory(name="Ny Hansen AS", org_number="988077917")
+    response = admin_client.post(reverse("duplicates:undo", args=[merge.pk]))
+    assert response.status_code == 409
+    assert "kan ikke angres" in response.content.decode()
+    merge.refresh_from_db()
+    assert merge.undone_at is None
