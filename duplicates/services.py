@@ -222,6 +222,9 @@ def records_merge(*, survivor, loser, take_from_loser: list[str], actor) -> Merg
     for name in take_from_loser:
         if name != "customer_number":
             setattr(survivor, _attname(model, name), getattr(loser, _attname(model, name)))
+    if model is Contact and loser.email_locked:
+        # «Sperr tilgang» follows the loser's mail: locked mail never becomes readable.
+        survivor.email_locked = True
     keep_loser_number = "customer_number" in take_from_loser or numbers[0] is None
     if numbers[0] is not None and numbers[1] is not None:
         merge.retired_number = numbers[0] if keep_loser_number else numbers[1]

@@ -288,3 +288,17 @@ def test_undo_is_refused_when_the_loser_org_number_was_taken_since(admin_client,
     assert "kan ikke angres" in response.content.decode()
     merge.refresh_from_db()
     assert merge.undone_at is None
+
+
+def test_locked_mail_stays_locked_on_the_survivor(firm_admin):
+    survivor = ContactFactory(last_name="Hval")
+    loser = ContactFactory(last_name="Hval", email_locked=True)
+    merge = services.records_merge(
+        survivor=survivor, loser=loser, take_from_loser=[], actor=firm_admin
+    )
+    survivor.refresh_from_db()
+    assert survivor.email_locked
+    services.merge_undo(merge=merge, actor=firm_admin)
+    survivor.refresh_from_db()
+    assert not survivor.email_locked
+    assert Contact.objects.get(pk=loser.pk).email_locked
