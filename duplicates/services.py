@@ -356,6 +356,14 @@ def _undo(merge: Merge, model, survivor):
     return loser
 
 
+def merges_forget(*, older_than_days: int = UNDO_DAYS) -> int:
+    """Delete the merge records that can no longer be undone: their snapshot holds the
+    merged-away record's data, kept no longer than undo needs it. Their number."""
+    cutoff = timezone.now() - datetime.timedelta(days=older_than_days)
+    deleted, _by_model = Merge.objects.filter(merged_at__lt=cutoff).delete()
+    return deleted
+
+
 def _model(label: str):
     from django.apps import apps
 

@@ -165,3 +165,32 @@ def test_merge_without_a_survivor_is_refused(admin_client):
     response = admin_client.post(url, {"survivor": "c", "field_city": "zzz"})
     assert response.status_code == 400
     assert Contact.objects.count() == 2
+
+
+def test_nightly_command_finds_pairs_and_forgets_old_merges(firm_admin):
+    import datetime
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from duplicates.models import CandidatePair
+    from duplicates.services import records_merge
+
+    old = records_merge(
+        survivor=ContactFactory(last_name="Gammel"),
+        loser=ContactFactory(last_name="Gammel"),
+        take_from_loser=[],
+        actor=firm_admin,
+    )
+    Merge.objects.filter(pk=old.pk).update(merged_at=timezone.now() - datetime.timedelta(days=31))
+    recent = records_merge(
+        survivor=ContactFactory(last_name="Ny"),
+        loser=ContactFactory(last_name="Ny"),
+        take_from_loser=[],
+        actor=firm_admin,
+    )
+    ContactFactory(first_name="Kari", last_name="Hansen", postcode="7010", mobile="+4799999999")
+    ContactFactory(first_name="Kari", last_name="Hanssen", postcode="7010")
+    call_command("find_duplicates")
+    assert list(Merge.objects.values_list("pk", flat=True)) == [recent.pk]
+    assert CandidatePair.objects.filter(kind="contact").count() == 1
