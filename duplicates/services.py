@@ -1,8 +1,8 @@
 """Merging two contacts or two companies, undoing a merge, and dismissing a pair.
 
-Which rows move: every relation Django knows to the merged model
-(``_meta.related_objects``): each foreign key and each many-to-many table pointing at a
-contact or a company, in whatever app, moves from the loser to the survivor — so a
+Which rows move: every relation Django knows to the merged model (its reverse
+relations, hidden ones included): each foreign key and each many-to-many table pointing
+at a contact or a company, in whatever app, moves from the loser to the survivor — so a
 feature added later (an import's rows, a new tab) is carried without this module
 learning its name. The only exceptions are tables that do not hold links but copies
 (pghistory's event snapshots, ``on_delete=DO_NOTHING``). Where the survivor already has
@@ -107,8 +107,11 @@ def _snapshot(obj) -> dict:
 
 def _relations(model):
     """(model, field name, other side's field names) for each table that links to
-    ``model``; the other side names what a unique constraint pairs it with."""
-    for rel in model._meta.related_objects:
+    ``model``; the other side names what a unique constraint pairs it with. Hidden
+    relations (``related_name="+"``) count too: a link nobody named is still a link."""
+    for rel in model._meta.get_fields(include_hidden=True):
+        if not rel.auto_created or rel.concrete:
+            continue  # a field of the model itself, not a relation pointing at it
         if rel.many_to_many:
             through = rel.through
             if not through._meta.auto_created:
@@ -117,6 +120,8 @@ def _relations(model):
         elif rel.one_to_many or rel.one_to_one:
             if rel.on_delete is models.DO_NOTHING:
                 continue  # pghistory's snapshots: copies, not links
+            if rel.related_model._meta.auto_created:
+                continue  # a many-to-many table: above, or the model's own (categories)
             yield rel.related_model, rel.field.name, None
 
 
