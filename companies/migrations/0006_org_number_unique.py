@@ -1,6 +1,7 @@
 # One company per org.nr (issue 18). The existing data is checked first: when two or more
 # companies share an org.nr the migration stops and names them, so the administrator
-# merges them (Duplicates → Companies) and runs it again. Blank org.nr stays allowed.
+# merges them (the duplicates app migrates without this one) and runs it again. Blank
+# org.nr stays allowed.
 
 from django.db import migrations, models
 
@@ -33,7 +34,8 @@ def refuse_duplicates(apps, schema_editor):
         )
         raise DuplicateOrgNumbers(
             "Organisation numbers must be unique, but these are held by more than one "
-            "company. Merge each group into one (Duplicates → Companies in the CRM, as an "
+            "company. Run `manage.py migrate duplicates` (which does not need this one), "
+            "merge each group into one (Duplikater → Bedrifter in the CRM, as an "
             f"administrator) and run the migration again:\n{lines}"
         )
 

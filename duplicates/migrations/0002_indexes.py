@@ -27,7 +27,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('duplicates', '0001_initial'),
         ('contacts', '0007_retired_customer_numbers'),
-        ('companies', '0006_org_number_unique'),
+        ('companies', '0005_search_phone_email'),
     ]
 
     operations = [
