@@ -9,14 +9,14 @@ PY := $(VENV)/bin/python
 DB := export DATABASE_URL="$$($(PY) -m crm.devdb url)";
 DEV := export DJANGO_DEBUG=true;
 
-.PHONY: help install run test prod-check screenshots db-stop lint format messages vendor bench-card bench-search bench-export seed-million check
+.PHONY: help install run test prod-check screenshots db-stop lint format messages vendor bench-card bench-search bench-export bench-duplicates seed-million check
 
 help:
 	@echo "make run      install, database, migrate, demo data, serve on http://127.0.0.1:8000"
 	@echo "make test     install, database, the whole test suite (browser tests included)"
 	@echo "make prod-check  the production path: pip install ., collectstatic, migrate, gunicorn, a login"
 	@echo "make db-stop  stop the project-local PostgreSQL"
-	@echo "make lint | format | messages | vendor | bench-card | bench-search | bench-export"
+	@echo "make lint | format | messages | vendor | bench-card | bench-search | bench-export | bench-duplicates"
 
 $(VENV)/.installed: pyproject.toml
 	@test -x $(PY) || "$$(scripts/find-python.sh)" -m venv $(VENV)
@@ -81,3 +81,7 @@ bench-search: install
 # Streams the CSV and vCard export of 1,000,000 contacts three times each (seeded once).
 bench-export: install
 	@$(DB) $(PY) benchmarks/export_bench.py
+
+# The lookalike checks of «Ny kontakt»/«Ny kunde» on a million contacts (issue 18: ≤ 50 ms).
+bench-duplicates: install
+	@$(DB) $(PY) benchmarks/duplicates_bench.py

@@ -29,10 +29,12 @@ SUFFIXES = ["AS", "AS", "AS", "ASA", "ANS", "DA"]
 CHUNK = 20_000
 
 
-def _valid_orgnr(rng) -> str:
+def _valid_orgnr(rng, taken: set[str]) -> str:
+    """A valid org.nr no company has yet (org.nr is unique, companies/0006)."""
     while True:
         number = f"{rng.choice('89')}{rng.randrange(10**8):08d}"
-        if orgnr.is_valid(number):
+        if orgnr.is_valid(number) and number not in taken:
+            taken.add(number)
             return number
 
 
@@ -45,11 +47,14 @@ def seed(ctx):
         with transaction.atomic():
             numbers = iter(next_values(SEQUENCE, missing))
             bar = ctx.progress(missing, "companies")
+            taken = set(
+                Company.objects.exclude(org_number="").values_list("org_number", flat=True)
+            )
             for _ in range(missing):
                 name = f"{ctx.faker.last_name()} {rng.choice(['Bygg', 'Regnskap', 'Transport', 'Eiendom', 'Data', 'Handel', 'Rør', 'Elektro', 'Consult'])} {rng.choice(SUFFIXES)}"
                 Company.objects.create(
                     name=name,
-                    org_number=_valid_orgnr(rng),
+                    org_number=_valid_orgnr(rng, taken),
                     customer_number=next(numbers) if rng.random() < 0.7 else None,
                     street_address=ctx.faker.street_address(),
                     postcode=ctx.faker.postcode(),

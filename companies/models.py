@@ -102,6 +102,13 @@ class Company(TimeStampedModel):
                 name="company_name_not_blank",
                 violation_error_message=_("A company needs a name."),
             ),
+            # One company per org.nr (issue 18); any number of companies without one.
+            models.UniqueConstraint(
+                fields=["org_number"],
+                condition=~Q(org_number=""),
+                name="company_orgnr_unique",
+                violation_error_message=_("Another company has this organisation number."),
+            ),
         ]
         indexes = [
             # The start page's «recently added» (companies.selectors.company_recent).

@@ -9,6 +9,7 @@ from django.views.decorators.vary import vary_on_headers
 from contacts.editing import edit_page, form_context, posted
 from contacts.models import Contact
 from contacts.selectors import contact_search_by_last_name, contacts_by_ids
+from crm import lookalikes as lookalike_hook
 from crm import picker as pickers
 from crm.access import crm_view, is_firm_admin
 from crm.deletion import confirm_page, delete_with_preview
@@ -41,7 +42,13 @@ def company_create(request):
         initial={"owner": request.user, **_prefilled(request.GET)},
         may_set_customer_number=is_firm_admin(request.user),
     )
-    if pickers.saving(form):
+    saving = pickers.saving(form)
+    lookalikes = []
+    if form.is_bound and hasattr(form, "cleaned_data") and not lookalike_hook.confirmed(request):
+        # Companies that look like this one are shown first (with «Lagre likevel» when
+        # it could be saved; an org.nr already taken cannot).
+        lookalikes = lookalike_hook.lookalikes("company", form.cleaned_data)
+    if saving and not lookalikes:
         try:
             company = services.company_create(**form.service_data())
             link = (
@@ -59,11 +66,15 @@ def company_create(request):
             if link:
                 return redirect("companies:link_update", pk=link.pk)
             return redirect(company)
-    return render(
-        request,
-        "companies/company_form.html",
-        form_context(form, link_contact=link_contact, **register_context()),
+    context = form_context(
+        form,
+        link_contact=link_contact,
+        lookalikes=lookalikes,
+        offer_save_anyway=saving and bool(lookalikes),
+        lookalike_check_url=lookalike_hook.check_url("company"),
+        **register_context(),
     )
+    return render(request, "companies/company_form.html", context)
 
 
 # «Ny kunde» filled in from the query string: «Bruk» on a company register hit, or the

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from crm.admin_privacy import VisibleRowsAdmin
 
 from . import services
-from .models import Category, Contact, ContactEmail, PostalCode
+from .models import Category, Contact, ContactEmail, PostalCode, RetiredCustomerNumber
 
 
 @admin.register(Category)
@@ -53,3 +53,20 @@ class ContactAdmin(VisibleRowsAdmin):
     def make_customers(self, request, queryset):
         for contact in queryset.filter(customer_number__isnull=True):
             services.contact_make_customer(contact=contact)
+
+
+@admin.register(RetiredCustomerNumber)
+class RetiredCustomerNumberAdmin(admin.ModelAdmin):
+    """Read only: a number is retired by a merge and never given again (issue 18)."""
+
+    list_display = ["number", "retired_at", "reason"]
+    search_fields = ["number"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

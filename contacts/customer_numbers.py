@@ -10,6 +10,10 @@ own rows, and for the two together every writer of a number first takes a transa
 lock on that number (:func:`claim_customer_number`), so two transactions cannot both see
 it free. The series then goes on above the highest number set by hand, and skips any
 number it meets that is already in use.
+
+A number retired by a merge (``RetiredCustomerNumber``) is skipped too, should the
+sequence ever be set back to it, and :func:`customer_number_is_retired` tells a form or
+an import that sets a number by hand that it may not.
 """
 
 from django.core.exceptions import ValidationError
@@ -60,7 +64,7 @@ def next_customer_number() -> int:
             cursor.execute("SELECT nextval(%s)", [SEQUENCE])
             number = cursor.fetchone()[0]
             _lock(number)
-            if holder_of(number) is None:
+            if holder_of(number) is None and not customer_number_is_retired(number):
                 return number
 
 
@@ -80,6 +84,16 @@ def claim_customer_number(number: int, *, holder: models.Model) -> None:
             code="invalid",
         )
     _lock(number)
+    if customer_number_is_retired(number):
+        raise ValidationError(
+            {
+                "customer_number": _(
+                    "Customer number %(number)s was retired by a merge and is not used again."
+                )
+                % {"number": number}
+            },
+            code="customer_number_retired",
+        )
     other = holder_of(number, exclude=holder)
     if other is not None:
         raise ValidationError(
@@ -130,3 +144,11 @@ def customer_number_taken(number) -> ValidationError:
         },
         code="customer_number_taken",
     )
+
+
+def customer_number_is_retired(number: int) -> bool:
+    """Whether ``number`` was retired by a merge: a form or an import that sets a number
+    by hand refuses it."""
+    from .models import RetiredCustomerNumber
+
+    return RetiredCustomerNumber.objects.filter(number=number).exists()

@@ -248,3 +248,19 @@ class ContactEmail(models.Model):
 
     def __str__(self):
         return self.email
+
+
+class RetiredCustomerNumber(models.Model):
+    """A customer number that no longer names anyone and is never given again: the
+    number of the record merged away when both had one (issue 18)."""
+
+    number = models.PositiveBigIntegerField(_("customer number"), unique=True)
+    retired_at = models.DateTimeField(_("retired at"), auto_now_add=True)
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("retired customer number")
+        verbose_name_plural = _("retired customer numbers")
+
+    def __str__(self):
+        return str(self.number)

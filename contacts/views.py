@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
+from crm import lookalikes as lookalike_hook
 from crm.access import crm_view, is_firm_admin
 from crm.actions import actions
 from crm.deletion import delete_with_preview
@@ -30,15 +31,26 @@ def contact_create(request):
         initial={"owner": request.user},
         may_set_customer_number=is_firm_admin(request.user),
     )
+    lookalikes = []
     if saving(form):
-        try:
-            contact = services.contact_create(**form.service_data())
-        except ValidationError as error:
-            apply_validation_error(form, error)
-        else:
-            messages.success(request, _("The contact was saved."))
-            return redirect(f"{contact.get_absolute_url()}?saved=1")
-    return render(request, "contacts/contact_form.html", form_context(form))
+        # Records that look like this one are shown first, with «Lagre likevel».
+        if not lookalike_hook.confirmed(request):
+            lookalikes = lookalike_hook.lookalikes("contact", dict(form.cleaned_data))
+        if not lookalikes:
+            try:
+                contact = services.contact_create(**form.service_data())
+            except ValidationError as error:
+                apply_validation_error(form, error)
+            else:
+                messages.success(request, _("The contact was saved."))
+                return redirect(f"{contact.get_absolute_url()}?saved=1")
+    context = form_context(
+        form,
+        lookalikes=lookalikes,
+        offer_save_anyway=bool(lookalikes),
+        lookalike_check_url=lookalike_hook.check_url("contact"),
+    )
+    return render(request, "contacts/contact_form.html", context)
 
 
 @require_GET

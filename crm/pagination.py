@@ -68,3 +68,11 @@ def page_without_total(queryset, number, per_page: int) -> SimplePage:
         bottom = (number - 1) * per_page
         rows = list(queryset[bottom : bottom + per_page + 1])
     return SimplePage(rows, number, per_page)
+
+
+def page_of_rows(rows: list, total: int, number: int, per_page: int) -> Page:
+    """A page of rows fetched by hand (raw SQL with LIMIT/OFFSET and the total beside
+    them), shaped as Paginator.get_page() gives it, for the same pager."""
+    paginator = Paginator([], per_page)
+    paginator.__dict__["count"] = total
+    return Page(rows, number, paginator)

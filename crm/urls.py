@@ -23,6 +23,7 @@ urlpatterns = [
     path("orders/", include("orders.urls")),
     path("search/", include("search.urls")),
     path("exports/", include("exports.urls")),
+    path("duplicates/", include("duplicates.urls")),
     path("admin/", admin.site.urls),
 ]
 

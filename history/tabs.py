@@ -11,7 +11,7 @@ from crm.pagination import page_without_total
 
 from . import selectors
 from .forms import HistoryFilterForm
-from .verbs import actor_name, render
+from .verbs import actor_name, render, verb_action
 
 PAGE_SIZE = 50
 
@@ -53,6 +53,7 @@ def _tab_context(request, url: str, **owner) -> dict:
                     "when_time": f"{when.hour:02d}:{when.minute:02d}",
                     "actor": actor_name(entry),
                     "sentence": render(entry),
+                    "action": verb_action(entry, request.user),
                 }
             )
         days = [

@@ -25,6 +25,7 @@ from django.utils.translation import gettext
 
 _sentences: dict[str, Any] = {}
 _formats: dict[str, dict[str, Callable[[Any], str]]] = {}
+_actions: dict[str, Callable] = {}
 
 
 def register_verb(
@@ -32,6 +33,17 @@ def register_verb(
 ) -> None:
     _sentences[verb] = sentence
     _formats[verb] = formats or {}
+
+
+def register_verb_action(verb: str, action: Callable) -> None:
+    """A link beside the entries of ``verb``: ``action(entry, viewer)`` gives
+    ``(label, url)``, or None where the viewer gets none (the merge's «Angre»)."""
+    _actions[verb] = action
+
+
+def verb_action(entry, viewer):
+    action = _actions.get(entry.verb)
+    return action(entry, viewer) if action else None
 
 
 def registered_verbs() -> list[str]:

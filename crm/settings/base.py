@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "orders",
     "search",
     "exports",
+    "duplicates",
     "crm.library_apps.TasksDbConfig",
 ]
 

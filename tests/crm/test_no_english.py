@@ -307,6 +307,7 @@ def world(db):
     from django_tasks_db.models import DBTaskResult
 
     from activities import services as activities
+    from duplicates.services import records_merge
     from orders import services as orders
 
     admin_user = _user("kadmin", "Kari", "Administrator", crm_access=True, firm_admin=True)
@@ -327,6 +328,17 @@ def world(db):
     project.participants.add(contact)
     now = timezone.now().replace(minute=0, second=0, microsecond=0)
     world = {"contact": contact, "company": company, "link": link, "project": project}
+    # Duplicates: a pair to merge, and a merge to undo (issue 18).
+    world["pair"] = (
+        ContactFactory(first_name="Anne", last_name="Dobbel", postcode="7010"),
+        ContactFactory(first_name="Anne", last_name="Dobbelt", postcode="7010"),
+    )
+    world["merge"] = records_merge(  # both customers: one number is retired
+        survivor=CustomerContactFactory(first_name="Bo", last_name="Lik"),
+        loser=CustomerContactFactory(first_name="Bo", last_name="Likk"),
+        take_from_loser=[],
+        actor=admin_user,
+    )
     world["group"] = group
     for me in (admin_user, staff_user):
         appointment = activities.appointment_create(
@@ -440,6 +452,7 @@ def crm_urls(world, me) -> dict[str, list[str]]:
     m, acc = mine["message"].pk, mine["account"].pk
     draft, confirmed = world["draft"].pk, world["confirmed"].pk
     today = timezone.localdate().isoformat()
+    firm_admin = is_firm_admin(me)
     pages = {
         "home": [{}],
         "login": [],  # a signed-in user is sent on (tests/crm/test_auth.py)
@@ -533,6 +546,18 @@ def crm_urls(world, me) -> dict[str, list[str]]:
         "exports:vcard": [],  # a download
         "exports:personal_data": [],  # POST only, a download
         "exports:erase": [{"pk": c}] if me.has_perm("contacts.administer_firm") else [],
+        # The duplicates' pages are the administrators' (403 for staff: tests/duplicates).
+        "duplicates:check_contact": [],  # POST only (htmx)
+        "duplicates:check_company": [],  # POST only (htmx)
+        "duplicates:dismiss": [],  # POST only
+        "duplicates:find": [],  # POST only
+        "duplicates:list": [{}, {"?": "kind=company"}] if firm_admin else [],
+        "duplicates:merge": [
+            {"kind": "contact", "first": world["pair"][0].pk, "second": world["pair"][1].pk}
+        ]
+        if firm_admin
+        else [],
+        "duplicates:undo": [{"pk": world["merge"].pk}] if firm_admin else [],
         "healthz": [],  # not a page
     }
     return {
@@ -642,7 +667,7 @@ def form_posts(html: str, url: str) -> list[dict]:
 
 
 # Forms that must not be sent here: they delete, or issue an invoice number for good.
-_NOT_SENT = re.compile(r"delete|invoice_issue|logout|erase")
+_NOT_SENT = re.compile(r"delete|invoice_issue|logout|erase|duplicates:(list|merge|undo)")
 # Django's own words for a missing value, in Norwegian: seen, so the forms really were
 # sent back with their errors.
 _REQUIRED_NB = "Feltet er påkrevet"

@@ -1,0 +1,23 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class DuplicatesConfig(AppConfig):
+    name = "duplicates"
+    verbose_name = _("Duplicates")
+
+    def ready(self):
+        from crm.lookalikes import register_lookalike_finder
+        from history.verbs import register_verb, register_verb_action
+
+        from . import matching, views
+
+        register_lookalike_finder(
+            "contact", matching.contact_lookalikes, check_url="duplicates:check_contact"
+        )
+        register_lookalike_finder(
+            "company", matching.company_lookalikes, check_url="duplicates:check_company"
+        )
+        register_verb("duplicates.merged", _("%(actor)s merged «%(name)s» into this card"))
+        register_verb("duplicates.undone", _("%(actor)s undid the merge with «%(name)s»"))
+        register_verb_action("duplicates.merged", views.undo_action)
