@@ -22,6 +22,8 @@ urlpatterns = [
     path("", include("cardservices.urls")),
     path("orders/", include("orders.urls")),
     path("search/", include("search.urls")),
+    # The REST API at api/v1/, its documentation and the «API-nøkler» pages.
+    path("api/", include("api.urls")),
     path("admin/", admin.site.urls),
 ]
 
