@@ -6,8 +6,9 @@ own service. A refusal, by the form or by the service (``ValidationError``), ans
 with the messages per field: ``{"detail": …, "errors": {"field": ["message", …]}}``
 (``__all__`` for a message about the whole).
 
-A PATCH starts from what the form shows for the object (its unbound values) and lays the
-sent fields over them, so a field left out keeps its value.
+A request starts from what the page's form shows before anything is typed (the object's
+values for a PATCH, the form's defaults for a POST) and lays the sent fields over them, so
+a field left out keeps its value or takes the page's default.
 """
 
 import datetime as dt
@@ -57,13 +58,11 @@ def _posted(value):
 def validated(form_class, payload: dict, *, instance=None, initial=None, **kwargs):
     """The page's form, bound to ``payload`` (over the object's current values when one is
     given) and valid, or :class:`Invalid` with its messages."""
-    base = {}
-    if instance is not None or initial is not None:
-        if instance is not None:
-            kwargs["instance"] = instance
-        unbound = form_class(initial=initial, **kwargs)
-        base = {name: unbound[name].value() for name in unbound.fields}
-    fields = form_class(**kwargs).fields
+    if instance is not None:
+        kwargs["instance"] = instance
+    unbound = form_class(initial=initial, **kwargs)
+    base = {name: unbound[name].value() for name in unbound.fields}
+    fields = unbound.fields
     data = {}
     for name, value in {**base, **payload}.items():
         field = fields.get(name)

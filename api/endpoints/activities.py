@@ -12,7 +12,7 @@ from django.db.models import OuterRef
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Query, Router
+from ninja import Query, Router, Status
 from pydantic import Field
 
 from activities import selectors, services
@@ -133,7 +133,7 @@ def appointment_create(request, payload: AppointmentIn):
         owner=request.user,
         **form.service_data(),
     )
-    return 201, appointment_out(get_object_or_404(_appointments(), pk=appointment.pk))
+    return Status(201, appointment_out(get_object_or_404(_appointments(), pk=appointment.pk)))
 
 
 @router.get("/appointments/{int:appointment_id}", response={200: AppointmentOut, 404: Error})
@@ -163,7 +163,7 @@ def appointment_update(request, appointment_id: int, payload: AppointmentIn):
 def appointment_delete(request, appointment_id: int):
     appointment = get_object_or_404(Appointment, pk=appointment_id)
     services.appointment_delete(appointment=appointment, actor=request.user)
-    return 204, None
+    return Status(204, None)
 
 
 # --- tasks -----------------------------------------------------------------------------
@@ -207,16 +207,9 @@ def task_list(request, query: Query[ActivityQuery]):
 def task_create(request, payload: TaskIn):
     data = payload.model_dump(exclude_unset=True)
     data.setdefault("assignee", request.user.pk)
-    form = validated(
-        TaskForm,
-        data,
-        initial={
-            "status": Task._meta.get_field("status").default,
-            "priority": Task._meta.get_field("priority").default,
-        },
-    )
+    form = validated(TaskForm, data)
     task = serviced(services.task_create, actor=request.user, **form.service_data())
-    return 201, task_out(get_object_or_404(_tasks(), pk=task.pk))
+    return Status(201, task_out(get_object_or_404(_tasks(), pk=task.pk)))
 
 
 @router.get("/tasks/{int:task_id}", response={200: TaskOut, 404: Error})
@@ -236,7 +229,7 @@ def task_update(request, task_id: int, payload: TaskIn):
 def task_delete(request, task_id: int):
     task = get_object_or_404(Task, pk=task_id)
     services.task_delete(task=task, actor=request.user)
-    return 204, None
+    return Status(204, None)
 
 
 # --- notes -----------------------------------------------------------------------------
@@ -301,7 +294,7 @@ def note_create(request, payload: NoteIn):
         project=project,
         contact_persons=form.cleaned_data.get("contact_persons") or (),
     )
-    return 201, note_out(note)
+    return Status(201, note_out(note))
 
 
 @router.get("/notes/{int:note_id}", response={200: NoteOut, 404: Error})
@@ -336,7 +329,7 @@ def note_update(request, note_id: int, payload: NoteIn):
 def note_delete(request, note_id: int):
     note = _own_note(request, note_id)
     services.note_delete(note=note, actor=request.user)
-    return 204, None
+    return Status(204, None)
 
 
 # --- projects --------------------------------------------------------------------------
@@ -375,13 +368,9 @@ def _project_fields(form) -> dict:
 
 @router.post("/projects", response={201: ProjectOut, 422: Invalid})
 def project_create(request, payload: ProjectIn):
-    form = validated(
-        ProjectForm,
-        payload.model_dump(exclude_unset=True),
-        initial={"status": Project._meta.get_field("status").default},
-    )
+    form = validated(ProjectForm, payload.model_dump(exclude_unset=True))
     project = serviced(services.project_create, **_project_fields(form))
-    return 201, project_out(get_object_or_404(_projects(), pk=project.pk))
+    return Status(201, project_out(get_object_or_404(_projects(), pk=project.pk)))
 
 
 @router.get("/projects/{int:project_id}", response={200: ProjectOut, 404: Error})
@@ -401,4 +390,4 @@ def project_update(request, project_id: int, payload: ProjectIn):
 def project_delete(request, project_id: int):
     project = get_object_or_404(Project, pk=project_id)
     services.project_delete(project=project)
-    return 204, None
+    return Status(204, None)

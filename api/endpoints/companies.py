@@ -4,7 +4,7 @@ from django import forms
 from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import OuterRef
 from django.shortcuts import get_object_or_404
-from ninja import Query, Router
+from ninja import Query, Router, Status
 from pydantic import Field
 
 from companies import services
@@ -83,7 +83,7 @@ def company_create(request, payload: CompanyIn):
     data.setdefault("owner", request.user.pk)
     form = validated(CompanyForm, data, may_set_customer_number=is_firm_admin(request.user))
     company = serviced(services.company_create, **form.service_data())
-    return 201, company_out(_get(company.pk))
+    return Status(201, company_out(_get(company.pk)))
 
 
 @router.get("/companies/{int:company_id}", response={200: CompanyOut, 404: Error})
@@ -108,7 +108,7 @@ def company_update(request, company_id: int, payload: CompanyIn):
 def company_delete(request, company_id: int):
     company = get_object_or_404(Company, pk=company_id)
     serviced(services.company_delete, company=company)
-    return 204, None
+    return Status(204, None)
 
 
 # --- links ------------------------------------------------------------------------------
@@ -161,7 +161,7 @@ def company_link_create(request, payload: CompanyLinkIn):
     link = serviced(
         services.company_link_contact, contact=contact, company=company, **form.cleaned_data
     )
-    return 201, link_out(link)
+    return Status(201, link_out(link))
 
 
 @router.get("/company-links/{int:link_id}", response={200: CompanyLinkOut, 404: Error})
@@ -184,4 +184,4 @@ def company_link_update(request, link_id: int, payload: CompanyLinkIn):
 def company_link_delete(request, link_id: int):
     link = get_object_or_404(CompanyLink, pk=link_id)
     serviced(services.company_link_delete, link=link)
-    return 204, None
+    return Status(204, None)

@@ -4,7 +4,7 @@ from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import OuterRef
 from django.http import QueryDict
 from django.shortcuts import get_object_or_404
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from contacts import services
@@ -105,7 +105,7 @@ def contact_create(request, payload: ContactIn):
     data.setdefault("owner", request.user.pk)
     form = validated(ContactForm, data, may_set_customer_number=is_firm_admin(request.user))
     contact = serviced(services.contact_create, **form.service_data())
-    return 201, _fresh(contact)
+    return Status(201, _fresh(contact))
 
 
 @router.get("/contacts/{int:contact_id}", response={200: ContactOut, 404: Error})
@@ -130,7 +130,7 @@ def contact_update(request, contact_id: int, payload: ContactIn):
 def contact_delete(request, contact_id: int):
     contact = get_object_or_404(Contact, pk=contact_id)
     serviced(services.contact_delete, contact=contact)
-    return 204, None
+    return Status(204, None)
 
 
 @router.put(

@@ -7,7 +7,7 @@ e-mail lock unless the user is an administrator.
 
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import File, Form, Query, Router, Schema
+from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from pydantic import Field
 
@@ -79,7 +79,7 @@ def file_upload(request, place: Form[UploadPlace], file: File[UploadedFile]):
         max_size=max_upload_bytes(),
         **where,
     )
-    return 201, file_out(link.file)
+    return Status(201, file_out(link.file))
 
 
 @router.get("/files/{int:file_id}", response={200: FileOut, 404: Error})
@@ -108,4 +108,4 @@ def file_delete(request, file_id: int):
     """Delete the file from every place it is linked (as «Slett» in the file area)."""
     stored = get_object_or_404(selectors.file_area_files_visible_to(request.user), pk=file_id)
     services.file_delete(file=stored, actor=request.user)
-    return 204, None
+    return Status(204, None)
