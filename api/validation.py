@@ -15,7 +15,6 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.forms.utils import ErrorDict
-from django.utils.translation import gettext as _
 
 
 class Invalid(Exception):
@@ -86,9 +85,3 @@ def serviced(call, /, **kwargs):
         return call(**kwargs)
     except ValidationError as error:
         raise Invalid(messages_of(error)) from None
-
-
-def unknown_fields(payload: dict, allowed) -> None:
-    extra = sorted(set(payload) - set(allowed))
-    if extra:
-        raise Invalid({name: [_("This field is not known.")] for name in extra})
