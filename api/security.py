@@ -17,7 +17,7 @@ import time
 from django.conf import settings
 from django.core.cache import cache
 from django.utils.translation import gettext as _
-from ninja.errors import HttpError
+from ninja.errors import AuthenticationError, HttpError
 from ninja.security import HttpBearer, SessionAuth
 from ninja.throttling import BaseThrottle
 
@@ -45,7 +45,9 @@ class TokenAuth(HttpBearer):
     def authenticate(self, request, token):
         found = token_for_secret(token)
         if found is None:
-            return None
+            # A key that was sent and is wrong (revoked, expired, made up) is refused even
+            # beside a session: the caller meant the key.
+            raise AuthenticationError
         user = _admit(request, found.user, found)
         token_touch(token=found)
         return user

@@ -92,7 +92,7 @@ def file_detail(request, file_id: int):
     response={200: None, 404: Error},
     openapi_extra={
         "responses": {
-            "200": {
+            200: {
                 "description": "The file's bytes",
                 "content": {"application/octet-stream": {"schema": {"type": "string"}}},
             }

@@ -165,3 +165,10 @@ def test_a_note_written_through_a_token_is_the_token_users(client, staff, staff_
     )
     assert response.status_code == 201
     assert Note.objects.get(pk=response.json()["id"]).author == staff
+
+
+def test_a_revoked_token_is_refused_even_beside_a_session(client, staff):
+    token, secret = token_for(staff)
+    token_revoke(token=token)
+    client.force_login(staff)
+    assert client.get("/api/v1/contacts", **bearer(secret)).status_code == 401
