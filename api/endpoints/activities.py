@@ -39,7 +39,7 @@ from ..schemas import (
 )
 from ..validation import Invalid as Refused
 from ..validation import serviced, validated
-from .common import ListQuery, page, since
+from .common import ListQuery, listed, page, since
 
 router = Router(tags=["activities"])
 
@@ -119,7 +119,7 @@ def appointment_list(request, query: Query[ActivityQuery]):
     if query.company is not None:
         rows = rows.filter(company_id=query.company)
     rows, following = page(since(rows, query), query)
-    return {"results": [appointment_out(a) for a in rows], "next_cursor": following}
+    return listed([appointment_out(a) for a in rows], following)
 
 
 @router.post("/appointments", response={201: AppointmentOut, 422: Invalid})
@@ -200,7 +200,7 @@ def task_list(request, query: Query[ActivityQuery]):
     if query.company is not None:
         rows = rows.filter(company_id=query.company)
     rows, following = page(since(rows, query), query)
-    return {"results": [task_out(t) for t in rows], "next_cursor": following}
+    return listed([task_out(t) for t in rows], following)
 
 
 @router.post("/tasks", response={201: TaskOut, 422: Invalid})
@@ -266,7 +266,7 @@ def note_list(request, query: Query[NoteQuery]):
     if query.project is not None:
         notes = notes.filter(project_id=query.project)
     rows, following = page(since(notes, query), query)
-    return {"results": [note_out(n) for n in rows], "next_cursor": following}
+    return listed([note_out(n) for n in rows], following)
 
 
 @router.post("/notes", response={201: NoteOut, 404: Error, 422: Invalid})
@@ -354,7 +354,7 @@ def project_out(p: Project) -> dict:
 @router.get("/projects", response=ProjectPage)
 def project_list(request, query: Query[ListQuery]):
     rows, following = page(since(_projects(), query), query)
-    return {"results": [project_out(p) for p in rows], "next_cursor": following}
+    return listed([project_out(p) for p in rows], following)
 
 
 def _project_fields(form) -> dict:

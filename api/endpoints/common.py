@@ -2,7 +2,10 @@
 firm-administrator check."""
 
 import datetime as dt
+import json
 
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Schema
 from ninja.errors import HttpError
@@ -43,3 +46,12 @@ def ids(objects) -> list[int]:
 def phone(value) -> str:
     """A phone as E.164 (``+4741234567``), "" when empty."""
     return value.as_e164 if value else ""
+
+
+def listed(results: list[dict], next_cursor: str | None) -> HttpResponse:
+    """A list's page as JSON, past Django Ninja's validation of the answer: the rows are
+    built here in the documented shape (tests/api/test_schema.py checks each against the
+    schema), and validating 50 rows again through Ninja's attribute wrapper cost a third
+    of a list's time on a million contacts."""
+    body = json.dumps({"next_cursor": next_cursor, "results": results}, cls=DjangoJSONEncoder)
+    return HttpResponse(body, content_type="application/json; charset=utf-8")

@@ -25,7 +25,7 @@ from ..schemas import (
 )
 from ..validation import Invalid as Refused
 from ..validation import serviced, validated
-from .common import ListQuery, page, phone, since
+from .common import ListQuery, listed, page, phone, since
 
 router = Router(tags=["companies"])
 
@@ -74,7 +74,7 @@ def company_list(request, query: Query[CompanyQuery]):
     if query.q:
         companies = companies.filter(name__icontains=query.q)
     rows, following = page(_with_lists(since(companies, query)), query, key_field="sort_key")
-    return {"results": [company_out(c) for c in rows], "next_cursor": following}
+    return listed([company_out(c) for c in rows], following)
 
 
 @router.post("/companies", response={201: CompanyOut, 422: Invalid})
@@ -144,7 +144,7 @@ def company_link_list(request, query: Query[LinkQuery]):
     if query.company is not None:
         links = links.filter(company_id=query.company)
     rows, following = page(since(links, query), query)
-    return {"results": [link_out(link) for link in rows], "next_cursor": following}
+    return listed([link_out(link) for link in rows], following)
 
 
 @router.post("/company-links", response={201: CompanyLinkOut, 404: Error, 422: Invalid})

@@ -1,7 +1,8 @@
 """/contacts: the search panel's list, and the contact pages' form and services."""
 
 from django.contrib.postgres.expressions import ArraySubquery
-from django.db.models import OuterRef
+from django.db.models import OuterRef, TextField
+from django.db.models.functions import Cast
 from django.http import QueryDict
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema, Status
@@ -15,7 +16,7 @@ from search.selectors import contact_matches
 
 from ..schemas import CategoryOut, ContactIn, ContactOut, ContactPage, EmailLockIn, Error, Invalid
 from ..validation import serviced, validated
-from .common import ListQuery, page, phone, require_admin, since
+from .common import ListQuery, listed, page, require_admin, since
 
 router = Router(tags=["contacts"])
 
@@ -32,9 +33,15 @@ class ContactQuery(ListQuery):
     category: list[int] = Field([], description="Category ids (any of them).")
 
 
+PHONES = ("mobile", "work_phone", "private_phone")
+
+
 def _with_lists(queryset):
     """Each contact with its e-mail addresses and category ids, in the row's own query."""
-    return queryset.select_related(None).annotate(
+    return queryset.defer(*PHONES).annotate(
+        # The phones as stored (E.164 text): making each a PhoneNumber and formatting it
+        # back cost a quarter of a list's time.
+        **{f"{name}_e164": Cast(name, TextField()) for name in PHONES},
         email_list=ArraySubquery(
             ContactEmail.objects.filter(contact=OuterRef("pk"))
             .order_by("position", "id")
@@ -54,9 +61,9 @@ def contact_out(contact: Contact) -> dict:
         "first_name": contact.first_name,
         "last_name": contact.last_name,
         "emails": contact.email_list,
-        "mobile": phone(contact.mobile),
-        "work_phone": phone(contact.work_phone),
-        "private_phone": phone(contact.private_phone),
+        "mobile": contact.mobile_e164 or "",
+        "work_phone": contact.work_phone_e164 or "",
+        "private_phone": contact.private_phone_e164 or "",
         "street_address": contact.street_address,
         "postcode": contact.postcode,
         "city": contact.city,
@@ -96,7 +103,7 @@ def contact_list(request, query: Query[ContactQuery]):
         return _with_lists(Contact.objects.filter(pk__in=walk.values("pk")))
 
     rows, following = page(matches, query, key_field="sort_key", reads=reads)
-    return {"results": [contact_out(c) for c in rows], "next_cursor": following}
+    return listed([contact_out(c) for c in rows], following)
 
 
 @router.post("/contacts", response={201: ContactOut, 422: Invalid})

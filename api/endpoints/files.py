@@ -21,7 +21,7 @@ from files.uploads import max_upload_bytes
 from ..schemas import Error, FileOut, FilePage, Invalid
 from ..validation import Invalid as Refused
 from ..validation import serviced
-from .common import ListQuery, page
+from .common import ListQuery, listed, page
 
 router = Router(tags=["files"])
 
@@ -54,7 +54,7 @@ def file_list(request, query: Query[FileQuery]):
     if query.updated_since is not None:
         files = files.filter(updated_at__gte=query.updated_since)
     rows, following = page(files.distinct(), query)
-    return {"results": [file_out(f) for f in rows], "next_cursor": following}
+    return listed([file_out(f) for f in rows], following)
 
 
 class UploadPlace(Schema):

@@ -8,7 +8,7 @@ from pydantic import Field
 from orders.models import Invoice, Order, OrderLine
 
 from ..schemas import Error, InvoiceOut, InvoicePage, OrderOut, OrderPage
-from .common import ListQuery, page, since
+from .common import ListQuery, listed, page, since
 
 router = Router(tags=["orders"])
 
@@ -58,7 +58,7 @@ def order_list(request, query: Query[OrderQuery]):
     if query.company is not None:
         orders = orders.filter(company_id=query.company)
     rows, following = page(since(orders, query), query)
-    return {"results": [order_out(o) for o in rows], "next_cursor": following}
+    return listed([order_out(o) for o in rows], following)
 
 
 @router.get("/orders/{int:order_id}", response={200: OrderOut, 404: Error})
@@ -94,7 +94,7 @@ def invoice_list(request, query: Query[OrderQuery]):
     if query.company is not None:
         invoices = invoices.filter(order__company_id=query.company)
     rows, following = page(since(invoices, query), query)
-    return {"results": [invoice_out(i) for i in rows], "next_cursor": following}
+    return listed([invoice_out(i) for i in rows], following)
 
 
 @router.get("/invoices/{int:invoice_id}", response={200: InvoiceOut, 404: Error})
