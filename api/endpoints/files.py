@@ -106,6 +106,6 @@ def file_download(request, file_id: int):
 @router.delete("/files/{int:file_id}", response={204: None, 404: Error})
 def file_delete(request, file_id: int):
     """Delete the file from every place it is linked (as «Slett» in the file area)."""
-    stored = get_object_or_404(selectors.file_area_files_visible_to(request.user), pk=file_id)
+    stored = selectors.file_area_file_for_user(user=request.user, pk=file_id)
     services.file_delete(file=stored, actor=request.user)
     return Status(204, None)
