@@ -20,7 +20,9 @@ class NorwegianSortKey(Func):
     output_field = TextField()
 
     def __init__(self, expression, **extra):
-        super().__init__(Func(expression, function="LOWER"), Value(SORT_FROM), Value(SORT_TO), **extra)
+        super().__init__(
+            Func(expression, function="LOWER"), Value(SORT_FROM), Value(SORT_TO), **extra
+        )
 
 
 def norwegian_sort_key(text: str) -> str:

@@ -44,7 +44,10 @@ NO_IDS = "{}"
 # ``c``) and the column it lists.
 NAME_PROBES = {
     # contact_last_name_key_idx: Norwegian order, so the matching names give the walk's range.
-    "last_name": (f"TRANSLATE(LOWER(c.last_name), '{SORT_FROM}', '{SORT_TO}') COLLATE \"C\"", "last_name"),
+    "last_name": (
+        f"TRANSLATE(LOWER(c.last_name), '{SORT_FROM}', '{SORT_TO}') COLLATE \"C\"",
+        "last_name",
+    ),
     # contact_first_name_idx: any order will do; the names only select rows.
     "first_name": ("c.first_name", "first_name"),
 }
