@@ -206,7 +206,8 @@ def task_list(request, query: Query[ActivityQuery]):
 @router.post("/tasks", response={201: TaskOut, 422: Invalid})
 def task_create(request, payload: TaskIn):
     data = payload.model_dump(exclude_unset=True)
-    data.setdefault("assignee", request.user.pk)
+    if "group" not in data:  # a group's task waits for someone to take it, as on the page
+        data.setdefault("assignee", request.user.pk)
     form = validated(TaskForm, data)
     task = serviced(services.task_create, actor=request.user, **form.service_data())
     return Status(201, task_out(get_object_or_404(_tasks(), pk=task.pk)))
