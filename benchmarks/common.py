@@ -42,22 +42,23 @@ def bench_user():
     return user
 
 
-def time_get(client, url: str, runs: int = 30, warmup: int = 3) -> dict:
-    """GET ``url`` ``warmup`` times, then ``runs`` times; p50/p95 in ms and the query count."""
+def time_get(client, url: str, runs: int = 30, warmup: int = 3, **headers) -> dict:
+    """GET ``url`` ``warmup`` times, then ``runs`` times; p50/p95 in ms and the query count.
+    ``headers`` go with each request (``HTTP_AUTHORIZATION=…`` for the API)."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     for _ in range(warmup):
-        response = client.get(url)
+        response = client.get(url, **headers)
         assert response.status_code == 200, (url, response.status_code)
     with CaptureQueriesContext(connection) as captured:
-        client.get(url)
+        client.get(url, **headers)
     # Count now: each request clears the query log when it starts.
     query_count = len(captured)
     samples = []
     for _ in range(runs):
         started = time.perf_counter()
-        client.get(url)
+        client.get(url, **headers)
         samples.append((time.perf_counter() - started) * 1000)
     samples.sort()
     return {

@@ -24,6 +24,8 @@ urlpatterns = [
     path("search/", include("search.urls")),
     path("exports/", include("exports.urls")),
     path("duplicates/", include("duplicates.urls")),
+    # The REST API at api/v1/, its documentation and the «API-nøkler» pages.
+    path("api/", include("api.urls")),
     path("admin/", admin.site.urls),
 ]
 

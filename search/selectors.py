@@ -46,6 +46,7 @@ from math import ceil
 from django.conf import settings
 from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.fields import ArrayField
+from django.core.exceptions import ValidationError
 from django.db.models import (
     BigIntegerField,
     BooleanField,
@@ -57,6 +58,7 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Cast, Coalesce, Collate, Concat, JSONObject, NullIf
+from django.utils.translation import gettext as _
 
 from companies.models import Company, CompanyLink
 from contacts.models import Contact, ContactEmail
@@ -344,3 +346,41 @@ def _annotate(qs, kind):
 def _text(field: str):
     """A phone column as its stored text, NULL when empty."""
     return NullIf(Cast(field, TextField()), Value("", output_field=TextField()))
+
+
+def contact_matches(*, params, user):
+    """The contacts the panel's parameters (``q``, ``type``, ``match``, ``selection``,
+    ``category``, …) match, as a queryset to read in ``(sort_key, id)`` order a slice at a
+    time (the API's cursor pages: ``after`` a key, ``LIMIT``). The same filters and plans
+    as :func:`search`, without its count and offset pages; the last-name and first-name
+    types are narrowed from the distinct names (``probe.name_probe``), so a term's page is
+    an index-only walk of ``contact_sort_cover_idx`` from the first matching name.
+
+    Raises ``ValidationError`` with the panel form's messages.
+    """
+    filterset = SearchFilter(params, user=user, queryset=Contact.objects.all())
+    if not filterset.is_valid():
+        raise ValidationError(
+            {field: list(messages) for field, messages in filterset.form.errors.items()}
+        )
+    data = filterset.form.cleaned_data
+    if data["kind"] != "contact":
+        raise ValidationError({"kind": _("Only contacts can be listed here.")})
+    term = normalise(data["q"], data["type"])
+    narrowed = filterset.qs
+    if data["q"] and not term:
+        return Contact.objects.none()
+    starts = data["match"] == "starts"
+    if term and data["type"] in NAME_PROBES:
+        names = name_probe(data["type"], term, starts=starts)
+        if names is not None:
+            if not names:
+                return Contact.objects.none()
+            if data["type"] == "first_name":
+                return narrowed.filter(first_name__in=[name for _key, name in names])
+            keys = [key for key, _name in names]
+            low, high = min(keys), max(f"{key} {_HIGHEST}" for key in keys)
+            matching = match_term(narrowed, "contact", data, term, user=user, indexed=True)
+            return matching.filter(sort_key__gte=low, sort_key__lte=high)
+    indexed = len(term) >= TRIGRAM_MIN
+    return match_term(narrowed, "contact", data, term, user=user, indexed=indexed)

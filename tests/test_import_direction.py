@@ -24,6 +24,7 @@ FEATURES = {
     "imports",
     "exports",
     "duplicates",
+    "api",
 }
 APPS = FEATURES | {"crm", "contacts"}
 # What each lower layer may import of the project's own apps.

@@ -54,6 +54,9 @@ INSTALLED_APPS = [
     "search",
     "exports",
     "duplicates",
+    # The REST API and its personal access tokens: a leaf, nothing imports it. (Django
+    # Ninja itself is not an app here: its docs page and static files are not used.)
+    "api",
     "crm.library_apps.TasksDbConfig",
 ]
 
@@ -295,3 +298,9 @@ PGHISTORY_MIDDLEWARE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 
 # Orders and invoices (orders/): days from the invoice date to the due date.
 INVOICE_TERMS_DAYS = env.int("INVOICE_TERMS_DAYS", default=14)
+
+# The API's rate limit per token (per user for a session): requests per window of seconds.
+API_RATE_LIMIT = (
+    env.int("API_RATE_LIMIT_REQUESTS", default=600),
+    env.int("API_RATE_LIMIT_SECONDS", default=60),
+)

@@ -420,6 +420,10 @@ def world(db):
         postal_city="OSLO",
         mva_registered=True,
     )
+    from api.services import token_create
+
+    for me in (admin_user, staff_user):
+        token_create(user=me, name="Nettbutikk")
     world["users"] = {"firm_admin": admin_user, "staff": staff_user}
     return world
 
@@ -559,7 +563,14 @@ def crm_urls(world, me) -> dict[str, list[str]]:
         else [],
         "duplicates:undo": [{"pk": world["merge"].pk}] if firm_admin else [],
         "healthz": [],  # not a page
+        "tokens:list": [{}],
+        "tokens:revoke": [],  # POST only
+        "tokens:admin_list": [{}] if me.has_perm("contacts.administer_firm") else [],
+        "tokens:admin_revoke": [],  # POST only
+        "tokens:docs": [{}],
     }
+    # The API answers JSON, in English field names (tests/api/).
+    pages |= dict.fromkeys((n for n, _p in _patterns() if n.startswith("api:")), [])
     return {
         name: [
             reverse(name, kwargs={k: v for k, v in kw.items() if k != "?"})

@@ -472,3 +472,28 @@ def test_each_query_shape_is_planned_on_its_index(firm, shape, monkeypatch):
     assert result.hits, "the term should find something"
     assert indexes <= plans.indexes, plans
     assert not plans.seq_scans & BIG_TABLES, plans
+
+
+def test_the_apis_cursor_pages_walk_the_names_like_the_panel(firm):
+    """``contact_matches`` read by the API's cursor pages (api/cursor.py): a page after
+    a cursor is the same index-only walk of ``contact_sort_cover_idx`` as the panel's."""
+    from api import cursor
+    from search.selectors import contact_matches
+
+    query = QueryDict(mutable=True)
+    query.update({"q": "han"})
+
+    def reads(walk):
+        return Contact.objects.filter(pk__in=walk.values("pk"))
+
+    def second_page():
+        matches = contact_matches(params=query, user=firm)
+        _rows, following = cursor.page(
+            matches, cursor=None, limit=50, key_field="sort_key", reads=reads
+        )
+        return cursor.page(matches, cursor=following, limit=50, key_field="sort_key", reads=reads)
+
+    (rows, _following), plans = plans_of(second_page)
+    assert len(rows) == 50 and all("han" in c.last_name.lower() for c in rows)
+    assert {"contact_last_name_key_idx", "contact_sort_cover_idx"} <= plans.indexes, plans
+    assert not plans.seq_scans & BIG_TABLES, plans

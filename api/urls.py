@@ -1,0 +1,19 @@
+"""api/v1/ (the API, namespace ``api``), and the token and documentation pages (``tokens``)."""
+
+from django.urls import include, path
+
+from . import views
+from .routes import api
+
+pages = [
+    path("tokens/", views.token_list, name="list"),
+    path("tokens/<int:pk>/revoke/", views.token_revoke, name="revoke"),
+    path("tokens/all/", views.token_admin_list, name="admin_list"),
+    path("tokens/all/<int:pk>/revoke/", views.token_admin_revoke, name="admin_revoke"),
+    path("docs/", views.api_docs, name="docs"),
+]
+
+urlpatterns = [
+    path("v1/", api.urls),
+    path("", include((pages, "tokens"))),
+]
