@@ -9,14 +9,14 @@ PY := $(VENV)/bin/python
 DB := export DATABASE_URL="$$($(PY) -m crm.devdb url)";
 DEV := export DJANGO_DEBUG=true;
 
-.PHONY: help install run test prod-check screenshots db-stop lint format messages vendor bench-card bench-search seed-million check
+.PHONY: help install run test prod-check screenshots db-stop lint format messages vendor bench-card bench-search bench-import seed-million check
 
 help:
 	@echo "make run      install, database, migrate, demo data, serve on http://127.0.0.1:8000"
 	@echo "make test     install, database, the whole test suite (browser tests included)"
 	@echo "make prod-check  the production path: pip install ., collectstatic, migrate, gunicorn, a login"
 	@echo "make db-stop  stop the project-local PostgreSQL"
-	@echo "make lint | format | messages | vendor | bench-card | bench-search"
+	@echo "make lint | format | messages | vendor | bench-card | bench-search | bench-import"
 
 $(VENV)/.installed: pyproject.toml
 	@test -x $(PY) || "$$(scripts/find-python.sh)" -m venv $(VENV)
@@ -77,3 +77,6 @@ bench-card: install
 
 bench-search: install
 	@$(DB) $(PY) benchmarks/search.py
+
+bench-import: install
+	@$(DB) $(PY) benchmarks/import_bench.py

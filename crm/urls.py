@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include("cardservices.urls")),
     path("orders/", include("orders.urls")),
     path("search/", include("search.urls")),
+    path("imports/", include("imports.urls")),
     path("admin/", admin.site.urls),
 ]
 

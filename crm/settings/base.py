@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "cardservices",
     "orders",
     "search",
+    "imports",
     "crm.library_apps.TasksDbConfig",
 ]
 
