@@ -114,6 +114,9 @@ def main():
     if args.child:
         child(args.child, Path(args.file))
         return
+    # The children set Django up themselves from the same DATABASE_URL (setup_django
+    # points it at the benchmark database, which they must not do twice).
+    child_env = dict(os.environ)
     setup_django()
     path = CSV_PATH.with_name(f"import-{args.rows}-{args.companies}.csv")
     if not path.exists():
@@ -129,7 +132,7 @@ def main():
                     check=True,
                     capture_output=True,
                     text=True,
-                    env=os.environ,
+                    env=child_env,
                 )
                 .stdout.strip()
                 .splitlines()[-1]
