@@ -46,6 +46,7 @@ class ImportMapping(TimeStampedModel):
 class ImportJob(TimeStampedModel):
     class Status(models.TextChoices):
         UPLOADED = "uploaded", _("Uploaded")
+        CHECKING = "checking", _("Checking")
         PREVIEWED = "previewed", _("Previewed")
         QUEUED = "queued", _("Queued")
         RUNNING = "running", _("Running")
@@ -108,7 +109,7 @@ class ImportJob(TimeStampedModel):
 
     @property
     def is_active(self) -> bool:
-        return self.status in (self.Status.QUEUED, self.Status.RUNNING)
+        return self.status in (self.Status.CHECKING, self.Status.QUEUED, self.Status.RUNNING)
 
     @property
     def percent(self) -> int:

@@ -138,6 +138,26 @@ def _store_report(job: ImportJob, plan: Plan, **extra) -> None:
     job.save()
 
 
+# Larger files are checked in the background: 100,000 rows take half a minute, longer
+# than a web worker may keep a request (gunicorn's default timeout is 30 s).
+PREVIEW_IN_REQUEST_ROWS = 5_000
+
+
+@transaction.atomic
+def job_check(*, job: ImportJob) -> ImportJob:
+    """The dry run: now for a small file, in the background (``tasks.preview_import``)
+    for a large one."""
+    from .tasks import preview_import
+
+    if job.total_rows <= PREVIEW_IN_REQUEST_ROWS:
+        job_preview(job=job)
+        return job
+    job.status = ImportJob.Status.CHECKING
+    job.save(update_fields=["status", "updated_at"])
+    transaction.on_commit(lambda: preview_import.enqueue(job.pk))
+    return job
+
+
 def job_preview(*, job: ImportJob) -> Plan:
     """The dry run: what the import would do, stored on the job; nothing else is written."""
     plan = job_plan(job)

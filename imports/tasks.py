@@ -4,6 +4,18 @@ from django.tasks import task
 
 
 @task
+def preview_import(job_id: int) -> dict:
+    from .models import ImportJob
+    from .services import job_preview
+
+    job = ImportJob.objects.filter(pk=job_id).first()
+    if job is None or job.status != ImportJob.Status.CHECKING:
+        return {"job": job_id, "skipped": True}
+    job_preview(job=job)
+    return {"job": job_id, "status": "previewed"}
+
+
+@task
 def run_import(job_id: int) -> dict:
     from .models import ImportJob
     from .services import job_run

@@ -101,7 +101,7 @@ def job_mapping(request, pk: int):
                 save_as=form.cleaned_data["save_as"],
                 user=request.user,
             )
-            services.job_preview(job=job)
+            services.job_check(job=job)
         except ValidationError as error:
             form.add_error(None, error)
         else:

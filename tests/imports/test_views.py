@@ -227,3 +227,30 @@ def test_running_an_import_before_its_dry_run_is_refused(admin_client):
     job.refresh_from_db()
     assert job.status == ImportJob.Status.UPLOADED
     assert "Prøvekjør" in response.content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_large_file_is_checked_in_the_background(admin_client):
+    from imports.services import PREVIEW_IN_REQUEST_ROWS
+
+    rows = [
+        [f"Hansen{i}", "Ola", "", "", "", "", "", "", "", "", ""]
+        for i in range(PREVIEW_IN_REQUEST_ROWS + 1)
+    ]
+    _upload(admin_client, csv_bytes(rows))
+    job = ImportJob.objects.get()
+
+    admin_client.post(
+        reverse("imports:mapping", args=[job.pk]),
+        {f"col_{i}": key for i, key in job.columns.items()},
+    )
+
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.CHECKING
+    page = admin_client.get(job.get_absolute_url()).content.decode()
+    assert "Kontrollerer filen" in page
+    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.PREVIEWED
+    assert job.created_count == PREVIEW_IN_REQUEST_ROWS + 1
+    assert not Contact.objects.exists()
