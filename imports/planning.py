@@ -644,9 +644,10 @@ class _Planner:
             )
         company = contact = None
         company_keys = contact_keys = []
+        claims = []
         if firm:
             company, company_keys = self._company(firm, row.number)
-            self._check_number(company, firm.get("customer_number"))
+            claims.append(self._check_number(company, firm.get("customer_number")))
             if firm.get("org_number") and company.current.get("org_number") not in (
                 None,
                 "",
@@ -668,8 +669,10 @@ class _Planner:
             )
         if person:
             contact, contact_keys = self._contact(person, company, row.number)
-            self._check_number(contact, person.get("customer_number"))
+            claims.append(self._check_number(contact, person.get("customer_number")))
         # Every check passed: the row's values go onto its records.
+        for claim in filter(None, claims):
+            self.numbers[claim[0]] = claim[1]
         if (
             contact is not None
             and contact.is_new
@@ -695,9 +698,10 @@ class _Planner:
             row.changed |= bool(link.values) and link.first_row != row.number
             row.entities.append(link)
 
-    def _check_number(self, entity: Entity, number: int | None) -> None:
+    def _check_number(self, entity: Entity, number: int | None):
+        """(number, entity) when the entity may keep the number; _Refused otherwise."""
         if not number:
-            return
+            return None
         column = self.header("customer_number")
         have = entity.value("customer_number")
         if have and have != number:
@@ -732,7 +736,7 @@ class _Planner:
                     "kind": _("contact") if holder[0] == "contact" else _("company"),
                 },
             )
-        self.numbers[number] = entity
+        return number, entity
 
     def _apply(self, entity: Entity, data: dict) -> bool:
         """Put the row's values on the record; True when that changes something."""

@@ -376,3 +376,16 @@ def test_undo_refuses_a_person_who_got_a_note_after_the_import(run_import, firm_
 
     assert Contact.objects.filter(pk=private.pk).exists()
     assert report["refused"][0]["row"] == 2
+
+
+def test_a_refused_row_claims_no_customer_number(run_import):
+    header = ["Etternavn", "Firma", "Kundenr", "Fra dato", "Til dato"]
+    # Refused after its company's number was checked: the link ends before it starts.
+    refused = ["Hansen", "Fjord AS", "50001", "01.02.2024", "01.01.2024"]
+    private = ["Berg", "", "50001", "", ""]
+
+    job = run_import(csv_bytes([refused, private], header=header))
+
+    assert [(e["row"], e["column"]) for e in job.report["errors"]] == [(2, "Til dato")]
+    assert Contact.objects.get().customer_number == 50001
+    assert not Company.objects.exists()
