@@ -81,6 +81,7 @@ class Entity:
         "company",
         "name",
         "registered",
+        "maybe",
     )
 
     def __init__(self, kind: str, *, id=None, current=None, first_row: int = 0):
@@ -100,6 +101,7 @@ class Entity:
         self.company: Entity | None = None
         self.name = ""
         self.registered = False
+        self.maybe = False  # new, but may be found in the database in finish()
 
     @property
     def is_new(self) -> bool:
@@ -116,7 +118,10 @@ class Entity:
 class Row:
     number: int
     status: str = "skipped"  # created, updated, skipped, refused
-    changed: bool = False  # this row itself changes a record that exists
+    # What this row changes on records that exist, or may turn out to: (record, "field"
+    # name | "email" address | "category" name). Kept only for those: a fresh import's
+    # 100,000 rows would otherwise hold a million of them.
+    changes: list | None = None
     errors: list[tuple[str, str]] = field(default_factory=list)  # (column, message)
     entities: list[Entity] = field(default_factory=list)
 
@@ -351,6 +356,7 @@ class Existing:
     def company_details(self, companies: list[Entity]) -> None:
         """The people (by name), links and categories of the companies found."""
         ids = [c.id for c in companies if c.id]
+        found = {c.id: c for c in companies if c.id}
         self.people_by_company: dict[tuple, int] = {}
         self.open_links: dict[tuple[int, int], dict] = {}
         for chunk in _chunks(ids):
@@ -375,11 +381,10 @@ class Existing:
             for company_id, category_id in through.objects.filter(
                 company_id__in=chunk
             ).values_list("company_id", "category_id"):
-                by_id = self._companies.get(company_id)
-                if by_id is not None:
-                    if by_id.categories is _NONE:
-                        by_id.categories = set()
-                    by_id.categories.add(category_id)
+                company = found[company_id]
+                if company.categories is _NONE:
+                    company.categories = set()
+                company.categories.add(category_id)
 
     def contact_details(self, contacts: list[Entity]) -> None:
         ids = [c.id for c in contacts if c.id]
@@ -486,6 +491,17 @@ def build_plan(
         category_names=planner.category_names,
         preview=planner.preview,
     )
+
+
+def _still_changes(entity: Entity, kind: str, key: str) -> bool:
+    """Whether a row's change to a record is still one once the plan is settled."""
+    if entity.is_new:
+        return False
+    if kind == "field":
+        return key in entity.values
+    if kind == "email":
+        return key in {e.lower() for e in entity.emails_add}
+    return key in entity.categories_add
 
 
 class _Refused(Exception):
@@ -682,6 +698,7 @@ class _Planner:
             # Maybe known at that company by name: settled in finish().
             name = (person["first_name"].lower(), person["last_name"].lower())
             self.pending_people.append((contact, company.id, name))
+            contact.maybe = True
         for entity, data, keys, registry in (
             (company, firm, company_keys, self.companies),
             (contact, person, contact_keys, self.contacts),
@@ -689,13 +706,12 @@ class _Planner:
             if entity is None:
                 continue
             self._register(entity)
-            row.changed |= self._apply(entity, data)
+            self._apply(entity, data, row)
             for key in keys:
                 registry.setdefault(key, entity)
             row.entities.append(entity)
         if company is not None and contact is not None:
-            link = self._link(contact, company, link_values, row.number)
-            row.changed |= bool(link.values) and link.first_row != row.number
+            link = self._link(contact, company, link_values, row)
             row.entities.append(link)
 
     def _check_number(self, entity: Entity, number: int | None):
@@ -738,9 +754,10 @@ class _Planner:
             )
         return number, entity
 
-    def _apply(self, entity: Entity, data: dict) -> bool:
-        """Put the row's values on the record; True when that changes something."""
-        changed = False
+    def _apply(self, entity: Entity, data: dict, row: Row) -> None:
+        """Put the row's values on the record, noting on the row what that changes."""
+        track = not entity.is_new or entity.maybe
+        changed = []
         for name, value in data.items():
             if name in ("emails", "categories") or value in (None, ""):
                 continue
@@ -749,7 +766,7 @@ class _Planner:
             if not entity.is_new and name not in entity.before:
                 entity.before[name] = _json(entity.current.get(name))
             entity.values[name] = value
-            changed = True
+            changed.append((entity, "field", name))
         for email in data.get("emails", []):
             if email.lower() not in entity.emails and email.lower() not in (
                 e.lower() for e in entity.emails_add
@@ -757,7 +774,7 @@ class _Planner:
                 if entity.emails_add is _NONE:
                     entity.emails_add = []
                 entity.emails_add.append(email)
-                changed = True
+                changed.append((entity, "email", email.lower()))
         for category in data.get("categories", []):
             key = category.lower()
             if key not in self.category_ids:
@@ -767,31 +784,38 @@ class _Planner:
             if entity.categories_add is _NONE:
                 entity.categories_add = set()
             entity.categories_add.add(key)
-            changed = True
+            changed.append((entity, "category", key))
         if entity.kind == "contact":
             entity.name = f"{entity.value('first_name') or ''} {entity.value('last_name')}".strip()
         else:
             entity.name = entity.value("name") or ""
-        return changed and not entity.is_new
+        if track and changed:
+            row.changes = (row.changes or []) + changed
 
-    def _link(self, contact: Entity, company: Entity, data: dict, number: int):
+    def _link(self, contact: Entity, company: Entity, data: dict, row: Row):
+        number = row.number
         key = (id(contact), id(company))
         link = self.links.get(key)
         if link is None:
             link = Entity("link", first_row=number)
             link.contact, link.company = contact, company
+            # Between records that exist an open link may exist too (settled in finish()).
+            link.maybe = (not contact.is_new or contact.maybe) and not company.is_new
             self.links[key] = link
             self._register(link)
+        changed = []
         for name, value in data.items():
             if link.value(name) != value:
                 link.values[name] = value
+                changed.append((link, "field", name))
+        if link.maybe and changed:
+            row.changes = (row.changes or []) + changed
         return link
 
     def finish(self) -> None:
         """Settle what needs the found records' links and categories, read in bulk."""
         companies = [e for e in self.entities if e.kind == "company" and not e.is_new]
         contacts = [e for e in self.entities if e.kind == "contact" and not e.is_new]
-        self.existing._companies = {c.id: c for c in companies}
         self.existing.company_details(companies)
         # New contacts who turn out to be known at their (existing) company by name.
         for entity, company_id, name in self.pending_people:
@@ -860,8 +884,7 @@ class _Planner:
             if primary.is_new and primary.first_row == row.number:
                 row.status = "created"
             elif any(e.is_new and e.first_row == row.number for e in row.entities) or any(
-                not e.is_new and e.changes() and (e.first_row == row.number or row.changed)
-                for e in row.entities
+                _still_changes(entity, kind, key) for entity, kind, key in row.changes or ()
             ):
                 row.status = "updated"
             else:

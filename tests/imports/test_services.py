@@ -389,3 +389,15 @@ def test_a_refused_row_claims_no_customer_number(run_import):
     assert [(e["row"], e["column"]) for e in job.report["errors"]] == [(2, "Til dato")]
     assert Contact.objects.get().customer_number == 50001
     assert not Company.objects.exists()
+
+
+def test_categories_a_found_company_already_has_are_no_change(run_import):
+    kunde = CategoryFactory(name="Kunde")
+    company = CompanyFactory(name="Fjord AS", org_number="")
+    company.categories.add(kunde)
+    header = ["Firma", "Kategori"]
+
+    job = run_import(csv_bytes([["Fjord AS", "kunde"], ["Fjord AS", "Kunde, VIP"]], header=header))
+
+    assert sorted(company.categories.values_list("name", flat=True)) == ["Kunde", "VIP"]
+    assert (job.created_count, job.updated_count, job.skipped_count) == (0, 1, 1)
