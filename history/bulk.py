@@ -82,18 +82,66 @@ def _context(actor_id, actor_label: str) -> str:
         return cursor.fetchone()[0]
 
 
+_ENTRY_COLUMNS = (
+    "contact_id, company_id, occurred_at, actor_id, actor_label, verb, data, target_type_id,"
+    " target_id, private_to_id, mail, private"
+)
+
+
 def _entries(select: str, params: list) -> None:
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {triggers.ENTRY} (contact_id, company_id, occurred_at, actor_id,"
-            " actor_label, verb, data, target_type_id, target_id, private_to_id, mail, private)"
-            f" {select}",
-            params,
-        )
+        cursor.execute(f"INSERT INTO {triggers.ENTRY} ({_ENTRY_COLUMNS}) {select}", params)
+
+
+# The timeline lines of each kind of insert, read from ``s``: the snapshots just written
+# (their columns are the tracked row's). ``%s, %s`` are the actor and its label.
+_LINES = {
+    "contact": """
+        SELECT s.id, NULL, now(), %s, %s, v.verb, v.data, NULL, '', NULL, false, false
+        FROM s CROSS JOIN LATERAL (VALUES
+            ('contacts.created', '{}'::jsonb),
+            ('contacts.customer_number_given',
+             jsonb_build_object('customer_number', s.customer_number))) v(verb, data)
+        WHERE v.verb = 'contacts.created' OR s.customer_number IS NOT NULL""",
+    "company": """
+        SELECT NULL, s.id, now(), %s, %s, v.verb, v.data, NULL, '', NULL, false, false
+        FROM s CROSS JOIN LATERAL (VALUES
+            ('companies.created', '{}'::jsonb),
+            ('companies.customer_number_given',
+             jsonb_build_object('customer_number', s.customer_number))) v(verb, data)
+        WHERE v.verb = 'companies.created' OR s.customer_number IS NOT NULL""",
+    "email": """
+        SELECT s.contact_id, NULL, now(), %s, %s, 'contacts.email_added',
+            jsonb_build_object('email', s.email), NULL, '', NULL, false, false
+        FROM s""",
+    "contact_category": """
+        SELECT s.contact_id, NULL, now(), %s, %s, 'contacts.category_added',
+            jsonb_build_object('category', c.name), NULL, '', NULL, false, false
+        FROM s JOIN contacts_category c ON c.id = s.category_id""",
+    "company_category": """
+        SELECT NULL, s.company_id, now(), %s, %s, 'companies.category_added',
+            jsonb_build_object('category', c.name), NULL, '', NULL, false, false
+        FROM s JOIN contacts_category c ON c.id = s.category_id""",
+    # One line on the person's card naming the company, one on the company naming the
+    # person (its target, so erasing the person erases it).
+    "link": f"""
+        SELECT v.contact_id, v.company_id, now(), %s, %s, v.verb, v.data, v.target_type_id,
+            v.target_id, NULL, false, false
+        FROM s JOIN contacts_contact p ON p.id = s.contact_id
+            JOIN companies_company c ON c.id = s.company_id
+        CROSS JOIN LATERAL (VALUES
+            (s.contact_id, NULL::bigint, 'companies.linked',
+             jsonb_build_object('company', c.name), NULL::integer, ''),
+            (NULL::bigint, s.company_id, 'companies.person_linked',
+             jsonb_build_object('person', concat_ws(' ', nullif(p.first_name, ''), p.last_name)),
+             {triggers.CONTACT_TYPE}, s.contact_id::text)
+        ) v(contact_id, company_id, verb, data, target_type_id, target_id)""",
+}
 
 
 def record_inserted(kind: str, ids: list[int], *, actor_id=None, actor_label: str = "") -> None:
-    """Snapshots and timeline entries for rows of ``kind`` just inserted with ids ``ids``.
+    """Snapshots and timeline entries for rows of ``kind`` just inserted with ids ``ids``,
+    in one statement.
 
     ``kind``: contact, company, email (ContactEmail), link (CompanyLink),
     contact_category or company_category (rows of the categories' through tables).
@@ -109,73 +157,11 @@ def record_inserted(kind: str, ids: list[int], *, actor_id=None, actor_label: st
     source = ", ".join(f't."{c}"' for c in columns)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {event._meta.db_table} (pgh_created_at, pgh_label, pgh_obj_id,"
-            f" pgh_context_id, {cols}) SELECT now(), %s, t.id, %s, {source}"
-            f" FROM {tracked._meta.db_table} t WHERE t.id = ANY(%s)",
-            [LABELS[kind], context, ids],
-        )
-    common = "now(), %s, %s"  # occurred_at, actor_id, actor_label
-    head = [actor_id, label]
-    none = "NULL, '', NULL, false, false"  # target type and id, private to, mail, private
-    if kind == "contact":
-        _entries(
-            f"SELECT t.id, NULL, {common}, 'contacts.created', '{{}}'::jsonb, {none}"
-            " FROM contacts_contact t WHERE t.id = ANY(%s)",
-            [*head, ids],
-        )
-        _entries(
-            f"SELECT t.id, NULL, {common}, 'contacts.customer_number_given',"
-            f" jsonb_build_object('customer_number', t.customer_number), {none}"
-            " FROM contacts_contact t WHERE t.id = ANY(%s) AND t.customer_number IS NOT NULL",
-            [*head, ids],
-        )
-    elif kind == "company":
-        _entries(
-            f"SELECT NULL, t.id, {common}, 'companies.created', '{{}}'::jsonb, {none}"
-            " FROM companies_company t WHERE t.id = ANY(%s)",
-            [*head, ids],
-        )
-        _entries(
-            f"SELECT NULL, t.id, {common}, 'companies.customer_number_given',"
-            f" jsonb_build_object('customer_number', t.customer_number), {none}"
-            " FROM companies_company t WHERE t.id = ANY(%s) AND t.customer_number IS NOT NULL",
-            [*head, ids],
-        )
-    elif kind == "email":
-        _entries(
-            f"SELECT t.contact_id, NULL, {common}, 'contacts.email_added',"
-            f" jsonb_build_object('email', t.email), {none}"
-            " FROM contacts_contactemail t WHERE t.id = ANY(%s)",
-            [*head, ids],
-        )
-    elif kind in ("contact_category", "company_category"):
-        app, owner = (
-            ("contacts", "contact") if kind == "contact_category" else ("companies", "company")
-        )
-        ends = "t.contact_id, NULL" if owner == "contact" else "NULL, t.company_id"
-        _entries(
-            f"SELECT {ends}, {common}, '{app}.category_added',"
-            f" jsonb_build_object('category', c.name), {none}"
-            f" FROM {tracked._meta.db_table} t JOIN contacts_category c ON c.id = t.category_id"
-            " WHERE t.id = ANY(%s)",
-            [*head, ids],
-        )
-    elif kind == "link":
-        person = "concat_ws(' ', nullif(p.first_name, ''), p.last_name)"
-        joins = (
-            " FROM companies_companylink t JOIN contacts_contact p ON p.id = t.contact_id"
-            " JOIN companies_company c ON c.id = t.company_id WHERE t.id = ANY(%s)"
-        )
-        _entries(
-            f"SELECT t.contact_id, NULL, {common}, 'companies.linked',"
-            f" jsonb_build_object('company', c.name), {none}{joins}",
-            [*head, ids],
-        )
-        _entries(
-            f"SELECT NULL, t.company_id, {common}, 'companies.person_linked',"
-            f" jsonb_build_object('person', {person}), {triggers.CONTACT_TYPE},"
-            f" t.contact_id::text, NULL, false, false{joins}",
-            [*head, ids],
+            f"WITH s AS (INSERT INTO {event._meta.db_table} (pgh_created_at, pgh_label,"
+            f" pgh_obj_id, pgh_context_id, {cols}) SELECT now(), %s, t.id, %s, {source}"
+            f" FROM {tracked._meta.db_table} t WHERE t.id = ANY(%s) ORDER BY t.id RETURNING *)"
+            f" INSERT INTO {triggers.ENTRY} ({_ENTRY_COLUMNS}) {_LINES[kind]}",
+            [LABELS[kind], context, ids, actor_id, label],
         )
 
 
