@@ -9,14 +9,14 @@ PY := $(VENV)/bin/python
 DB := export DATABASE_URL="$$($(PY) -m crm.devdb url)";
 DEV := export DJANGO_DEBUG=true;
 
-.PHONY: help install run test prod-check screenshots db-stop lint format messages vendor bench-card bench-search bench-export bench-duplicates seed-million check
+.PHONY: help install run test prod-check screenshots db-stop lint format messages vendor bench-card bench-search bench-export bench-duplicates bench-import seed-million check
 
 help:
 	@echo "make run      install, database, migrate, demo data, serve on http://127.0.0.1:8000"
 	@echo "make test     install, database, the whole test suite (browser tests included)"
 	@echo "make prod-check  the production path: pip install ., collectstatic, migrate, gunicorn, a login"
 	@echo "make db-stop  stop the project-local PostgreSQL"
-	@echo "make lint | format | messages | vendor | bench-card | bench-search | bench-export | bench-duplicates"
+	@echo "make lint | format | messages | vendor | bench-card | bench-search | bench-export | bench-duplicates | bench-import"
 
 $(VENV)/.installed: pyproject.toml
 	@test -x $(PY) || "$$(scripts/find-python.sh)" -m venv $(VENV)
@@ -85,3 +85,8 @@ bench-export: install
 # The lookalike checks of «Ny kontakt»/«Ny kunde» on a million contacts (issue 18: ≤ 50 ms).
 bench-duplicates: install
 	@$(DB) $(PY) benchmarks/duplicates_bench.py
+
+
+# Imports 100,000 contacts, 20,000 companies and 100,000 links from a generated CSV.
+bench-import: install
+	@$(DB) $(PY) benchmarks/import_bench.py

@@ -14,6 +14,12 @@ number it meets that is already in use.
 A number retired by a merge (``RetiredCustomerNumber``) is skipped too, should the
 sequence ever be set back to it, and :func:`customer_number_is_retired` tells a form or
 an import that sets a number by hand that it may not.
+
+An import keeps the numbers it brings in, checked against both tables in bulk rather
+than one lock a number: it holds the series alone (:func:`lock_series`) from its check
+until its commit, while whoever takes a number from the series or claims one by hand
+holds it shared (many at once). The series then continues above the highest number
+imported (:func:`continue_series_above`).
 """
 
 from django.core.exceptions import ValidationError
@@ -57,9 +63,14 @@ def holder_of(number: int, *, exclude: models.Model | None = None) -> models.Mod
     return None
 
 
+# pg_advisory_xact_lock's key for the series (any bigint no other lock uses).
+SERIES_LOCK = 7_310_001
+
+
 def next_customer_number() -> int:
     """The next free number of the series (call inside the transaction that saves it)."""
     with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock_shared(%s)", [SERIES_LOCK])
         while True:
             cursor.execute("SELECT nextval(%s)", [SEQUENCE])
             number = cursor.fetchone()[0]
@@ -83,6 +94,8 @@ def claim_customer_number(number: int, *, holder: models.Model) -> None:
             },
             code="invalid",
         )
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock_shared(%s)", [SERIES_LOCK])
     _lock(number)
     if customer_number_is_retired(number):
         raise ValidationError(
@@ -152,3 +165,21 @@ def customer_number_is_retired(number: int) -> bool:
     from .models import RetiredCustomerNumber
 
     return RetiredCustomerNumber.objects.filter(number=number).exists()
+
+
+def lock_series() -> None:
+    """Hold the series alone until the transaction ends (call inside ``atomic``): an
+    import, while it checks the numbers it keeps against both tables and saves them."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [SERIES_LOCK])
+
+
+def continue_series_above(highest: int) -> None:
+    """Make the series hand out numbers above ``highest`` (kept numbers); call with
+    :func:`lock_series` held, so no one takes a number between the read and the set."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT setval(%s, %s) FROM (SELECT last_value FROM customer_number_seq) s"
+            " WHERE s.last_value <= %s",
+            [SEQUENCE, highest, highest],
+        )

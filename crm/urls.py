@@ -26,6 +26,7 @@ urlpatterns = [
     path("duplicates/", include("duplicates.urls")),
     # The REST API at api/v1/, its documentation and the «API-nøkler» pages.
     path("api/", include("api.urls")),
+    path("imports/", include("imports.urls")),
     path("admin/", admin.site.urls),
 ]
 

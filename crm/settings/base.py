@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     # The REST API and its personal access tokens: a leaf, nothing imports it. (Django
     # Ninja itself is not an app here: its docs page and static files are not used.)
     "api",
+    "imports",
     "crm.library_apps.TasksDbConfig",
 ]
 

@@ -425,7 +425,55 @@ def world(db):
     for me in (admin_user, staff_user):
         token_create(user=me, name="Nettbutikk")
     world["users"] = {"firm_admin": admin_user, "staff": staff_user}
+    world["imports"] = _import_jobs(admin_user)
     return world
+
+
+def _import_jobs(user):
+    """An import at its dry run (a preview and a refused row) and one imported and undone
+    in part."""
+    from imports.models import ImportJob
+
+    report = {
+        "counts": {"created": 1, "updated": 0, "skipped": 0, "refused": 1},
+        "errors": [
+            {"row": 3, "column": "Mobil", "message": "«123» er ikke et gyldig telefonnummer."}
+        ],
+        "preview": [
+            {"row": 2, "status": "created", "cells": ["Nordmann", "Per"]},
+            {"row": 3, "status": "refused", "cells": ["Berg", "123"]},
+        ],
+        "headers": ["Etternavn", "Mobil"],
+    }
+    fields = {
+        "file_name": "kunder.csv",
+        "uploaded_by": user,
+        "headers": ["Etternavn", "Mobil"],
+        "sample": [["Nordmann", ""], ["Berg", "123"]],
+        "columns": {"0": "last_name"},
+        "match_keys": ["email"],
+        "total_rows": 2,
+        "created_count": 1,
+        "refused_count": 1,
+        "report": report,
+    }
+    previewed = ImportJob.objects.create(status=ImportJob.Status.PREVIEWED, **fields)
+    undone = ImportJob.objects.create(
+        status=ImportJob.Status.PARTLY_UNDONE,
+        finished_at=timezone.now(),
+        undo_report={
+            "undone": 1,
+            "refused": [
+                {
+                    "row": 2,
+                    "name": "Per Nordmann",
+                    "reason": "Per Nordmann er endret etter importen.",
+                }
+            ],
+        },
+        **fields,
+    )
+    return [previewed, undone]
 
 
 # --- every URL, filled --------------------------------------------------------------------
@@ -562,6 +610,15 @@ def crm_urls(world, me) -> dict[str, list[str]]:
         if firm_admin
         else [],
         "duplicates:undo": [{"pk": world["merge"].pk}] if firm_admin else [],
+        # Administrators only (staff get 403: tests/imports/test_views.py).
+        "imports:list": [{}] if firm_admin else [],
+        "imports:create": [],  # POST only
+        "imports:detail": [{"pk": job.pk} for job in world["imports"]] if firm_admin else [],
+        "imports:mapping": [],  # POST only
+        "imports:run": [],  # POST only
+        "imports:progress": [{"pk": world["imports"][0].pk}] if firm_admin else [],
+        "imports:errors": [],  # a download
+        "imports:undo": [],  # POST only
         "healthz": [],  # not a page
         "tokens:list": [{}],
         "tokens:revoke": [],  # POST only
