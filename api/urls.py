@@ -1,6 +1,7 @@
 """api/v1/ (the API, namespace ``api``), and the token and documentation pages (``tokens``)."""
 
-from django.urls import include, path
+from django.urls import include, path, reverse_lazy
+from django.views.generic import RedirectView
 
 from . import views
 from .routes import api
@@ -14,6 +15,8 @@ pages = [
 ]
 
 urlpatterns = [
+    # The API's own root answers nothing; whoever opens it is shown the documentation.
+    path("v1/", RedirectView.as_view(url=reverse_lazy("tokens:docs"))),
     path("v1/", api.urls),
     path("", include((pages, "tokens"))),
 ]

@@ -319,6 +319,14 @@ class Existing:
             if "org_number" in keys
             else {}
         )
+        # An org.nr is unique among companies: who holds each, matched on or not.
+        self.org_holders = {
+            org: (pk, name)
+            for chunk in _chunks(sorted(orgs))
+            for org, pk, name in Company.objects.filter(org_number__in=chunk).values_list(
+                "org_number", "id", "name"
+            )
+        }
         self.company_by_email = {}
         if "email" in keys and company_emails:
             for chunk in _chunks(company_emails):
@@ -682,6 +690,16 @@ class _Planner:
                         "company": company.current.get("name"),
                         "orgnr": company.current["org_number"],
                     },
+                )
+            holder = self.existing.org_holders.get(firm.get("org_number"))
+            if holder is not None and holder[0] != company.id:
+                raise _Refused(
+                    self.header("org_number"),
+                    _(
+                        "Organisation number %(orgnr)s belongs to %(company)s; match on"
+                        " organisation number to update that company."
+                    )
+                    % {"orgnr": firm["org_number"], "company": holder[1]},
                 )
         link_values = _link_values(values)
         start, end = link_values.get("start_date"), link_values.get("end_date")

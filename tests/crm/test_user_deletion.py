@@ -37,6 +37,8 @@ DELETED_WITH_THE_USER = {
     "mailbox.MailAccount": "the user's own mailbox login",
     "mailbox.MailFolderState": "how far the user's mailbox was read",
     "mailbox.MessageCopy": "where a message sat in the user's mailbox",
+    # The user's own API keys: they act as the user, so they go with them.
+    "api.ApiToken": "the user's own API keys",
 }
 
 

@@ -188,11 +188,24 @@ def test_keys_left_unchecked_do_not_match(run_import):
     ContactEmailFactory(contact=ola, email="ola@aune.no")
     CompanyFactory(name="Annet navn AS", org_number="988077917")
 
+    job = run_import(csv_bytes([ROW_OLA]), match_keys=[])
+
+    # Without the org.nr key nothing matches Ola's company by it, and the org.nr, unique
+    # among companies, cannot go on a second one: the row is refused, saying why.
+    assert job.refused_count == 1
+    assert "988077917" in job.report["errors"][0]["message"]
+    assert "Annet navn AS" in job.report["errors"][0]["message"]
+    assert Contact.objects.filter(last_name="Hansen").count() == 1
+    assert Company.objects.count() == 1
+
+
+def test_without_the_email_key_a_namesake_becomes_a_second_contact(run_import):
+    ola = ContactFactory(first_name="Ola", last_name="Hansen")
+    ContactEmailFactory(contact=ola, email="ola@aune.no")
+
     run_import(csv_bytes([ROW_OLA]), match_keys=[])
 
     assert Contact.objects.filter(last_name="Hansen").count() == 2
-    # Without the org.nr key the company is new; org.nr alone does not merge them.
-    assert Company.objects.count() == 2
 
 
 def test_a_customer_number_held_by_a_company_is_refused_for_a_person(run_import):
