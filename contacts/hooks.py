@@ -1,4 +1,4 @@
-"""What other apps do when a contact's e-mail addresses change.
+"""What other apps do when a contact's e-mail addresses change, or a person is erased.
 
 Contacts knows no feature app: the mailbox registers here, from its ``AppConfig.ready()``,
 to link the mail already synced from and to a new address (K9)::
@@ -20,3 +20,18 @@ def addresses_changed(contact) -> None:
     """Called by the contact services, inside their transaction."""
     for callback in _addresses_changed:
         callback(contact)
+
+
+_erased: list[Callable] = []
+
+
+def on_erased(callback: Callable) -> None:
+    """``callback(contact_id)``: remove what the app keeps about an erased person beyond
+    the rows that point at the contact (the duplicates app's merge records, say)."""
+    _erased.append(callback)
+
+
+def erased(contact_id: int) -> None:
+    """Called by the erasure (exports), inside its transaction."""
+    for callback in _erased:
+        callback(contact_id)

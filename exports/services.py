@@ -31,6 +31,7 @@ from django.utils.translation import gettext as _
 
 from activities.models import Appointment, Note, Project, Task
 from companies.models import CompanyLink
+from contacts import hooks as contact_hooks
 from contacts.models import Contact, ContactEmail
 from files.models import FileLink, StoredFile
 from history.models import Entry
@@ -133,6 +134,7 @@ def contact_erase(*, contact: Contact, actor, today: dt.date | None = None) -> E
             model.objects.filter(contact_id=contact_id).delete()
         _erase_timeline(contact_id)
         history_record(contact=contact_id, verb="exports.erased", actor=actor)
+    contact_hooks.erased(contact_id)
     erasure = Erasure(actor=_actor(actor), contact_id=contact_id, kept_invoices=kept_count)
     erasure.full_clean()
     erasure.save()

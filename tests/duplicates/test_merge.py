@@ -302,3 +302,17 @@ def test_locked_mail_stays_locked_on_the_survivor(firm_admin):
     survivor.refresh_from_db()
     assert not survivor.email_locked
     assert Contact.objects.get(pk=loser.pk).email_locked
+
+
+def test_erasing_the_survivor_removes_the_merge_record_that_holds_the_loser(firm_admin):
+    from exports.services import contact_erase
+
+    survivor = ContactFactory(last_name="Aune")
+    loser = ContactFactory(last_name="Aune", first_name="Kari")
+    services.records_merge(survivor=survivor, loser=loser, take_from_loser=[], actor=firm_admin)
+    assert Merge.objects.filter(survivor_id=survivor.pk).exists()
+
+    contact_erase(contact=survivor, actor=firm_admin)
+
+    # The loser's snapshot (Kari's name, addresses) was personal data of the same person.
+    assert not Merge.objects.filter(survivor_id=survivor.pk).exists()
