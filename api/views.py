@@ -13,6 +13,7 @@ from crm.forms import apply_validation_error
 from crm.pagination import page_with_total
 
 from . import selectors, services
+from .feeds.context import calendar_feed_context
 from .forms import TokenForm
 
 ADMIN_PAGE_SIZE = 50
@@ -37,7 +38,12 @@ def token_list(request):
     return render(
         request,
         "api/token_list.html",
-        {"form": form, "secret": secret, "tokens": selectors.tokens_of(user=request.user)},
+        {
+            "form": form,
+            "secret": secret,
+            "tokens": selectors.tokens_of(user=request.user),
+            **calendar_feed_context(request),
+        },
     )
 
 
