@@ -34,6 +34,7 @@ class _Batch:
 
     def __init__(self):
         self.changes: dict[tuple[str, int], str] = {}
+        self.position = -1  # its callback's index in connection.run_on_commit
 
     def add(self, name: str, pk: int, kind: str) -> None:
         key = (name, pk)
@@ -58,27 +59,35 @@ class _Batch:
 
 def _batch() -> _Batch:
     """This transaction's batch, starting a new one when the last was sent or its
-    transaction (or the savepoint it began in) rolled back."""
+    transaction (or the savepoint it began in) rolled back.
+
+    A rollback removes the callbacks registered since its savepoint began, always the
+    end of ``run_on_commit``: so the batch's callback is still at the place it was put
+    exactly while the batch is alive, and one look there (not a walk of the list) says so.
+    """
     connection = transaction.get_connection()
     batch = _local.__dict__.get("batch")
-    if batch is not None and not any(
-        func == batch.flush for _sids, func, _robust in connection.run_on_commit
+    pending = connection.run_on_commit
+    if batch is not None and not (
+        batch.position < len(pending) and pending[batch.position][1] == batch.flush
     ):
         batch = None
     if batch is None:
         batch = _local.batch = _Batch()
-        transaction.on_commit(batch.flush)
+        batch.position = len(pending)
+        # robust: the change is committed whatever happens here; a failure to queue its
+        # deliveries is logged, never the user's error page.
+        transaction.on_commit(batch.flush, robust=True)
     return batch
 
 
 def record(name: str, pk: int | None, kind: str) -> None:
     if pk is None:
         return
-    connection = transaction.get_connection()
-    if not connection.in_atomic_block:
+    if not transaction.get_connection().in_atomic_block:  # autocommit: already committed
         batch = _Batch()
         batch.add(name, pk, kind)
-        batch.flush()
+        transaction.on_commit(batch.flush, robust=True)  # runs at once
         return
     _batch().add(name, pk, kind)
 

@@ -162,6 +162,27 @@ def test_a_rolled_back_change_sends_nothing(webhook, django_capture_on_commit_ca
     assert json.loads(delivery.body)["data"]["last_name"] == "Her"
 
 
+def test_a_rolled_back_savepoint_drops_only_its_own_changes(
+    webhook, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        ContactFactory(last_name="Først")
+        try:
+            with transaction.atomic():
+                ContactFactory(last_name="Angret")
+                raise RuntimeError
+        except RuntimeError:
+            pass
+        ContactFactory(last_name="Sist")
+    names = sorted(json.loads(d.body)["data"]["last_name"] for d in WebhookDelivery.objects.all())
+    assert names == ["Først", "Sist"]
+
+
+def test_a_change_made_outside_a_transaction_is_sent(webhook, transactional_db, receiver):
+    ContactFactory(last_name="Autocommit")  # a plain save: committed at once
+    assert json.loads(WebhookDelivery.objects.get().body)["data"]["last_name"] == "Autocommit"
+
+
 def test_a_failed_delivery_is_retried_with_back_off_until_it_gets_through(
     webhook, settings, django_capture_on_commit_callbacks
 ):
@@ -424,3 +445,24 @@ def test_unknown_webhooks_and_deliveries_are_404(client, firm_admin):
     assert client.get("/api/webhooks/99999/").status_code == 404
     assert client.post("/api/webhooks/deliveries/99999/retry/").status_code == 404
     assert client.get("/api/webhooks/abc/").status_code == 404
+
+
+def test_the_pages_cost_a_fixed_number_of_queries(
+    client, firm_admin, webhook, receiver, django_assert_max_num_queries
+):
+    for n in range(10):
+        hook = services.webhook_create(
+            name=f"Krok {n}", url=receiver, events=["task.created"], actor=firm_admin
+        )
+        WebhookDelivery.objects.bulk_create(
+            WebhookDelivery(webhook=hook, event="task.created", body="{}") for _ in range(5)
+        )
+    WebhookDelivery.objects.bulk_create(
+        WebhookDelivery(webhook=webhook, event="contact.created", body="{}") for _ in range(40)
+    )
+    client.force_login(firm_admin)
+    with django_assert_max_num_queries(8):
+        assert client.get(_url("list")).status_code == 200
+    with django_assert_max_num_queries(8):
+        page = client.get(_url("detail", webhook))
+    assert page.content.decode().count("<td><code>contact.created</code></td>") == 25
