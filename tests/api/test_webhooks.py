@@ -466,3 +466,18 @@ def test_the_pages_cost_a_fixed_number_of_queries(
     with django_assert_max_num_queries(8):
         page = client.get(_url("detail", webhook))
     assert page.content.decode().count("<td><code>contact.created</code></td>") == 25
+
+
+def test_the_task_worker_delivers_a_change(transactional_db, receiver, firm_admin):
+    """End to end: a service's change, its commit, ``manage.py db_worker`` sending it."""
+    from django.core.management import call_command
+
+    hook = services.webhook_create(
+        name="Worker", url=receiver, events=["task.created"], actor=firm_admin
+    )
+    task = activity_services.task_create(actor=firm_admin, title="Send tilbud")
+    call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+    [request] = Receiver.received
+    assert verify(hook.secret, request["body"], request["headers"]["X-CRM-Signature"])
+    assert json.loads(request["body"])["data"]["id"] == task.pk
+    assert WebhookDelivery.objects.get().status == DeliveryStatus.DELIVERED
