@@ -12,9 +12,12 @@ Writes that bypass signals (``QuerySet.update()``, ``bulk_create``, COPY) send n
 the ones that matter for the receiver (a contact's e-mail addresses and categories) save
 through models and are heard as «contact.updated».
 
-The changes of one transaction are gathered and sent once, after the commit
-(``transaction.on_commit``): a contact created and then given its e-mail addresses is
-one «contact.created», and a rolled-back transaction sends nothing.
+The changes of one transaction are gathered and handed to the task backend once, after
+the commit (``transaction.on_commit``): a contact created and then given its e-mail
+addresses is one «contact.created», and a rolled-back transaction sends nothing. The
+request pays one query (is anyone listening?) and one enqueue; the worker reads the
+objects and writes the deliveries, so an import of thousands of rows does not wait for
+them.
 """
 
 from __future__ import annotations
@@ -52,9 +55,9 @@ class _Batch:
         if _local.__dict__.get("batch") is self:
             _local.batch = None
         if self.changes:
-            from .services import deliveries_create
+            from .services import changes_enqueue
 
-            deliveries_create(changes=list(self.changes.items()))
+            changes_enqueue(changes=[(n, pk, kind) for (n, pk), kind in self.changes.items()])
 
 
 def _batch() -> _Batch:

@@ -97,15 +97,37 @@ def webhook_delete(*, webhook: Webhook) -> None:
     webhook.delete()  # its deliveries with it; a queued attempt then finds nothing
 
 
-def deliveries_create(*, changes: list[tuple[tuple[str, int], str]]) -> list[WebhookDelivery]:
-    """A delivery to each active webhook that listens, for each change of a committed
-    transaction (``events._Batch``); each queued on the task backend after this commit."""
+def _listened() -> set[str]:
+    return {
+        e
+        for events in Webhook.objects.filter(active=True).values_list("events", flat=True)
+        for e in events
+    }
+
+
+def changes_enqueue(*, changes: list[tuple[str, int, str]]) -> bool:
+    """Hand a committed transaction's changes (``events._Batch``) to the task backend,
+    unless no active webhook listens to any of them."""
+    listened = _listened()
+    wanted = [list(c) for c in changes if f"{c[0]}.{c[2]}" in listened]
+    if not wanted:
+        return False
+    from .tasks import prepare_webhook_deliveries
+
+    prepare_webhook_deliveries.enqueue(wanted)
+    return True
+
+
+def deliveries_create(*, changes: list[tuple[str, int, str]]) -> list[WebhookDelivery]:
+    """A delivery to each active webhook that listens, for each change; each queued on
+    the task backend after this commit. The body is the object as it is now (moments
+    after the change was committed)."""
     hooks = list(Webhook.objects.filter(active=True))
     if not hooks:
         return []
     made = []
     with transaction.atomic():
-        for (name, pk), kind in changes:
+        for name, pk, kind in changes:
             event = f"{name}.{kind}"
             listening = [h for h in hooks if event in h.events]
             if not listening:

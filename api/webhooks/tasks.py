@@ -1,8 +1,17 @@
 """Webhook deliveries on Django's tasks framework (django-tasks-db; ``manage.py
-db_worker`` runs them). The task takes the delivery's id; a retry is a new task with
-``run_after`` (api/webhooks/services.py says when)."""
+db_worker`` runs them). A committed transaction's changes come as one
+:func:`prepare_webhook_deliveries` (name, id, kind each); each delivery is then its own
+:func:`deliver_webhook`, by id; a retry is a new one with ``run_after``
+(api/webhooks/services.py says when)."""
 
 from django.tasks import task
+
+
+@task
+def prepare_webhook_deliveries(changes: list[list]) -> int:
+    from .services import deliveries_create
+
+    return len(deliveries_create(changes=[(n, int(pk), kind) for n, pk, kind in changes]))
 
 
 @task

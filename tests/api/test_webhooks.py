@@ -11,6 +11,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from django.db import transaction
+from django.test import TestCase
 from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
@@ -18,7 +19,7 @@ from django_tasks_db.models import DBTaskResult
 from activities import services as activity_services
 from api.models import DeliveryStatus, Webhook, WebhookDelivery
 from api.webhooks import services
-from api.webhooks.tasks import deliver_webhook
+from api.webhooks.tasks import deliver_webhook, prepare_webhook_deliveries
 from contacts import services as contact_services
 from tests.activities.factories import NoteFactory
 from tests.contacts.factories import ContactFactory
@@ -27,6 +28,7 @@ from tests.mailbox.factories import MessageContactFactory
 pytestmark = pytest.mark.django_db
 
 TASK_PATH = "api.webhooks.tasks.deliver_webhook"
+PREPARE_PATH = "api.webhooks.tasks.prepare_webhook_deliveries"
 
 
 # --- the receiver: a real HTTP server on loopback ------------------------------------------
@@ -95,11 +97,33 @@ def _queued() -> list[int]:
     return [row.args_kwargs["args"][0] for row in rows]
 
 
-def _run_queued():
-    """What ``manage.py db_worker`` would do: run each waiting delivery task once."""
-    for row in DBTaskResult.objects.filter(task_path=TASK_PATH, status="READY"):
+def _run(path, task):
+    """What ``manage.py db_worker`` does with the tasks of ``path`` waiting now: run each
+    once (what they queue in turn waits for the next call)."""
+    rows = list(
+        DBTaskResult.objects.filter(task_path=path, status="READY").order_by("enqueued_at")
+    )
+    for row in rows:
         row.delete()
-        deliver_webhook.call(row.args_kwargs["args"][0])
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            task.call(*row.args_kwargs["args"])
+
+
+def _prepare():
+    """The worker's first step: the committed changes become deliveries."""
+    _run(PREPARE_PATH, prepare_webhook_deliveries)
+
+
+def _run_queued():
+    _prepare()
+    _run(TASK_PATH, deliver_webhook)
+
+
+def _forget():
+    """Forget what the test's setup queued and delivered."""
+    _run_queued()
+    Receiver.received.clear()
+    WebhookDelivery.objects.all().delete()
 
 
 def test_a_delivery_is_signed_so_the_readme_recipe_verifies_it(
@@ -139,6 +163,7 @@ def test_the_payload_has_the_api_field_names(
         contact = ContactFactory(last_name="Hansen")
     with django_capture_on_commit_callbacks(execute=True):
         contact_services.contact_update(contact=contact, city="Bergen")
+    _prepare()
     sent = json.loads(WebhookDelivery.objects.get(event="contact.updated").body)
     from tests.api.factories import bearer, token_for
 
@@ -158,6 +183,7 @@ def test_a_rolled_back_change_sends_nothing(webhook, django_capture_on_commit_ca
         except RuntimeError:
             pass
         ContactFactory(last_name="Her")
+    _prepare()
     [delivery] = WebhookDelivery.objects.all()
     assert json.loads(delivery.body)["data"]["last_name"] == "Her"
 
@@ -174,12 +200,14 @@ def test_a_rolled_back_savepoint_drops_only_its_own_changes(
         except RuntimeError:
             pass
         ContactFactory(last_name="Sist")
+    _prepare()
     names = sorted(json.loads(d.body)["data"]["last_name"] for d in WebhookDelivery.objects.all())
     assert names == ["Først", "Sist"]
 
 
 def test_a_change_made_outside_a_transaction_is_sent(webhook, transactional_db, receiver):
     ContactFactory(last_name="Autocommit")  # a plain save: committed at once
+    _prepare()
     assert json.loads(WebhookDelivery.objects.get().body)["data"]["last_name"] == "Autocommit"
 
 
@@ -190,9 +218,8 @@ def test_a_failed_delivery_is_retried_with_back_off_until_it_gets_through(
     Receiver.answers = [(500, b"Internal Server Error: database down"), (200, b"takk")]
     with django_capture_on_commit_callbacks(execute=True):
         ContactFactory(last_name="Igjen")
-    with django_capture_on_commit_callbacks(execute=True):
-        before = timezone.now()
-        _run_queued()
+    before = timezone.now()
+    _run_queued()
     delivery = WebhookDelivery.objects.get()
     assert delivery.status == DeliveryStatus.RETRYING
     assert delivery.attempts == 1
@@ -202,8 +229,7 @@ def test_a_failed_delivery_is_retried_with_back_off_until_it_gets_through(
     assert retry.args_kwargs["args"] == [delivery.pk]
     wait = retry.run_after - before
     assert dt.timedelta(seconds=29) < wait < dt.timedelta(seconds=35)
-    with django_capture_on_commit_callbacks(execute=True):
-        _run_queued()
+    _run_queued()
     delivery.refresh_from_db()
     assert delivery.status == DeliveryStatus.DELIVERED
     assert (delivery.attempts, delivery.response_status) == (2, 200)
@@ -224,9 +250,8 @@ def test_the_wait_doubles_and_the_last_attempt_gives_up(
         ContactFactory(last_name="Opptatt")
     waits = []
     for _attempt in range(3):
-        with django_capture_on_commit_callbacks(execute=True):
-            before = timezone.now()
-            _run_queued()
+        before = timezone.now()
+        _run_queued()
         waiting = DBTaskResult.objects.filter(task_path=TASK_PATH, status="READY").first()
         if waiting:
             waits.append(round((waiting.run_after - before).total_seconds()))
@@ -243,8 +268,7 @@ def test_the_guard_refuses_an_internal_address(
     settings.OUTBOUND_ALLOWED_HOSTS = []
     with django_capture_on_commit_callbacks(execute=True):
         ContactFactory(last_name="Intern")
-    with django_capture_on_commit_callbacks(execute=True):
-        _run_queued()
+    _run_queued()
     delivery = WebhookDelivery.objects.get()
     assert Receiver.received == []
     assert delivery.response_status is None
@@ -255,7 +279,7 @@ def test_the_guard_refuses_an_internal_address(
 def test_a_private_note_is_never_delivered(webhook, staff, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         contact = ContactFactory()
-    WebhookDelivery.objects.all().delete()
+    _forget()
     with django_capture_on_commit_callbacks(execute=True):
         secret_note = activity_services.note_create(
             author=staff, text="Hemmelig lønn", private=True, contact=contact
@@ -266,7 +290,7 @@ def test_a_private_note_is_never_delivered(webhook, staff, django_capture_on_com
         activity_services.note_delete(note=secret_note, actor=staff)
     with django_capture_on_commit_callbacks(execute=True):
         public = NoteFactory(contact=contact, author=staff, text="Åpent notat")
-    WebhookDelivery.objects.all().delete()
+    _forget()
     with django_capture_on_commit_callbacks(execute=True):
         activity_services.note_update(note=public, text="Nå hemmelig", private=True)
     with django_capture_on_commit_callbacks(execute=True):
@@ -285,7 +309,7 @@ def test_a_contacts_locked_email_is_never_delivered(webhook, django_capture_on_c
         MessageContactFactory(
             contact=contact, message__subject="Fortrolig tilbud", message__text_body="Pris 1 mill."
         )
-    WebhookDelivery.objects.all().delete()
+    _forget()
     with django_capture_on_commit_callbacks(execute=True):
         contact_services.contact_update(contact=contact, city="Tromsø")
     _run_queued()
@@ -298,7 +322,7 @@ def test_a_contacts_locked_email_is_never_delivered(webhook, django_capture_on_c
 def test_a_deleted_contact_is_sent_as_its_id(webhook, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         contact = ContactFactory()
-    WebhookDelivery.objects.all().delete()
+    _forget()
     pk = contact.pk
     with django_capture_on_commit_callbacks(execute=True):
         contact_services.contact_delete(contact=contact)
@@ -319,6 +343,7 @@ def test_only_the_chosen_events_of_active_webhooks_are_sent(
 
         CompanyFactory()  # nobody listens to companies
         ContactFactory()
+    _prepare()
     assert list(WebhookDelivery.objects.values_list("webhook", "event")) == [
         (webhook.pk, "contact.created")
     ]
@@ -395,8 +420,7 @@ def test_the_page_shows_the_last_deliveries_with_their_answer(
     Receiver.answers = [(500, b"Feil hos mottaker")]
     with django_capture_on_commit_callbacks(execute=True):
         ContactFactory()
-    with django_capture_on_commit_callbacks(execute=True):
-        _run_queued()
+    _run_queued()
     client.force_login(firm_admin)
     page = client.get(_url("detail", webhook)).content.decode()
     assert "contact.created" in page
@@ -410,8 +434,7 @@ def test_a_failed_delivery_can_be_sent_again(
     Receiver.answers = [(500, b"nei")]
     with django_capture_on_commit_callbacks(execute=True):
         ContactFactory()
-    with django_capture_on_commit_callbacks(execute=True):
-        _run_queued()
+    _run_queued()
     delivery = WebhookDelivery.objects.get()
     assert delivery.status == DeliveryStatus.FAILED
     client.force_login(firm_admin)
@@ -481,3 +504,16 @@ def test_the_task_worker_delivers_a_change(transactional_db, receiver, firm_admi
     assert verify(hook.secret, request["body"], request["headers"]["X-CRM-Signature"])
     assert json.loads(request["body"])["data"]["id"] == task.pk
     assert WebhookDelivery.objects.get().status == DeliveryStatus.DELIVERED
+
+
+def test_a_change_nobody_listens_to_queues_nothing(
+    webhook, django_capture_on_commit_callbacks, django_assert_max_num_queries
+):
+    from tests.companies.factories import CompanyFactory
+
+    with django_capture_on_commit_callbacks() as callbacks:
+        CompanyFactory()  # the webhook listens to contacts, notes and tasks only
+    with django_assert_max_num_queries(1):  # is anyone listening?
+        for callback in callbacks:
+            callback()
+    assert not DBTaskResult.objects.exists()
