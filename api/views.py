@@ -13,7 +13,6 @@ from crm.forms import apply_validation_error
 from crm.pagination import page_with_total
 
 from . import selectors, services
-from .feeds.context import calendar_feed_context
 from .forms import TokenForm
 
 ADMIN_PAGE_SIZE = 50
@@ -42,7 +41,6 @@ def token_list(request):
             "form": form,
             "secret": secret,
             "tokens": selectors.tokens_of(user=request.user),
-            **calendar_feed_context(request),
         },
     )
 

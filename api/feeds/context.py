@@ -1,6 +1,7 @@
-"""The calendar feeds' block for any page that shows them (the «API-nøkler» page now,
-«Min konto» when it comes): ``{% include "api/partials/calendar_feeds.html" %}`` with
-``calendar_feed_context(request)`` in the page's context."""
+"""What the calendar feeds' block (templates/api/partials/calendar_feeds.html) shows.
+Pages show it with ``{% load calendar_feeds %}{% calendar_feeds %}``
+(api/templatetags/calendar_feeds.py); a view in the API app may instead put
+``calendar_feed_context(request)`` in its context and include the partial."""
 
 from django.urls import reverse
 

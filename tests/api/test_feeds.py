@@ -182,3 +182,19 @@ def test_the_feed_costs_a_fixed_number_of_queries(client, staff, django_assert_m
         client.get(appointments)
     with django_assert_max_num_queries(4):
         client.get(tasks)
+
+
+def test_any_page_shows_the_feeds_with_the_template_tag(rf, staff):
+    """How «Min konto» (or any page) shows the block, without importing the API app."""
+    from django.template import engines
+
+    request = rf.get("/konto/")
+    request.user = staff
+    feed = feed_renew(user=staff)
+    html = (
+        engines["django"]
+        .from_string("{% load calendar_feeds %}{% calendar_feeds %}")
+        .render({}, request)
+    )
+    assert reverse("tokens:feed_tasks", args=[feed_token(feed.nonce)]) in html
+    assert 'name="next" value="/konto/"' in html
