@@ -1,5 +1,10 @@
+import ipaddress
+from urllib.parse import urlsplit
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
+
+from crm import outbound
 
 from ..models import WebhookEvent
 
@@ -35,6 +40,17 @@ class WebhookForm(forms.Form):
         value = self.cleaned_data["url"]
         if not value.lower().startswith(("http://", "https://")):
             raise forms.ValidationError(_("Enter an http or https address."), code="invalid")
+        # An address typed as an IP is checked now (no DNS needed); a name is checked on
+        # each delivery, after resolving it, by the outbound guard.
+        host = urlsplit(value).hostname or ""
+        try:
+            ipaddress.ip_address(host)
+        except ValueError:
+            return value
+        try:
+            outbound.vet(host, 443)
+        except outbound.OutboundError as error:
+            raise forms.ValidationError(str(error), code="internal") from error
         return value
 
     @classmethod

@@ -463,6 +463,20 @@ def test_hostile_input_is_refused_without_a_server_error(client, firm_admin, web
     assert Webhook.objects.count() == 1
 
 
+@pytest.mark.parametrize(
+    "url", ["http://169.254.169.254/latest/meta-data/", "http://127.0.0.1:8000/", "http://[::1]/"]
+)
+def test_an_internal_ip_address_is_refused_when_registered(client, firm_admin, settings, url):
+    settings.OUTBOUND_ALLOWED_HOSTS = []
+    client.force_login(firm_admin)
+    response = client.post(
+        _url("create"), {"name": "Intern", "url": url, "events": ["task.created"]}
+    )
+    assert response.status_code == 200
+    assert "intern adresse" in response.content.decode()
+    assert not Webhook.objects.exists()
+
+
 def test_unknown_webhooks_and_deliveries_are_404(client, firm_admin):
     client.force_login(firm_admin)
     assert client.get("/api/webhooks/99999/").status_code == 404
