@@ -70,11 +70,9 @@ _ICS_STATUS = {
 }
 
 
-def appointment_ics(appointment, *, host: str = "crm") -> bytes:
-    """One appointment as an iCalendar file (RFC 5545), times in UTC."""
-    cal = Calendar()
-    cal.add("prodid", "-//Kontaktkort CRM//NO")
-    cal.add("version", "2.0")
+def appointment_event(appointment, *, host: str = "crm") -> Event:
+    """One appointment as a VEVENT, times in UTC (an all-day one as local dates); the
+    single .ics download and the calendar feeds (api/feeds/) both build from it."""
     event = Event()
     event.add("uid", f"appointment-{appointment.pk}@{host.split(':')[0]}")
     event.add("summary", appointment.title)
@@ -90,5 +88,18 @@ def appointment_ics(appointment, *, host: str = "crm") -> bytes:
     if appointment.description:
         event.add("description", appointment.description)
     event.add("status", _ICS_STATUS.get(appointment.status, "CONFIRMED"))
-    cal.add_component(event)
+    return event
+
+
+def new_calendar() -> Calendar:
+    cal = Calendar()
+    cal.add("prodid", "-//Kontaktkort CRM//NO")
+    cal.add("version", "2.0")
+    return cal
+
+
+def appointment_ics(appointment, *, host: str = "crm") -> bytes:
+    """One appointment as an iCalendar file (RFC 5545), times in UTC."""
+    cal = new_calendar()
+    cal.add_component(appointment_event(appointment, host=host))
     return cal.to_ical()

@@ -37,7 +37,11 @@ def token_list(request):
     return render(
         request,
         "api/token_list.html",
-        {"form": form, "secret": secret, "tokens": selectors.tokens_of(user=request.user)},
+        {
+            "form": form,
+            "secret": secret,
+            "tokens": selectors.tokens_of(user=request.user),
+        },
     )
 
 

@@ -1,8 +1,8 @@
 """A small JSON-over-HTTP call with a timeout and errors a user can read.
 
-Used by the SMS gateway, the phone directory and the company register backends (it lives
-in the kernel so that features call it without importing one another); the standard library is enough
-for one request at a time, and keeps the dependency list short. The connection goes
+Used by the SMS gateway, the phone directory, the company register backends and the
+webhooks (it lives in the kernel so that features call it without importing one
+another); the standard library is enough for one request at a time, and keeps the dependency list short. The connection goes
 through the outbound guard (crm/outbound.py) to the vetted address; redirects are not
 followed (one could point anywhere) and no proxy from the environment is used (the
 guard could not see where it leads).
@@ -46,15 +46,27 @@ class _HTTPSConnection(http.client.HTTPSConnection):
             raise
 
 
-def call_json(
+class HttpAnswer:
+    """A server's answer, whatever its status: ``status``, ``reason`` and the start of
+    ``body`` (at most ``max_bytes``)."""
+
+    def __init__(self, status: int, reason: str, body: bytes):
+        self.status = status
+        self.reason = reason
+        self.body = body
+
+
+def send(
     url: str,
     *,
     method: str = "GET",
-    payload: dict | None = None,
-    api_key: str = "",
+    body: bytes | None = None,
+    headers: dict[str, str] | None = None,
     timeout: float,
     max_bytes: int = 65536,
-) -> dict:
+) -> HttpAnswer:
+    """One request through the outbound guard, answered with any status (the webhooks
+    keep a 500's body to show it); :class:`HttpCallError` only when no answer came."""
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise HttpCallError(_("The service address is not an http(s) URL."))
@@ -62,12 +74,6 @@ def call_json(
         port = parts.port
     except ValueError as error:
         raise HttpCallError(_("The service address is not an http(s) URL.")) from error
-    body = json.dumps(payload).encode() if payload is not None else None
-    headers = {"Accept": "application/json", "User-Agent": "kontaktkort-crm"}
-    if body is not None:
-        headers["Content-Type"] = "application/json"
-    if api_key:
-        headers["Authorization"] = f"Bearer {api_key}"
     kind = _HTTPSConnection if parts.scheme == "https" else _HTTPConnection
     connection = kind(parts.hostname, port, timeout=timeout)
     path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
@@ -78,7 +84,7 @@ def call_json(
             raise
         except OSError as error:  # the TLS handshake: the same answer as no connection
             raise outbound.Unreachable() from error
-        connection.request(method, path, body=body, headers=headers)
+        connection.request(method, path, body=body, headers=headers or {})
         response = connection.getresponse()
         raw = response.read(max_bytes)
     except outbound.OutboundError as error:
@@ -93,6 +99,28 @@ def call_json(
         ) from error
     finally:
         connection.close()
+    return HttpAnswer(response.status, response.reason, raw)
+
+
+def call_json(
+    url: str,
+    *,
+    method: str = "GET",
+    payload: dict | None = None,
+    api_key: str = "",
+    timeout: float,
+    max_bytes: int = 65536,
+) -> dict:
+    body = json.dumps(payload).encode() if payload is not None else None
+    headers = {"Accept": "application/json", "User-Agent": "kontaktkort-crm"}
+    if body is not None:
+        headers["Content-Type"] = "application/json"
+    if api_key:
+        headers["Authorization"] = f"Bearer {api_key}"
+    response = send(
+        url, method=method, body=body, headers=headers, timeout=timeout, max_bytes=max_bytes
+    )
+    raw = response.body
     if not 200 <= response.status < 300:
         detail = raw[:300].decode("utf-8", "replace").strip()
         raise HttpCallError(

@@ -305,3 +305,8 @@ API_RATE_LIMIT = (
     env.int("API_RATE_LIMIT_REQUESTS", default=600),
     env.int("API_RATE_LIMIT_SECONDS", default=60),
 )
+# Webhooks (api/webhooks/): attempts per delivery, the first retry's wait (doubling after
+# each failure) and the seconds a receiver has to answer.
+WEBHOOK_MAX_ATTEMPTS = env.int("WEBHOOK_MAX_ATTEMPTS", default=6)
+WEBHOOK_RETRY_BASE = env.int("WEBHOOK_RETRY_BASE", default=30)
+WEBHOOK_TIMEOUT = env.float("WEBHOOK_TIMEOUT", default=10.0)

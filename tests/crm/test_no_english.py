@@ -424,6 +424,27 @@ def world(db):
 
     for me in (admin_user, staff_user):
         token_create(user=me, name="Nettbutikk")
+    from api.feeds.services import feed_renew
+    from api.models import WebhookDelivery
+    from api.webhooks.services import webhook_create
+
+    for me in (admin_user, staff_user):
+        feed_renew(user=me)
+    world["webhook"] = webhook_create(
+        name="Nettbutikk",
+        url="https://butikk.example.no/crm",
+        events=["contact.created"],
+        actor=admin_user,
+    )
+    WebhookDelivery.objects.create(
+        webhook=world["webhook"],
+        event="contact.created",
+        body="{}",
+        status="failed",
+        attempts=6,
+        response_status=500,
+        response_body="Internal Server Error",
+    )
     world["users"] = {"firm_admin": admin_user, "staff": staff_user}
     world["imports"] = _import_jobs(admin_user)
     return world
@@ -625,6 +646,18 @@ def crm_urls(world, me) -> dict[str, list[str]]:
         "tokens:admin_list": [{}] if me.has_perm("contacts.administer_firm") else [],
         "tokens:admin_revoke": [],  # POST only
         "tokens:docs": [{}],
+        # The webhooks are the administrators' (403 for staff: tests/api/test_webhooks.py).
+        "tokens:webhook_list": [{}] if firm_admin else [],
+        "tokens:webhook_create": [{}] if firm_admin else [],
+        "tokens:webhook_detail": [{"pk": world["webhook"].pk}] if firm_admin else [],
+        "tokens:webhook_update": [{"pk": world["webhook"].pk}] if firm_admin else [],
+        "tokens:webhook_delete": [{"pk": world["webhook"].pk}] if firm_admin else [],
+        "tokens:webhook_new_secret": [],  # POST only
+        "tokens:delivery_retry": [],  # POST only
+        "tokens:feed_renew": [],  # POST only
+        "tokens:feed_stop": [],  # POST only
+        "tokens:feed_appointments": [],  # a calendar file (tests/api/test_feeds.py)
+        "tokens:feed_tasks": [],  # a calendar file
     }
     # The API answers JSON, in English field names (tests/api/).
     pages |= dict.fromkeys((n for n, _p in _patterns() if n.startswith("api:")), [])
