@@ -1,6 +1,8 @@
 """What «Min konto» and the two-factor gate read."""
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db.models import Exists, OuterRef
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp_webauthn.models import WebAuthnCredential
@@ -40,3 +42,14 @@ def account_devices(user) -> dict:
 
 def authenticator_unconfirmed(*, user, device_id) -> TOTPDevice | None:
     return TOTPDevice.objects.filter(user=user, pk=device_id, confirmed=False).first()
+
+
+def users_with_second_factor():
+    """Everyone with an authenticator app or a passkey, for the firm administrator."""
+    user_model = get_user_model()
+    return list(
+        user_model.objects.filter(
+            Exists(TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True))
+            | Exists(WebAuthnCredential.objects.filter(user=OuterRef("pk"), confirmed=True))
+        ).order_by("first_name", "last_name", "username")
+    )

@@ -83,3 +83,12 @@ def two_factor_policy_set(*, required: bool) -> TwoFactorPolicy:
         pk=1, defaults={"required": required}
     )
     return policy
+
+
+@transaction.atomic
+def second_factors_reset(*, user) -> None:
+    """Take all of ``user``'s second factors away (a lost phone and lost codes): they sign
+    in with the password alone, or set a new one up when the firm requires it."""
+    TOTPDevice.objects.filter(user=user).delete()
+    WebAuthnCredential.objects.filter(user=user).delete()
+    StaticDevice.objects.filter(user=user).delete()

@@ -15,14 +15,15 @@ urlpatterns = [
         name="password_reset_confirm",
     ),
     path("password/reset/done/", views.password_reset_complete, name="password_reset_complete"),
-    # Everything under two-factor/ opens before the second factor is given (accounts/gate.py).
+    # Only two-factor/ opens before the second step of sign-in (accounts/gate.py).
     path("two-factor/verify/", views.two_factor_verify, name="two_factor_verify"),
     path("two-factor/set-up/", views.two_factor_setup, name="two_factor_setup"),
-    path("two-factor/recovery-codes/", views.recovery_codes, name="recovery_codes"),
+    path("recovery-codes/", views.recovery_codes, name="recovery_codes"),
     path(
-        "two-factor/<str:kind>/<int:pk>/delete/",
+        "sign-in-methods/<str:kind>/<int:pk>/delete/",
         views.second_factor_delete,
         name="second_factor_delete",
     ),
-    path("two-factor/policy/", views.two_factor_policy, name="two_factor_policy"),
+    path("firm/two-factor/", views.two_factor_policy, name="two_factor_policy"),
+    path("firm/two-factor/reset/<int:pk>/", views.two_factor_reset, name="two_factor_reset"),
 ]

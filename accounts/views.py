@@ -2,11 +2,12 @@ import base64
 
 import segno
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -16,6 +17,7 @@ from django_otp import login as otp_login
 from crm.access import admin_view, crm_view, is_firm_admin
 from crm.account import account_sections
 from crm.next_url import next_url
+from crm.users import display_name
 
 from . import gate, selectors, services
 from .forms import AuthenticatorForm, CodeForm, TwoFactorPolicyForm
@@ -32,6 +34,7 @@ def account(request):
     }
     if is_firm_admin(user):
         context["policy_form"] = TwoFactorPolicyForm(instance=selectors.two_factor_policy())
+        context["users_with_second_factor"] = selectors.users_with_second_factor()
     return render(request, "accounts/account.html", context)
 
 
@@ -174,4 +177,17 @@ def two_factor_policy(request):
     if form.is_valid():
         services.two_factor_policy_set(required=form.cleaned_data["required"])
         messages.success(request, _("The rule for two-factor sign-in has been saved."))
+    return redirect("account:detail")
+
+
+@require_POST
+@admin_view
+def two_factor_reset(request, pk: int):
+    """A firm administrator removes a user's second factors (a lost phone and lost codes)."""
+    user = get_object_or_404(get_user_model(), pk=pk)
+    services.second_factors_reset(user=user)
+    messages.success(
+        request,
+        _("%(name)s's two-factor sign-in has been removed.") % {"name": display_name(user)},
+    )
     return redirect("account:detail")

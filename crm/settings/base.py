@@ -60,11 +60,12 @@ INSTALLED_APPS = [
     "imports",
     # «Min konto» and two-factor sign-in: django-otp (authenticator apps, recovery codes)
     # and django-otp-webauthn (passkeys) behind Django's own login view.
-    "accounts",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "django_otp_webauthn",
+    # After django-otp's apps: it takes their English admin pages away (accounts/admin.py).
+    "accounts",
     "crm.library_apps.TasksDbConfig",
 ]
 

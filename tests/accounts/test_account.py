@@ -202,7 +202,7 @@ def test_recovery_codes_are_made_only_after_the_second_step(client):
     device = AuthenticatorFactory()
     log_in(client, device.user)
     response = client.post(reverse("account:recovery_codes"))
-    assert response["Location"] == reverse("account:two_factor_verify")
+    assert response["Location"].startswith(reverse("account:two_factor_verify"))
     assert not device.user.staticdevice_set.exists()
 
 
@@ -272,3 +272,33 @@ def test_login_limits_still_apply_before_the_second_step(client, settings):
     locked = log_in(client, device.user)
     assert locked.status_code == 429
     assert not home_opens(client)
+
+
+def test_a_firm_administrator_removes_a_users_lost_second_factors(client, firm_admin):
+    device = AuthenticatorFactory()
+    client.force_login(firm_admin)
+    page = client.get(reverse("account:detail")).content.decode()
+    assert reverse("account:two_factor_reset", args=[device.user.pk]) in page
+    client.post(reverse("account:two_factor_reset", args=[device.user.pk]))
+    assert not TOTPDevice.objects.filter(user=device.user).exists()
+    client.logout()
+    log_in(client, device.user)
+    assert home_opens(client)
+
+
+def test_only_a_firm_administrator_removes_someone_elses_second_factors(staff_client):
+    device = AuthenticatorFactory()
+    response = staff_client.post(reverse("account:two_factor_reset", args=[device.user.pk]))
+    assert response.status_code == 403
+    assert TOTPDevice.objects.filter(pk=device.pk).exists()
+
+
+def test_an_administrator_with_only_the_password_cannot_change_the_firms_rule(client):
+    admin_user = UserFactory(firm_admin=True)
+    AuthenticatorFactory(user=admin_user)
+    log_in(client, admin_user)
+    response = client.post(reverse("account:two_factor_policy"), {"required": ""})
+    assert response["Location"].startswith(reverse("account:two_factor_verify"))
+    other = AuthenticatorFactory()
+    client.post(reverse("account:two_factor_reset", args=[other.user.pk]))
+    assert TOTPDevice.objects.filter(pk=other.pk).exists()
