@@ -1,6 +1,7 @@
 """«Min konto»: password change and reset, two-factor sign-in (authenticator app,
 recovery codes, the firm's rule), and who may open what."""
 
+import json
 import re
 
 import pytest
@@ -302,3 +303,16 @@ def test_an_administrator_with_only_the_password_cannot_change_the_firms_rule(cl
     other = AuthenticatorFactory()
     client.post(reverse("account:two_factor_reset", args=[other.user.pk]))
     assert TOTPDevice.objects.filter(pk=other.pk).exists()
+
+
+def test_the_passkey_scripts_speak_norwegian(client):
+    catalog = client.get(reverse("otp_webauthn:js-i18n-catalog")).content.decode()
+    for norwegian in ("Passnøkkelen er lagt til!", "Bekreft med passnøkkel"):
+        assert json.dumps(norwegian) in catalog
+
+
+def test_a_passkey_cannot_be_added_with_the_password_alone(client):
+    device = AuthenticatorFactory()
+    log_in(client, device.user)
+    response = client.post(reverse("otp_webauthn:credential-registration-begin"))
+    assert response.status_code == 403
