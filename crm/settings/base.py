@@ -152,11 +152,11 @@ OTP_WEBAUTHN_RP_NAME = env("OTP_WEBAUTHN_RP_NAME", default="CRM")
 # (and the development server), or set both.
 _site_hosts = [h.lstrip(".") for h in ALLOWED_HOSTS if h != "*" and not h[:1].isdigit()]
 OTP_WEBAUTHN_RP_ID = env("OTP_WEBAUTHN_RP_ID", default="") or (_site_hosts or ["localhost"])[0]
-OTP_WEBAUTHN_ALLOWED_ORIGINS = [
-    origin for origin in env.list("OTP_WEBAUTHN_ALLOWED_ORIGINS", default=[]) if origin
-] or [f"https://{h}" for h in _site_hosts] + (["http://localhost:8000"] if DEBUG else []) or [
-    "https://localhost"
-]
+OTP_WEBAUTHN_ALLOWED_ORIGINS = (
+    [origin for origin in env.list("OTP_WEBAUTHN_ALLOWED_ORIGINS", default=[]) if origin]
+    or [f"https://{h}" for h in _site_hosts] + (["http://localhost:8000"] if DEBUG else [])
+    or ["https://localhost"]
+)
 
 # Failed logins are throttled per user name and address together, so that nobody can lock a
 # colleague out from elsewhere, and per address (a higher limit, as one office may share one
