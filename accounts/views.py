@@ -1,4 +1,5 @@
 import base64
+from urllib.parse import quote
 
 import segno
 from django.contrib import messages
@@ -79,6 +80,9 @@ def _may_change_second_factors(user) -> bool:
 def two_factor_verify(request):
     user = request.user
     if user.is_verified() or not selectors.user_has_second_factor(user):
+        # Nothing to give (an administrator may have just removed it): where the user
+        # stands is worked out again, so the gate does not send them back here.
+        gate.note_state(request, user)
         return redirect(next_url(request, reverse("home")))
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -106,7 +110,9 @@ def two_factor_setup(request):
     """Add an authenticator app (scan the code, type one code back) or a passkey."""
     user = request.user
     if not _may_change_second_factors(user):
-        return redirect(f"{reverse('account:two_factor_verify')}?next={request.get_full_path()}")
+        return redirect(
+            f"{reverse('account:two_factor_verify')}?next={quote(request.get_full_path())}"
+        )
     device = None
     form = AuthenticatorForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

@@ -316,3 +316,15 @@ def test_a_passkey_cannot_be_added_with_the_password_alone(client):
     log_in(client, device.user)
     response = client.post(reverse("otp_webauthn:credential-registration-begin"))
     assert response.status_code == 403
+
+
+def test_a_user_whose_second_factor_was_removed_meanwhile_is_let_in(client, firm_admin):
+    device = AuthenticatorFactory()
+    log_in(client, device.user)
+    assert not home_opens(client)
+    admin_client = type(client)()
+    admin_client.force_login(firm_admin)
+    admin_client.post(reverse("account:two_factor_reset", args=[device.user.pk]))
+    response = client.get(reverse("account:two_factor_verify"), follow=True)
+    assert response.redirect_chain[-1][0] == reverse("home")
+    assert home_opens(client)
