@@ -22,6 +22,10 @@ def test_the_account_page_changes_the_language_and_the_password(live_server, pag
     login(user)
     open_my_account(page)
     assert_accessible(page)
+    page.get_by_role("link", name="Legg til autentiseringsapp").click()
+    page.get_by_role("img", name="QR-kode for autentiseringsappen").wait_for()
+    assert_accessible(page)
+    page.go_back()
 
     page.get_by_role("link", name="Endre passord").click()
     page.locator("#id_old_password").fill("pw-for-tests-1")
