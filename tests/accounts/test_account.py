@@ -10,6 +10,7 @@ from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import TwoFactorPolicy
+from crm import account as crm_account
 from tests.accounts.factories import AuthenticatorFactory, current_code
 from tests.crm.factories import UserFactory
 
@@ -328,3 +329,11 @@ def test_a_user_whose_second_factor_was_removed_meanwhile_is_let_in(client, firm
     response = client.get(reverse("account:two_factor_verify"), follow=True)
     assert response.redirect_chain[-1][0] == reverse("home")
     assert home_opens(client)
+
+
+def test_a_section_an_app_registers_appears_on_the_page(staff_client, monkeypatch):
+    monkeypatch.setattr(crm_account, "_sections", {})
+    # Any template will do; the calendar feeds register theirs from the api app's ready().
+    crm_account.register_account_section("feeds", "accounts/email/password_reset_subject.txt")
+    page = staff_client.get(reverse("account:detail")).content.decode()
+    assert re.search(r'data-account-section="feeds">\s*Nytt passord for CRM-et', page)
