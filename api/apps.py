@@ -11,6 +11,9 @@ class ApiConfig(AppConfig):
     verbose_name = _("API")
 
     def ready(self):
+        from crm.account import register_account_section
+
         from .webhooks import events
 
         events.connect()
+        register_account_section("calendar_feeds", "api/partials/account_feeds.html")

@@ -27,6 +27,10 @@ urlpatterns = [
     # The REST API at api/v1/, its documentation and the «API-nøkler» pages.
     path("api/", include("api.urls")),
     path("imports/", include("imports.urls")),
+    # «Min konto»: password, password reset, two-factor sign-in, language.
+    path("account/", include("accounts.urls")),
+    # Passkey ceremonies (django-otp-webauthn), under the two-factor pages the gate opens.
+    path("account/two-factor/passkeys/", include("django_otp_webauthn.urls")),
     path("admin/", admin.site.urls),
 ]
 

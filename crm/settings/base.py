@@ -58,6 +58,14 @@ INSTALLED_APPS = [
     # Ninja itself is not an app here: its docs page and static files are not used.)
     "api",
     "imports",
+    # «Min konto» and two-factor sign-in: django-otp (authenticator apps, recovery codes)
+    # and django-otp-webauthn (passkeys) behind Django's own login view.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "django_otp_webauthn",
+    # After django-otp's apps: it takes their English admin pages away (accounts/admin.py).
+    "accounts",
     "crm.library_apps.TasksDbConfig",
 ]
 
@@ -77,6 +85,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # request.user.is_verified(), then the two-factor gate (accounts/gate.py).
+    "django_otp.middleware.OTPMiddleware",
+    "accounts.gate.TwoFactorMiddleware",
     # Last, so that it sees the outcome of authentication (django-axes' own rule).
     "axes.middleware.AxesMiddleware",
 ]
@@ -127,6 +138,25 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+
+# Two-factor sign-in for everyone, whatever the firm's flag on «Min konto» says.
+REQUIRE_TWO_FACTOR = env.bool("REQUIRE_TWO_FACTOR", default=False)
+# The issuer an authenticator app shows beside the account.
+OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", default="CRM")
+# Passkeys are a second factor after the password (and django-axes' limits), never
+# a way in on their own.
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
+OTP_WEBAUTHN_RP_NAME = env("OTP_WEBAUTHN_RP_NAME", default="CRM")
+# A passkey belongs to a domain (the relying party id) and is checked against the origin
+# the browser reports: by default the first named host in DJANGO_ALLOWED_HOSTS over https
+# (and the development server), or set both.
+_site_hosts = [h.lstrip(".") for h in ALLOWED_HOSTS if h != "*" and not h[:1].isdigit()]
+OTP_WEBAUTHN_RP_ID = env("OTP_WEBAUTHN_RP_ID", default="") or (_site_hosts or ["localhost"])[0]
+OTP_WEBAUTHN_ALLOWED_ORIGINS = (
+    [origin for origin in env.list("OTP_WEBAUTHN_ALLOWED_ORIGINS", default=[]) if origin]
+    or [f"https://{h}" for h in _site_hosts] + (["http://localhost:8000"] if DEBUG else [])
+    or ["https://localhost"]
+)
 
 # Failed logins are throttled per user name and address together, so that nobody can lock a
 # colleague out from elsewhere, and per address (a higher limit, as one office may share one

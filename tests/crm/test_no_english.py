@@ -20,7 +20,9 @@ from django.test import RequestFactory
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from accounts.services import recovery_codes_create
 from crm.access import is_firm_admin
+from tests.accounts.factories import AuthenticatorFactory
 from tests.activities.factories import ProjectFactory
 from tests.cardservices.factories import NumberLookupFactory, SmsMessageFactory
 from tests.companies.factories import CompanyFactory, CompanyLinkFactory
@@ -384,6 +386,9 @@ def world(db):
     NumberLookupFactory(contact=contact, looked_up_by=staff_user)
     HistoryEntryFactory(contact=contact, actor=staff_user)
     FirmDetailsFactory()  # the seller, needed to invoice
+    # Someone with second factors, listed for the firm administrator on «Min konto» (not
+    # a walker: they would be stopped at the second step of sign-in).
+    recovery_codes_create(user=AuthenticatorFactory(user__username="tofaktor").user)
     line = {"description": "Konsulenttime", "quantity": 2, "unit_price": "950.00", "vat_rate": 25}
     world["draft"] = orders.order_create(customer=contact, lines=[line], actor=staff_user)
     world["confirmed"] = orders.order_confirm(
@@ -658,9 +663,23 @@ def crm_urls(world, me) -> dict[str, list[str]]:
         "tokens:feed_stop": [],  # POST only
         "tokens:feed_appointments": [],  # a calendar file (tests/api/test_feeds.py)
         "tokens:feed_tasks": [],  # a calendar file
+        "account:detail": [{}],
+        "account:password_change": [{}],
+        "account:password_reset": [{}],
+        "account:password_reset_done": [{}],
+        "account:password_reset_confirm": [{"uidb64": "MQ", "token": "abc-123"}],
+        "account:password_reset_complete": [{}],
+        "account:two_factor_verify": [],  # a redirect without a pending second step
+        "account:two_factor_setup": [{}],
+        "account:recovery_codes": [],  # POST only
+        "account:second_factor_delete": [],  # POST only
+        "account:two_factor_policy": [],  # POST only
+        "account:two_factor_reset": [],  # POST only
     }
     # The API answers JSON, in English field names (tests/api/).
     pages |= dict.fromkeys((n for n, _p in _patterns() if n.startswith("api:")), [])
+    # The passkey ceremonies answer JSON (django-otp-webauthn; tests/browser/test_account.py).
+    pages |= dict.fromkeys((n for n, _p in _patterns() if n.startswith("otp_webauthn:")), [])
     return {
         name: [
             reverse(name, kwargs={k: v for k, v in kw.items() if k != "?"})
