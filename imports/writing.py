@@ -26,7 +26,7 @@ from history.bulk import bulk_inserts, record_inserted, record_on_contacts
 
 from .copying import copy_insert
 from .models import ImportJob, ImportRecord
-from .planning import Entity, Plan
+from .plan import Entity, Plan
 
 BATCH_ROWS = 5_000
 COMMAND = "import_contacts"
