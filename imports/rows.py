@@ -1,5 +1,5 @@
 """A file's rows read into values, before any planning: each mapped cell through
-``fields.read_cell`` (its error kept with its column), owners found by name, and a row's
+``cells.read_cell`` (its error kept with its column), owners found by name, and a row's
 values split into the person's side, the company's side and the link between them.
 """
 
@@ -8,13 +8,12 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext as _
 
-from .fields import BY_KEY, CellError, read_cell
+from .cells import VALUE_IN_MESSAGE, CellError, read_cell
+from .fields import BY_KEY
 from .reading import Table
 
 # The rows whose raw cells the preview shows.
 PREVIEW_ROWS = 10
-# The characters of an unknown owner's name that its error message repeats.
-NAME_IN_MESSAGE = 50
 
 
 def read_rows(table: Table, columns: dict[str, str], owners: dict[str, int]):
@@ -39,7 +38,8 @@ def read_rows(table: Table, columns: dict[str, str], owners: dict[str, int]):
                     errors.append(
                         (
                             table.headers[index],
-                            _("No user is called «%(name)s».") % {"name": value[:NAME_IN_MESSAGE]},
+                            _("No user is called «%(name)s».")
+                            % {"name": value[:VALUE_IN_MESSAGE]},
                         )
                     )
                     continue

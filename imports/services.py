@@ -11,7 +11,8 @@ from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
 from django.utils.translation import gettext as _
 
-from .fields import BY_KEY, as_text, columns_from_mapping, guess_columns
+from .cells import as_text
+from .fields import BY_KEY, columns_from_mapping, guess_columns
 from .models import MATCH_KEYS, ImportJob, ImportMapping
 from .plan import Plan
 from .planning import build_plan
