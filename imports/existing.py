@@ -88,6 +88,19 @@ def rows_by(model, fields, lookup, keys, key_of):
     return found
 
 
+def number_holders(numbers: list[int]) -> list[tuple[int, str, int]]:
+    """(number, "contact" or "company", id) for each of the customer numbers held."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT customer_number, 'contact', id FROM contacts_contact"
+            " WHERE customer_number = ANY(%s) UNION ALL"
+            " SELECT customer_number, 'company', id FROM companies_company"
+            " WHERE customer_number = ANY(%s)",
+            [numbers, numbers],
+        )
+        return cursor.fetchall()
+
+
 class Existing:
     """The database's contacts and companies that the file's keys name, read in bulk."""
 
@@ -183,16 +196,8 @@ class Existing:
                 "lower",
             ):
                 self.company_by_name.setdefault(row.pop("lower"), row)
-        with connection.cursor() as cursor:
-            numbers = sorted(contact_numbers | company_numbers)
-            cursor.execute(
-                "SELECT customer_number, 'contact', id FROM contacts_contact"
-                " WHERE customer_number = ANY(%s) UNION ALL"
-                " SELECT customer_number, 'company', id FROM companies_company"
-                " WHERE customer_number = ANY(%s)",
-                [numbers, numbers],
-            )
-            self.numbers = {n: (kind, pk) for n, kind, pk in cursor.fetchall()}
+        numbers = sorted(contact_numbers | company_numbers)
+        self.numbers = {n: (kind, pk) for n, kind, pk in number_holders(numbers)}
         # Numbers a merge retired are never handed out again, imported or not.
         self.retired = set(
             RetiredCustomerNumber.objects.filter(number__in=numbers).values_list(
