@@ -2,7 +2,7 @@
 
 Every format writes rows as they come, so an export of a million contacts never holds
 more than one chunk in memory: the CSV rows are PostgreSQL's own COPY output
-(``selectors.csv_copy``) after :func:`csv_header`, vCards are yielded a chunk at a time,
+(``text_columns.csv_copy``) after :func:`csv_header`, vCards are yielded a chunk at a time,
 both into a streamed response; XLSX is written by openpyxl's write-only mode to a
 temporary file (a zip cannot be streamed as it is written).
 

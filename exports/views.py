@@ -19,8 +19,11 @@ from contacts.models import Contact, ContactEmail
 from crm.access import admin_view, crm_view
 
 from . import formats, selectors, services
+from .all_contacts import all_contacts_text_sql, all_contacts_vcard_rows
 from .models import ExportFormat, ExportScope
 from .personal_data import personal_data_zip
+from .rows import company_header, contact_header, contact_rows
+from .text_columns import company_text_values, contact_text_values, csv_copy, text_rows
 
 CONTENT_TYPES = {
     ExportFormat.CSV: "text/csv; charset=utf-8",
@@ -76,28 +79,28 @@ def export_list(request, scope: str, format: str):
     counter = [0]
     filename = _filename(export.kind, format)
     contacts = export.kind == "contact"
-    header = selectors.contact_header() if contacts else selectors.company_header()
+    header = contact_header() if contacts else company_header()
     if format == ExportFormat.VCARD:
         if scope == ExportScope.ALL:
-            source = selectors.all_contacts_vcard_rows()
+            source = all_contacts_vcard_rows()
         else:
-            source = selectors.contact_rows(export.queryset, user=request.user)
+            source = contact_rows(export.queryset, user=request.user)
         rows = _counted(source, counter)
         chunks = formats.vcard_chunks(_cards(rows))
     else:
-        text_values = selectors.contact_text_values if contacts else selectors.company_text_values
+        text_values = contact_text_values if contacts else company_text_values
         values = text_values(export.queryset, user=request.user)
         if format == ExportFormat.XLSX:
             title = _("Contacts") if contacts else _("Companies")
-            rows = _counted(selectors.text_rows(values), counter)
+            rows = _counted(text_rows(values), counter)
             out = formats.xlsx_file(header, rows, title=title)
             services.export_log_finish(log=log, rows=counter[0])
             return FileResponse(
                 out, as_attachment=True, filename=filename, content_type=CONTENT_TYPES[format]
             )
         if contacts and scope == ExportScope.ALL:
-            values = selectors.all_contacts_text_sql(user=request.user)
-        chunks = itertools.chain([formats.csv_header(header)], selectors.csv_copy(values, counter))
+            values = all_contacts_text_sql(user=request.user)
+        chunks = itertools.chain([formats.csv_header(header)], csv_copy(values, counter))
     response = StreamingHttpResponse(
         _finished(chunks, log, counter), content_type=CONTENT_TYPES[format]
     )
@@ -106,7 +109,7 @@ def export_list(request, scope: str, format: str):
 
 
 def _cards(rows):
-    """vCards from :func:`selectors.contact_rows`' rows."""
+    """vCards from :func:`contact_rows`' rows."""
     for columns, (pk, emails, companies) in rows:
         (_number, last, first, mobile, work, private, _emails, street, postcode, city,
          country, website, *_rest) = columns  # fmt: skip

@@ -11,9 +11,11 @@ from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
 from django.utils.translation import gettext as _
 
-from .fields import BY_KEY, as_text, columns_from_mapping, guess_columns
+from .cells import as_text
+from .fields import BY_KEY, columns_from_mapping, guess_columns
 from .models import MATCH_KEYS, ImportJob, ImportMapping
-from .planning import Plan, build_plan
+from .plan import Plan
+from .planning import build_plan
 from .reading import FileError, Table, read_table
 from .undo import mark_finished, undo_job
 from .writing import ImportConflict, write_plan

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,8 +25,9 @@ from contacts.models import Category, Contact, ContactEmail
 from history.bulk import bulk_inserts, record_inserted, record_on_contacts
 
 from .copying import copy_insert
+from .existing import number_holders
 from .models import ImportJob, ImportRecord
-from .planning import Entity, Plan
+from .plan import Entity, Plan
 
 BATCH_ROWS = 5_000
 COMMAND = "import_contacts"
@@ -103,25 +104,16 @@ def _keep_customer_numbers(batch: list[Entity]) -> None:
     if not given:
         return
     lock_series()
-    with connection.cursor() as cursor:
-        numbers = sorted(given)
-        cursor.execute(
-            "SELECT customer_number, 'contact', id FROM contacts_contact"
-            " WHERE customer_number = ANY(%s) UNION ALL"
-            " SELECT customer_number, 'company', id FROM companies_company"
-            " WHERE customer_number = ANY(%s)",
-            [numbers, numbers],
-        )
-        for number, kind, pk in cursor.fetchall():
-            entity = given[number]
-            if (kind, pk) != (entity.kind, entity.id):
-                raise ImportConflict(
-                    _(
-                        "Customer number %(number)s was given to someone else while the import"
-                        " ran. Nothing of this batch was written; run the import again."
-                    )
-                    % {"number": number}
+    for number, kind, pk in number_holders(sorted(given)):
+        entity = given[number]
+        if (kind, pk) != (entity.kind, entity.id):
+            raise ImportConflict(
+                _(
+                    "Customer number %(number)s was given to someone else while the import"
+                    " ran. Nothing of this batch was written; run the import again."
                 )
+                % {"number": number}
+            )
     continue_series_above(max(given))
 
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 from companies.models import Company
 from contacts.models import Contact
 
-from . import services
+from . import invoicing, seller, services
 from .models import Order
 
 # The demo firm as a seller: a valid org.nr and bank account (mod 11), made up.
@@ -62,8 +62,8 @@ def _lines(rng):
 def seed(ctx):
     rng = ctx.rng
     rng.seed(f"{ctx.seed}-orders")
-    if services.firm_details() is None:
-        services.firm_details_save(values=DEMO_FIRM)
+    if seller.firm_details() is None:
+        seller.firm_details_save(values=DEMO_FIRM)
     today = timezone.localdate()
     customers = list(
         Contact.objects.filter(customer_number__isnull=False).order_by("id")[:PRIVATE_CUSTOMERS]
@@ -90,8 +90,8 @@ def seed(ctx):
         services.order_confirm(order=order, actor=ctx.staff)
         if i % 4 == 1:
             continue
-        invoice = services.invoice_issue(
+        invoice = invoicing.invoice_issue(
             order=order, actor=ctx.staff, invoice_date=today - timedelta(days=10 - i)
         )
         if i == 3:
-            services.credit_note_issue(invoice=invoice, actor=ctx.staff)
+            invoicing.credit_note_issue(invoice=invoice, actor=ctx.staff)

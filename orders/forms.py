@@ -11,6 +11,7 @@ from crm.money import MoneyField, QuantityField
 
 from . import validators
 from .models import VAT_CHOICES, FirmDetails, Order, OrderLine, vat_from_code
+from .seller import LOGO_MAX_BYTES
 
 
 class OrderForm(forms.ModelForm):
@@ -201,8 +202,6 @@ class FirmDetailsForm(forms.ModelForm):
         return validators.clean_bic(self.cleaned_data["bic"])
 
     def clean_logo_upload(self):
-        from .services import LOGO_MAX_BYTES
-
         logo = self.cleaned_data.get("logo_upload")
         if not logo:
             return None

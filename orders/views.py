@@ -17,7 +17,7 @@ from crm.access import admin_view, crm_view
 from crm.forms import apply_validation_error
 from crm.params import as_int
 
-from . import ehf, selectors, services
+from . import ehf, invoicing, selectors, seller, sending, services
 from .forms import FirmDetailsForm, LineFormSet, OrderForm, OrderLineForm
 from .models import Invoice, Order, OrderStatus, vat_code
 from .pdf import org_number_text
@@ -32,7 +32,7 @@ def _customer(kind: str, pk: int):
 
 
 def _vat_default() -> str:
-    details = services.firm_details()
+    details = seller.firm_details()
     return details.default_vat if details else "25"
 
 
@@ -164,7 +164,7 @@ def order_invoice(request, pk: int):
     """«Lag faktura» asks first: issuing uses up the next number of the gap-free series for
     good. Only a POST with ``confirm`` issues; the button on the order page is a link here."""
     if request.method == "POST" and request.POST.get("confirm"):
-        response = _transition(request, pk, services.invoice_issue, _("The invoice was issued."))
+        response = _transition(request, pk, invoicing.invoice_issue, _("The invoice was issued."))
         invoice = Invoice.objects.filter(order_id=pk, kind="invoice").first()
         if invoice is not None and invoice.pdf_id is None:
             _save_pdf(request, invoice)
@@ -176,7 +176,7 @@ def order_invoice(request, pk: int):
     template = "orders/order_confirm_invoice.html"
     if request.htmx:
         template += "#confirm-invoice"
-    return render(request, template, {"order": order, "firm_details": services.firm_details()})
+    return render(request, template, {"order": order, "firm_details": seller.firm_details()})
 
 
 @require_GET
@@ -222,7 +222,7 @@ def invoice_credit(request, pk: int):
             template += "#confirm-credit"
         return render(request, template, {"invoice": invoice})
     try:
-        note = services.credit_note_issue(invoice=invoice, actor=request.user)
+        note = invoicing.credit_note_issue(invoice=invoice, actor=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect(invoice)
@@ -235,7 +235,7 @@ def _save_pdf(request, invoice: Invoice) -> None:
     """Keep the PDF in the customer's files right after issuing. The invoice stands if
     this fails: the PDF button and «Send faktura» make it again."""
     try:
-        services.invoice_pdf_save(invoice=invoice, actor=request.user)
+        invoicing.invoice_pdf_save(invoice=invoice, actor=request.user)
     except Exception:
         logger.exception("The PDF of invoice %s could not be saved", invoice.pk)
         messages.warning(
@@ -248,7 +248,7 @@ def _save_pdf(request, invoice: Invoice) -> None:
 def invoice_pdf(request, pk: int):
     """The PDF (made and kept in the customer's files the first time)."""
     invoice = get_object_or_404(Invoice, pk=pk)
-    saved = services.invoice_pdf_save(invoice=invoice, actor=request.user)
+    saved = invoicing.invoice_pdf_save(invoice=invoice, actor=request.user)
     handle = default_storage.open(saved.pdf.key, "rb")
     return FileResponse(
         handle, content_type="application/pdf", filename=saved.pdf_name, as_attachment=False
@@ -271,10 +271,10 @@ def invoice_ehf(request, pk: int):
 def invoice_send(request, pk: int):
     """«Send faktura»: a page saying where it goes, then the POST that e-mails it."""
     invoice = get_object_or_404(Invoice.objects.select_related("order"), pk=pk)
-    recipient = services.customer_invoice_email(invoice)
+    recipient = sending.customer_invoice_email(invoice)
     if request.method == "POST":
         try:
-            services.invoice_send(invoice=invoice, actor=request.user)
+            sending.invoice_send(invoice=invoice, actor=request.user)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
@@ -293,13 +293,13 @@ def invoice_send(request, pk: int):
 @admin_view
 def firm_details(request):
     """The firm's own details as a seller (administrators)."""
-    details = services.firm_details()
+    details = seller.firm_details()
     if request.method == "POST":
         form = FirmDetailsForm(request.POST, request.FILES, instance=details)
         if form.is_valid():
             values = {name: form.cleaned_data[name] for name in FirmDetailsForm.Meta.fields}
             try:
-                services.firm_details_save(
+                seller.firm_details_save(
                     values=values,
                     logo=form.cleaned_data.get("logo_upload"),
                     remove_logo=form.cleaned_data.get("remove_logo", False),

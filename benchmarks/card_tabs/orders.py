@@ -9,12 +9,12 @@ ORDERS = 30
 
 def build(contact):
     from contacts.services import contact_make_customer
-    from orders import services
+    from orders import invoicing, seller, services
     from orders.demo import DEMO_FIRM
     from orders.models import Order
 
-    if services.firm_details() is None:
-        services.firm_details_save(values=DEMO_FIRM)
+    if seller.firm_details() is None:
+        seller.firm_details_save(values=DEMO_FIRM)
     contact = contact_make_customer(contact=contact)
     have = Order.objects.filter(contact=contact).count()
     lines = [
@@ -39,4 +39,4 @@ def build(contact):
     for i in range(have, ORDERS):
         order = services.order_create(customer=contact, lines=lines, reference=f"Benk {i}")
         if i < 20:
-            services.invoice_issue(order=services.order_confirm(order=order))
+            invoicing.invoice_issue(order=services.order_confirm(order=order))

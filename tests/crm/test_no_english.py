@@ -310,6 +310,7 @@ def world(db):
 
     from activities import services as activities
     from duplicates.services import records_merge
+    from orders import invoicing
     from orders import services as orders
 
     admin_user = _user("kadmin", "Kari", "Administrator", crm_access=True, firm_admin=True)
@@ -397,7 +398,7 @@ def world(db):
     invoiced = orders.order_confirm(
         order=orders.order_create(customer=contact, lines=[line], actor=staff_user)
     )
-    world["invoice"] = orders.invoice_issue(order=invoiced, actor=staff_user)
+    world["invoice"] = invoicing.invoice_issue(order=invoiced, actor=staff_user)
     for model in (AccessAttempt, AccessFailureLog, AccessLog):
         fields = {"user_agent": "Firefox", "ip_address": "10.0.0.9", "username": "ukjent"}
         if model is AccessAttempt:

@@ -4,7 +4,8 @@ import datetime
 
 import pytest
 
-from imports.fields import BY_KEY, CellError, read_cell
+from imports.cells import CellError, read_cell
+from imports.fields import BY_KEY
 
 
 @pytest.mark.parametrize(

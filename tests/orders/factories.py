@@ -41,7 +41,7 @@ class InvoiceCounterFactory(DjangoModelFactory):
 
 
 class InvoiceFactory(DjangoModelFactory):
-    """A bare invoice row; real invoices come from ``orders.services.invoice_issue``."""
+    """A bare invoice row; real invoices come from ``orders.invoicing.invoice_issue``."""
 
     class Meta:
         model = Invoice

@@ -3,7 +3,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from orders import services
+from orders import invoicing, services
 from tests.orders.factories import OrderFactory, OrderLineFactory
 
 pytestmark = pytest.mark.django_db
@@ -13,7 +13,7 @@ def _invoiced(staff):
     order = OrderFactory()
     OrderLineFactory(order=order)
     services.order_confirm(order=services.order_recalculate(order=order), actor=staff)
-    return services.invoice_issue(order=order, actor=staff)
+    return invoicing.invoice_issue(order=order, actor=staff)
 
 
 def test_admin_lists_and_shows_orders_and_invoices(client, firm_admin, staff):

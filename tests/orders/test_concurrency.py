@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from history.models import Entry
-from orders import services
+from orders import invoicing, services, status
 from orders.models import Invoice, InvoiceCounter, Order, OrderStatus
 from tests.contacts.factories import CustomerContactFactory
 from tests.crm.factories import UserFactory
@@ -51,7 +51,7 @@ class _Rollback(Exception):
 def _invoice_then_fail():
     # Takes a number, then rolls back: the number must go to someone else.
     with transaction.atomic():
-        services.next_invoice_number()
+        invoicing.next_invoice_number()
         raise _Rollback
 
 
@@ -68,15 +68,15 @@ def test_invoices_and_credit_notes_issued_at_once_are_numbered_without_gap_or_du
     monkeypatch,
 ):
     user = UserFactory()
-    first = services.invoice_issue(order=confirmed_order(user), actor=user)  # number 1
+    first = invoicing.invoice_issue(order=confirmed_order(user), actor=user)  # number 1
     orders = [confirmed_order(user) for _ in range(3)]
     meet = _meet_between_counter_read_and_write(monkeypatch, 6)
 
     def invoice(order):
-        return lambda: services.invoice_issue(order=order, actor=user)
+        return lambda: invoicing.invoice_issue(order=order, actor=user)
 
     def credit():
-        return services.credit_note_issue(invoice=first, actor=user)
+        return invoicing.credit_note_issue(invoice=first, actor=user)
 
     outcomes = race(
         meet, *[invoice(o) for o in orders], credit, _invoice_then_fail, _invoice_then_fail
@@ -97,8 +97,8 @@ def test_the_first_two_invoices_ever_issued_at_once_are_numbers_one_and_two(monk
 
     outcomes = race(
         meet,
-        lambda: services.invoice_issue(order=first, actor=user),
-        lambda: services.invoice_issue(order=second, actor=user),
+        lambda: invoicing.invoice_issue(order=first, actor=user),
+        lambda: invoicing.invoice_issue(order=second, actor=user),
     )
 
     assert [o.error for o in outcomes] == [None, None]
@@ -111,7 +111,7 @@ def test_the_first_two_invoices_ever_issued_at_once_are_numbers_one_and_two(monk
 def _meet_after_status_read(monkeypatch, parties):
     meet = Rendezvous(parties)
     # Called right after the order row is read, before anything is written.
-    monkeypatch.setattr(services, "_refuse_unless", meet.before(services._refuse_unless))
+    monkeypatch.setattr(status, "refuse_unless", meet.before(status.refuse_unless))
     return meet
 
 
@@ -121,7 +121,7 @@ def test_an_order_invoiced_twice_at_once_gets_one_invoice(monkeypatch):
     meet = _meet_after_status_read(monkeypatch, 2)
 
     def invoice():
-        return services.invoice_issue(order=fresh(order), actor=user)
+        return invoicing.invoice_issue(order=fresh(order), actor=user)
 
     outcomes = race(meet, invoice, invoice)
 
@@ -150,7 +150,7 @@ def test_an_order_invoiced_and_cancelled_at_once_is_one_or_the_other(monkeypatch
 
     outcomes = race(
         meet,
-        lambda: services.invoice_issue(order=fresh(order), actor=user),
+        lambda: invoicing.invoice_issue(order=fresh(order), actor=user),
         lambda: services.order_cancel(order=fresh(order), actor=user),
     )
 
@@ -194,13 +194,15 @@ def test_a_draft_changed_while_being_confirmed_is_confirmed_as_the_timeline_says
 
 def test_an_invoice_credited_twice_at_once_gets_one_credit_note(monkeypatch):
     user = UserFactory()
-    invoice = services.invoice_issue(order=confirmed_order(user), actor=user)
+    invoice = invoicing.invoice_issue(order=confirmed_order(user), actor=user)
     meet = Rendezvous(2)
     # Called after the invoice is read and found not credited, before the note is written.
-    monkeypatch.setattr(services, "next_invoice_number", meet.before(services.next_invoice_number))
+    monkeypatch.setattr(
+        invoicing, "next_invoice_number", meet.before(invoicing.next_invoice_number)
+    )
 
     def credit():
-        return services.credit_note_issue(invoice=Invoice.objects.get(pk=invoice.pk), actor=user)
+        return invoicing.credit_note_issue(invoice=Invoice.objects.get(pk=invoice.pk), actor=user)
 
     outcomes = race(meet, credit, credit)
 

@@ -14,7 +14,7 @@ from pypdf import PdfReader
 
 from files.models import FileLink
 from history.models import Entry
-from orders import ehf, services
+from orders import ehf, invoicing, seller, services
 from orders.models import FirmDetails
 from orders.pdf import invoice_pdf
 from tests.companies.factories import CompanyFactory
@@ -79,7 +79,7 @@ def issue(staff, customer=None, lines=MIXED, invoice_date=date(2026, 11, 26)):
         actor=staff,
     )
     order = services.order_confirm(order=order, actor=staff)
-    return services.invoice_issue(order=order, actor=staff, invoice_date=invoice_date)
+    return invoicing.invoice_issue(order=order, actor=staff, invoice_date=invoice_date)
 
 
 def pdf_text(content: bytes) -> str:
@@ -97,7 +97,7 @@ def test_no_invoice_before_the_firms_details_are_entered(staff):
         )
     )
     with pytest.raises(ValidationError) as refusal:
-        services.invoice_issue(order=order, actor=staff)
+        invoicing.invoice_issue(order=order, actor=staff)
     assert refusal.value.code == "no_firm_details"
     order.refresh_from_db()
     assert order.status == "confirmed" and not order.invoices.exists()
@@ -140,7 +140,7 @@ def test_vat_per_rate_for_mixed_rates_rounded_half_up_once_per_rate(staff):
 
 def test_the_credit_note_mirrors_the_vat_of_the_invoice(staff):
     invoice = issue(staff)
-    note = services.credit_note_issue(invoice=invoice, actor=staff)
+    note = invoicing.credit_note_issue(invoice=invoice, actor=staff)
     assert [(r.rate, r.exempt, -r.net, -r.vat) for r in note.totals().by_rate] == [
         (r.rate, r.exempt, r.net, r.vat) for r in invoice.totals().by_rate
     ]
@@ -181,7 +181,7 @@ def test_the_pdf_has_seller_buyer_account_kid_and_totals(staff):
 
 def test_the_credit_note_pdf_says_what_it_credits(staff):
     invoice = issue(staff)
-    note = services.credit_note_issue(invoice=invoice, actor=staff)
+    note = invoicing.credit_note_issue(invoice=invoice, actor=staff)
     text = pdf_text(invoice_pdf(note))
     assert "KREDITNOTA" in text
     assert f"faktura {invoice.number}" in text
@@ -191,8 +191,8 @@ def test_the_credit_note_pdf_says_what_it_credits(staff):
 def test_the_pdf_is_kept_in_the_customers_files_once_and_in_the_history(staff):
     customer = CustomerContactFactory()
     invoice = issue(staff, customer=customer, lines=MIXED[:1])
-    saved = services.invoice_pdf_save(invoice=invoice, actor=staff)
-    again = services.invoice_pdf_save(invoice=invoice, actor=staff)
+    saved = invoicing.invoice_pdf_save(invoice=invoice, actor=staff)
+    again = invoicing.invoice_pdf_save(invoice=invoice, actor=staff)
     assert saved.pdf_id == again.pdf_id
     link = FileLink.objects.get(contact=customer)
     assert link.file == saved.pdf
@@ -240,7 +240,7 @@ def test_ehf_invoice_is_valid_ubl_21_with_the_norwegian_parts(staff):
 
 def test_ehf_credit_note_is_valid_ubl_21_and_refers_to_the_invoice(staff):
     invoice = issue(staff, customer=CustomerContactFactory())
-    note = services.credit_note_issue(invoice=invoice, actor=staff)
+    note = invoicing.credit_note_issue(invoice=invoice, actor=staff)
     xml = ehf.invoice_xml(note)
     assert schema_errors(xml) == []
     assert check_rules(xml) == []
@@ -269,7 +269,7 @@ def test_the_firms_logo_is_printed_on_the_pdf(staff, firm):
     values = {f.name: getattr(firm, f.name) for f in FirmDetails._meta.concrete_fields}
     for name in ("id", "logo", "updated_at"):
         values.pop(name)
-    services.firm_details_save(values=values, logo=logo, actor=staff)
+    seller.firm_details_save(values=values, logo=logo, actor=staff)
     invoice = issue(staff)
     assert invoice.seller_logo is not None
     reader = PdfReader(io.BytesIO(invoice_pdf(invoice)))

@@ -12,7 +12,7 @@ from PIL import Image
 from pypdf import PdfReader
 
 from history.models import Entry
-from orders import services
+from orders import invoicing, sending, services
 from orders.models import FirmDetails, Invoice, Order, OrderStatus
 from tests.companies.factories import CompanyFactory
 from tests.contacts.factories import ContactEmailFactory, CustomerContactFactory
@@ -53,7 +53,7 @@ def _invoice(staff, *, customer=None, email="kunde@example.no") -> Invoice:
     OrderLineFactory(order=order, quantity=1, unit_price=Decimal("1000.00"))
     services.order_recalculate(order=order)
     services.order_confirm(order=order, actor=staff)
-    return services.invoice_issue(order=order, actor=staff)
+    return invoicing.invoice_issue(order=order, actor=staff)
 
 
 # --- access ---------------------------------------------------------------------------------
@@ -285,8 +285,8 @@ def test_a_company_invoice_goes_to_the_companys_email(staff):
     OrderLineFactory(order=order)
     services.order_recalculate(order=order)
     services.order_confirm(order=order)
-    invoice = services.invoice_issue(order=order)
-    services.invoice_send(invoice=invoice, actor=staff)
+    invoice = invoicing.invoice_issue(order=order)
+    sending.invoice_send(invoice=invoice, actor=staff)
     assert [m.to for m in mail.outbox] == [["post@bedrift.example"]]
 
 
@@ -328,7 +328,7 @@ def test_send_goes_through_a_real_smtp_server(staff, settings, smtp_server):
     controller, handler = smtp_server
     _smtp(settings, controller.hostname, controller.port)
     invoice = _invoice(staff)
-    services.invoice_send(invoice=invoice, actor=staff)
+    sending.invoice_send(invoice=invoice, actor=staff)
     assert len(handler.messages) == 1
     envelope = handler.messages[0]
     assert envelope.rcpt_tos == ["kunde@example.no"]
@@ -380,5 +380,5 @@ def test_sending_inside_a_transaction_is_refused_before_any_mail(staff):
 
     invoice = _invoice(staff)
     with pytest.raises(RuntimeError), transaction.atomic():
-        services.invoice_send(invoice=invoice, actor=staff)
+        sending.invoice_send(invoice=invoice, actor=staff)
     assert not mail.outbox

@@ -5,7 +5,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from history.models import Entry
-from orders import services
+from orders import invoicing, services
 from orders.kid import kid_is_valid
 from orders.models import Invoice, InvoiceKind, OrderStatus
 from tests.companies.factories import CompanyFactory
@@ -86,7 +86,7 @@ def test_bad_line_is_refused_with_the_field_named(staff):
 def test_status_moves_draft_confirmed_invoiced(staff):
     order = _confirmed_order(staff)
     assert order.status == OrderStatus.CONFIRMED
-    invoice = services.invoice_issue(order=order, actor=staff, invoice_date=date(2026, 11, 26))
+    invoice = invoicing.invoice_issue(order=order, actor=staff, invoice_date=date(2026, 11, 26))
     order.refresh_from_db()
     assert order.status == OrderStatus.INVOICED
     assert invoice.due_date == date(2026, 12, 10)
@@ -98,7 +98,7 @@ def test_status_moves_draft_confirmed_invoiced(staff):
 def test_due_date_follows_the_firms_payment_terms(staff, firm):
     firm.payment_terms_days = 30
     firm.save()
-    invoice = services.invoice_issue(
+    invoice = invoicing.invoice_issue(
         order=_confirmed_order(staff), actor=staff, invoice_date=date(2026, 11, 26)
     )
     assert invoice.due_date == date(2026, 12, 26)
@@ -107,11 +107,11 @@ def test_due_date_follows_the_firms_payment_terms(staff, firm):
 @pytest.mark.parametrize(
     ("status", "action"),
     [
-        (OrderStatus.DRAFT, services.invoice_issue),
+        (OrderStatus.DRAFT, invoicing.invoice_issue),
         (OrderStatus.INVOICED, services.order_confirm),
         (OrderStatus.CANCELLED, services.order_confirm),
         (OrderStatus.INVOICED, services.order_cancel),
-        (OrderStatus.CANCELLED, services.invoice_issue),
+        (OrderStatus.CANCELLED, invoicing.invoice_issue),
     ],
 )
 def test_wrong_status_moves_are_refused(staff, status, action):
@@ -145,14 +145,15 @@ def test_confirm_needs_a_line(staff):
 
 def test_invoice_numbers_follow_on(staff):
     numbers = [
-        services.invoice_issue(order=_confirmed_order(staff), actor=staff).number for _ in range(3)
+        invoicing.invoice_issue(order=_confirmed_order(staff), actor=staff).number
+        for _ in range(3)
     ]
     assert numbers == [numbers[0], numbers[0] + 1, numbers[0] + 2]
 
 
 def test_credit_note_negates_the_whole_invoice_in_the_same_series(staff):
-    invoice = services.invoice_issue(order=_confirmed_order(staff), actor=staff)
-    note = services.credit_note_issue(invoice=invoice, actor=staff)
+    invoice = invoicing.invoice_issue(order=_confirmed_order(staff), actor=staff)
+    note = invoicing.credit_note_issue(invoice=invoice, actor=staff)
     assert note.kind == InvoiceKind.CREDIT_NOTE
     assert note.credited_invoice == invoice
     assert note.number == invoice.number + 1
@@ -164,19 +165,19 @@ def test_credit_note_negates_the_whole_invoice_in_the_same_series(staff):
 
 
 def test_an_invoice_is_credited_only_once(staff):
-    invoice = services.invoice_issue(order=_confirmed_order(staff), actor=staff)
-    note = services.credit_note_issue(invoice=invoice, actor=staff)
+    invoice = invoicing.invoice_issue(order=_confirmed_order(staff), actor=staff)
+    note = invoicing.credit_note_issue(invoice=invoice, actor=staff)
     with pytest.raises(ValidationError):
-        services.credit_note_issue(invoice=invoice, actor=staff)
+        invoicing.credit_note_issue(invoice=invoice, actor=staff)
     with pytest.raises(ValidationError):
-        services.credit_note_issue(invoice=note, actor=staff)
+        invoicing.credit_note_issue(invoice=note, actor=staff)
     assert Invoice.objects.count() == 2
 
 
 def test_history_gets_created_confirmed_and_invoiced(staff):
     customer = CustomerContactFactory()
     order = _confirmed_order(staff, customer)
-    invoice = services.invoice_issue(order=order, actor=staff)
+    invoice = invoicing.invoice_issue(order=order, actor=staff)
     entries = Entry.objects.filter(contact=customer).order_by("occurred_at", "id")
     verbs = [e.verb for e in entries]
     assert verbs[-3:] == ["orders.created", "orders.confirmed", "orders.invoiced"]

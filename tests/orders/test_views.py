@@ -4,7 +4,7 @@ import pytest
 from django.db.models import Sum
 from django.urls import reverse
 
-from orders import services
+from orders import invoicing, services
 from orders.models import Invoice, InvoiceCounter, Order, OrderStatus
 from tests.companies.factories import CompanyFactory
 from tests.contacts.factories import ContactFactory, CustomerContactFactory
@@ -40,14 +40,14 @@ def _invoiced(staff):
     OrderLineFactory(order=order)
     services.order_recalculate(order=order)
     services.order_confirm(order=order, actor=staff)
-    return services.invoice_issue(order=order, actor=staff)
+    return invoicing.invoice_issue(order=order, actor=staff)
 
 
 def _urls():
     contact = CustomerContactFactory()
     order = OrderFactory(contact=contact)
     OrderLineFactory(order=order)
-    invoice = services.invoice_issue(
+    invoice = invoicing.invoice_issue(
         order=services.order_confirm(order=services.order_recalculate(order=order)),
     )
     return [
@@ -314,7 +314,7 @@ def test_contact_tab_lists_orders_and_invoices_in_few_queries(
         OrderLineFactory.create_batch(3, order=order)
         services.order_recalculate(order=order)
         services.order_confirm(order=order, actor=staff)
-        services.invoice_issue(order=order, actor=staff)
+        invoicing.invoice_issue(order=order, actor=staff)
     url = reverse("contacts:tab", args=[contact.pk, "orders"])
     with django_assert_max_num_queries(12):
         response = staff_client.get(url, headers={"HX-Request": "true"})
@@ -344,7 +344,7 @@ def test_order_and_invoice_pages_in_fixed_queries(
     OrderLineFactory.create_batch(20, order=order)
     services.order_recalculate(order=order)
     services.order_confirm(order=order, actor=staff)
-    invoice = services.invoice_issue(order=order, actor=staff)
+    invoice = invoicing.invoice_issue(order=order, actor=staff)
     with django_assert_max_num_queries(10):
         assert staff_client.get(order.get_absolute_url()).status_code == 200
     with django_assert_max_num_queries(10):
@@ -416,7 +416,7 @@ def test_order_pages_show_kroner(staff_client, staff):
     tab = staff_client.get(reverse("contacts:tab", args=[order.contact.pk, "orders"]))
     assert "1\xa0249,50\xa0kr" in tab.content.decode()
     services.order_confirm(order=order, actor=staff)
-    invoice = services.invoice_issue(order=order, actor=staff)
+    invoice = invoicing.invoice_issue(order=order, actor=staff)
     page = staff_client.get(invoice.get_absolute_url()).content.decode()
     assert "1\xa0249,50\xa0kr" in page and "NOK" not in page
 
@@ -427,7 +427,7 @@ def test_the_history_shows_the_order_amount_in_kroner(staff_client, staff):
     line["discount_percent"] = Decimal(0)
     order = services.order_create(customer=contact, lines=[line], actor=staff)
     services.order_confirm(order=order, actor=staff)
-    services.invoice_issue(order=order, actor=staff)
+    invoicing.invoice_issue(order=order, actor=staff)
     tab = staff_client.get(reverse("contacts:tab", args=[contact.pk, "history"]))
     page = tab.content.decode()
     assert f"opprettet ordre {order.pk} (1\xa0249,50\xa0kr)" in page
