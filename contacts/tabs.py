@@ -5,6 +5,7 @@ from crm.tabs import TabSet
 card_tabs = TabSet(
     order=[
         "companies",
+        "activity",
         "appointments",
         "tasks",
         "notes",
