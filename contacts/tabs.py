@@ -5,10 +5,10 @@ from crm.tabs import TabSet
 card_tabs = TabSet(
     order=[
         "companies",
-        "activity",
         "appointments",
         "tasks",
         "notes",
+        "activity",
         "history",
         "services",
         "files",
