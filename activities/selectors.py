@@ -12,7 +12,7 @@ from django.utils import timezone
 from companies.models import Company
 from contacts.models import Contact
 
-from .models import Appointment, Note, Project, Task
+from .models import Appointment, AppointmentStatus, Note, Project, Task, TaskStatus
 
 # --- projects --------------------------------------------------------------------------
 
@@ -205,3 +205,34 @@ def companies_in_order(ids: list[int]) -> list[Company]:
 
 def today_local() -> dt.date:
     return timezone.localdate()
+
+
+# --- the start page --------------------------------------------------------------------
+
+HOME_LIMIT = 10
+
+
+def my_tasks_due(*, user, today: dt.date, limit: int = HOME_LIMIT) -> list[Task]:
+    """The user's open tasks due today or earlier, the most overdue first (one query)."""
+    return list(
+        Task.objects.filter(
+            assignee=user, due_date__lte=today, status__in=list(TaskStatus.open_values())
+        )
+        .only("title", "due_date", "due_time", "priority", "status")
+        .order_by("due_date", "due_time", "id")[:limit]
+    )
+
+
+def my_appointments_soon(*, user, today: dt.date, limit: int = HOME_LIMIT) -> list[Appointment]:
+    """The user's appointments today and tomorrow (as owner or participant), by start time
+    (one query)."""
+    start = timezone.make_aware(dt.datetime.combine(today, dt.time.min))
+    end = start + dt.timedelta(days=2)
+    return list(
+        Appointment.objects.filter(Q(owner=user) | Q(participants=user))
+        .filter(start_at__lt=end, end_at__gt=start)
+        .exclude(status=AppointmentStatus.CANCELLED)
+        .distinct()
+        .only("title", "start_at", "end_at", "all_day", "location", "status")
+        .order_by("start_at", "id")[:limit]
+    )

@@ -7,7 +7,11 @@ class CompaniesConfig(AppConfig):
     verbose_name = _("Companies")
 
     def ready(self):
+        from crm.actions import register_action
+
+        register_action("contact_card_header", "companies/partials/card_header_company.html")
         from contacts.customer_numbers import register_holder
+        from contacts.recently_viewed import recently_viewed
         from contacts.tabs import card_tabs
         from crm.home import register_home_list
         from crm.tabs import Tab
@@ -19,6 +23,9 @@ class CompaniesConfig(AppConfig):
         # Customer numbers are unique across contacts and companies.
         register_holder(Company)
 
+        register_home_list(
+            "viewed_companies", lambda request: recently_viewed(user=request.user, model=Company)
+        )
         register_home_list("recent_companies", lambda request: company_recent(limit=10))
 
         card_tabs.register(

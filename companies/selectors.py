@@ -74,3 +74,16 @@ def company_search(*, term: str, limit: int = 20):
     if not term:
         return []
     return list(Company.objects.filter(name__icontains=term).order_by("sort_key", "id")[:limit])
+
+
+def current_link_for_card(*, contact):
+    """The contact's current company link for the card's header: the main one if marked,
+    else the newest (one query); None when the person has none."""
+    return (
+        CompanyLink.objects.current()
+        .filter(contact=contact)
+        .select_related("company")
+        .only("position", "company__name", "company_id", "contact_id")
+        .order_by("-start_date", "-id")
+        .first()
+    )

@@ -8,6 +8,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from contacts.editing import edit_page, form_context, posted
 from contacts.models import Contact
+from contacts.recently_viewed import record_view
 from contacts.selectors import contact_search_by_last_name, contacts_by_ids
 from crm import lookalikes as lookalike_hook
 from crm import picker as pickers
@@ -101,6 +102,7 @@ def company_detail(request, pk: int, tab: str | None = None):
     }
     if wants_panel_only(request, tab):
         return render(request, "companies/company_detail.html#tab-panel", context)
+    record_view(user=request.user, obj=company)
     return render(request, "companies/company_detail.html", context)
 
 

@@ -264,3 +264,30 @@ class RetiredCustomerNumber(models.Model):
 
     def __str__(self):
         return str(self.number)
+
+
+class RecentlyViewed(models.Model):
+    """A page a user opened lately (a contact card, a company page), for their start page.
+    Private to the user; the newest ``recently_viewed.KEEP`` per user are kept. The page is
+    named by content type and id so that companies (which depend on contacts) can record
+    theirs without contacts naming them."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    content_type = models.ForeignKey(
+        "contenttypes.ContentType", on_delete=models.CASCADE, related_name="+"
+    )
+    object_id = models.PositiveBigIntegerField()
+    viewed_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("recently viewed page")
+        verbose_name_plural = _("recently viewed pages")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "content_type", "object_id"], name="recently_viewed_once"
+            )
+        ]
+        indexes = [models.Index(fields=["user", "-viewed_at"], name="recently_viewed_newest")]
+
+    def __str__(self):
+        return f"{self.content_type_id}:{self.object_id}"

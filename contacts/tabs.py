@@ -8,6 +8,7 @@ card_tabs = TabSet(
         "appointments",
         "tasks",
         "notes",
+        "activity",
         "history",
         "services",
         "files",

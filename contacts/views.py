@@ -20,6 +20,7 @@ from .editing import edit_page, form_context, posted
 from .forms import ContactForm
 from .models import Contact
 from .postcodes import NORWAY, is_register_town, town_for
+from .recently_viewed import record_view
 from .tabs import card_tabs
 
 
@@ -67,10 +68,13 @@ def contact_detail(request, pk: int, tab: str | None = None):
         "contact": contact,
         "just_saved": request.GET.get("saved") == "1",
         "card_actions": actions("contact_card"),
+        "card_header": actions("contact_card_header"),
+        "card_new": actions("contact_card_new"),
         **card_tabs.render_context(request, contact, tab),
     }
     if panel_only:
         return render(request, "contacts/contact_detail.html#tab-panel", context)
+    record_view(user=request.user, obj=contact)
     return render(request, "contacts/contact_detail.html", context)
 
 

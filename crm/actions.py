@@ -8,7 +8,9 @@ The page's view passes ``actions("contact_card")`` to its template, which includ
 template in turn (with the page's own context: ``contact`` on the card, ``result`` on the
 search hits). The template decides who sees its buttons (``firm_admin`` and the like).
 
-Slots: ``contact_card`` (the card's button row), ``search_hits`` (above the hit list).
+Slots: ``contact_card`` (the card's button row), ``contact_card_header`` (a line under the
+card's name), ``contact_card_new`` (the card's «Ny …» buttons), ``search_hits`` (above the
+hit list).
 """
 
 from collections import defaultdict

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from django.http import Http404, HttpRequest
@@ -39,6 +40,22 @@ class Tab:
     template: str
     # (request, obj, **overrides) -> the template's context; see the module's docstring.
     context: Callable[..., dict] = field(default=lambda request, obj, **overrides: {})
+    # (request, obj) -> how many rows the tab holds, shown beside its label («Notater 12»);
+    # None shows no number. One bounded query (a COUNT), run only when the strip is drawn.
+    count: Callable[[HttpRequest, Any], int | None] | None = None
+
+
+class _StripTab:
+    """A tab as the strip draws it: the tab's fields plus ``count``, computed on first use
+    so a panel-only answer (which draws no strip) runs no count query."""
+
+    def __init__(self, tab: Tab, request: HttpRequest, obj):
+        self._tab, self._request, self._obj = tab, request, obj
+        self.slug, self.label, self.template = tab.slug, tab.label, tab.template
+
+    @cached_property
+    def count(self) -> int | None:
+        return self._tab.count(self._request, self._obj) if self._tab.count else None
 
 
 class TabSet:
@@ -72,7 +89,11 @@ class TabSet:
 
     def render_context(self, request: HttpRequest, obj, slug: str | None, **overrides) -> dict:
         tab = self.get(slug)
-        return {"tabs": list(self), "active_tab": tab, **tab.context(request, obj, **overrides)}
+        return {
+            "tabs": [_StripTab(t, request, obj) for t in self],
+            "active_tab": tab,
+            **tab.context(request, obj, **overrides),
+        }
 
 
 # The response of a tab URL depends on these request headers: list them in `Vary`.

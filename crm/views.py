@@ -1,5 +1,6 @@
 from django.http import Http404
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from . import user_picker
@@ -12,7 +13,8 @@ from .picker import MAX_TERM, render_options
 @require_GET
 @crm_view
 def home(request):
-    return render(request, "crm/home.html", home_context(request))
+    context = {"today": timezone.localdate(), **home_context(request)}
+    return render(request, "crm/home.html", context)
 
 
 @require_GET

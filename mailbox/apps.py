@@ -7,6 +7,11 @@ class MailboxConfig(AppConfig):
     verbose_name = _("E-mail")
 
     def ready(self):
+        from contacts.activity import register_timeline_source
+
+        from .timeline import emails_source
+
+        register_timeline_source("email", emails_source)
         from contacts.hooks import on_addresses_changed
         from contacts.tabs import card_tabs
         from crm.tabs import Tab

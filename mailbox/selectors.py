@@ -20,6 +20,12 @@ def can_read_contact_mail(*, user, contact) -> bool:
 
 def contact_messages_page(*, user, contact, query: str = "", page: str | int | None = 1):
     """A page of the contact's linked messages, newest first (None when locked to ``user``)."""
+    links = contact_message_links(user=user, contact=contact, query=query)
+    return None if links is None else page_of(links, page, PAGE_SIZE)
+
+
+def contact_message_links(*, user, contact, query: str = ""):
+    """The contact's message links ``user`` may read, newest first (None when locked)."""
     if not can_read_contact_mail(user=user, contact=contact):
         return None
     links = (
@@ -48,8 +54,7 @@ def contact_messages_page(*, user, contact, query: str = "", page: str | int | N
     if query:
         links = links.filter(message__subject__icontains=query)
     # sent_at is the link's copy of the message's date (indexed with the contact).
-    links = links.order_by("-sent_at", "-message_id")
-    return page_of(links, page, PAGE_SIZE)
+    return links.order_by("-sent_at", "-message_id")
 
 
 def contact_message(*, user, contact, pk: int) -> tuple[Message, str]:

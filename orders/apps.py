@@ -7,6 +7,11 @@ class OrdersConfig(AppConfig):
     verbose_name = _("Orders and invoices")
 
     def ready(self):
+        from contacts.activity import register_timeline_source
+
+        from .timeline import orders_source
+
+        register_timeline_source("orders", orders_source)
         from companies.tabs import company_tabs
         from contacts.tabs import card_tabs
         from crm.money import kr

@@ -72,3 +72,13 @@ def phone_text(value) -> PhoneText | None:
     if not value:
         return None
     return _phone_text(str(value.as_e164 if hasattr(value, "as_e164") else value))
+
+
+@register.filter
+def initials(name) -> str:
+    """Up to two initials for an avatar: «Kari Nordmann» → «KN», «Ås» → «Å»."""
+    words = [w for w in str(name or "").replace("-", " ").split() if w[:1].isalnum()]
+    if not words:
+        return "?"
+    picked = [words[0], words[-1]] if len(words) > 1 else words[:1]
+    return "".join(w[0].upper() for w in picked)

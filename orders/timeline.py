@@ -1,0 +1,34 @@
+"""The contact's orders in the card's «Aktivitet» time line (registered in apps.py; see
+contacts/activity.py)."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+
+from contacts.activity import TimelineEntry
+
+from . import selectors
+from .models import OrderStatus
+
+
+def orders_source(request, contact, limit: int) -> list[TimelineEntry]:
+    orders = selectors.orders_for_contact(contact=contact).only(
+        "date", "status", "gross_total", "reference"
+    )[:limit]
+    labels = dict(OrderStatus.choices)
+    return [
+        TimelineEntry(
+            kind="order",
+            icon="bi-receipt",
+            label=str(order),
+            when=order.date,
+            title=order.reference or str(order),
+            url=reverse("orders:detail", args=[order.pk]),
+            detail=f"{labels.get(order.status, order.status)} · "
+            + _("%(amount)s kr")
+            % {"amount": number_format(order.gross_total, 2, force_grouping=True)},
+        )
+        for order in orders
+    ]
