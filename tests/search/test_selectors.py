@@ -310,7 +310,7 @@ def firm(django_db_setup, django_db_blocker):
                 phone=f"+4722{i:06d}",
                 email=f"post{i}@gruppen{i}.no",
                 customer_number=500_000 + i,
-                org_number="988077917",
+                org_number="",  # unique when set (companies/models.py)
             )
             for i in range(COMPANIES)
         )
