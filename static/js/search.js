@@ -74,7 +74,7 @@
     } else if (event.key === "Enter") {
       if (open && at !== -1) {
         event.preventDefault();
-        window.location.assign(all[at].querySelector("a").href);
+        window.location.assign(all[at].dataset.href);
       } else {
         setOpen(false);  // the form submits: the full hit list
       }
@@ -87,10 +87,12 @@
     if (event.target === field() && event.target.value.trim() === "") setOpen(false);
   });
 
-  // A click elsewhere closes the dropdown; a click on an option follows its link.
+  // A click on an option opens it; a click elsewhere closes the dropdown.
   document.addEventListener("click", function (event) {
     var input = field(), list = listbox();
     if (!list || list.hidden) return;
+    var option = event.target.closest && event.target.closest(".search-suggest-option");
+    if (option && list.contains(option)) { window.location.assign(option.dataset.href); return; }
     if (event.target === input || list.contains(event.target)) return;
     setOpen(false);
   });
