@@ -9,13 +9,31 @@ from icalendar import Calendar, Event
 
 from .models import AppointmentStatus
 
-HOUR_FROM, HOUR_TO = 7, 19  # rows 07:00 … 18:00; earlier/later appointments go to the edge
+# The Planner shows every hour of the day in a box that opens at 07:00 and scrolls
+# (static/js/activities.js); VISIBLE_FROM is where it opens.
+HOURS = range(24)
+VISIBLE_FROM = 7
+# Appointments are placed by the quarter hour: offset in the start hour, and length.
+QUARTER = dt.timedelta(minutes=15)
+# Overlapping appointments share a column side by side, at most this many abreast (the
+# rest take the last lane); the CSS has a class per lane (static/css/crm.css).
+MAX_LANES = 4
+# Users shown side by side at most.
+MAX_USERS = 6
 
 
 class PlannerGrid:
-    def __init__(self, *, day: dt.date, view: str):
+    """The Planner's week or day: one column per day and shown user, one row per hour.
+
+    Each timed appointment sits in the cell of its start hour, positioned by quarter
+    hours (``offset``, ``length``) and by lane (``lane`` of ``lanes``) so that
+    appointments that overlap stand side by side.
+    """
+
+    def __init__(self, *, day: dt.date, view: str, users=()):
         self.day = day
         self.view = view
+        self.users = list(users)
         if view == "day":
             self.first = self.last = day
             step = dt.timedelta(days=1)
@@ -29,38 +47,148 @@ class PlannerGrid:
             self.first + dt.timedelta(days=i) for i in range((self.last - self.first).days + 1)
         ]
         self.today = timezone.localdate()
-        self.all_day = [{"day": d, "items": []} for d in self.days]
+        owners = self.users or [None]
+        self.columns = [{"day": d, "user": u} for d in self.days for u in owners]
+        self.all_day = [{"day": c["day"], "user": c["user"], "items": []} for c in self.columns]
         self.rows = [
             {
                 "hour": hour,
                 "label": f"{hour:02d}:00",
+                "first_visible": hour == VISIBLE_FROM,
                 "cells": [
-                    {"day": d, "items": [], "start": f"{d.isoformat()}T{hour:02d}:00"}
-                    for d in self.days
+                    {
+                        "day": c["day"],
+                        "user": c["user"],
+                        "items": [],
+                        "start": f"{c['day'].isoformat()}T{hour:02d}:00",
+                    }
+                    for c in self.columns
                 ],
             }
-            for hour in range(HOUR_FROM, HOUR_TO)
+            for hour in HOURS
         ]
 
     @property
     def week_number(self) -> int:
         return self.first.isocalendar()[1]
 
-    def place(self, appointments) -> None:
-        index = {d: i for i, d in enumerate(self.days)}
+    @property
+    def several_users(self) -> bool:
+        return len(self.users) > 1
+
+    def place(self, appointments, *, belongs=None) -> None:
+        """Put each appointment in the columns of the users it ``belongs`` to (a function
+        from an appointment to user ids; with no users shown, one column per day)."""
+        index = {
+            (c["day"], c["user"].pk if c["user"] else None): i for i, c in enumerate(self.columns)
+        }
+        timed: dict[int, list] = {}
         for appointment in appointments:
+            user_ids = belongs(appointment) if belongs and self.users else [None]
             start = timezone.localtime(appointment.start_at)
-            if appointment.all_day:
-                end = timezone.localtime(appointment.end_at).date()
+            end = timezone.localtime(appointment.end_at)
+            for user_id in user_ids:
+                if appointment.all_day:
+                    for d in self.days:
+                        if start.date() <= d < end.date() and (d, user_id) in index:
+                            self.all_day[index[d, user_id]]["items"].append(appointment)
+                    continue
                 for d in self.days:
-                    if start.date() <= d < end:
-                        self.all_day[index[d]]["items"].append(appointment)
-                continue
-            column = index.get(start.date())
-            if column is None:  # began before the first day shown: show it on the first
-                column = 0
-            hour = min(max(start.hour, HOUR_FROM), HOUR_TO - 1)
-            self.rows[hour - HOUR_FROM]["cells"][column]["items"].append(appointment)
+                    day_start = local_midnight(d)
+                    day_end = local_midnight(d + dt.timedelta(days=1))
+                    if not (start < day_end and end > day_start) and start.date() != d:
+                        continue
+                    if (d, user_id) in index:
+                        begin = max(start, day_start)
+                        stop = max(min(end, day_end), begin + QUARTER)
+                        timed.setdefault(index[d, user_id], []).append(
+                            Placed(appointment, begin, stop)
+                        )
+        for column, placed in timed.items():
+            for item in _lanes(placed):
+                self.rows[item.begin.hour]["cells"][column]["items"].append(item)
+
+
+class GroupWeek:
+    """The group calendar's week: a row per member (and per other assignee of a task
+    that week, and one for tasks nobody has taken), a column per day, each task in the
+    cell of its assignee and due day."""
+
+    def __init__(self, *, day: dt.date, members, tasks):
+        self.first = day - dt.timedelta(days=day.weekday())
+        self.last = self.first + dt.timedelta(days=6)
+        self.days = [self.first + dt.timedelta(days=i) for i in range(7)]
+        self.previous = self.first - dt.timedelta(days=7)
+        self.following = self.first + dt.timedelta(days=7)
+        self.today = timezone.localdate()
+        people = list(members)
+        known = {p.pk for p in people}
+        for task in tasks:
+            if task.assignee_id and task.assignee_id not in known:
+                people.append(task.assignee)
+                known.add(task.assignee_id)
+        rows = {p.pk: {"user": p, "cells": [[] for _ in self.days]} for p in people}
+        nobody = {"user": None, "cells": [[] for _ in self.days]}
+        for task in tasks:
+            row = rows.get(task.assignee_id, nobody)
+            row["cells"][(task.due_date - self.first).days].append(task)
+        self.rows = list(rows.values())
+        if any(nobody["cells"]):
+            self.rows.append(nobody)
+        for row in self.rows:
+            row["cells"] = [
+                {"day": d, "tasks": ts} for d, ts in zip(self.days, row["cells"], strict=True)
+            ]
+
+    @property
+    def week_number(self) -> int:
+        return self.first.isocalendar()[1]
+
+
+def local_midnight(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(0)))
+
+
+class Placed:
+    """An appointment as one column of the Planner shows it."""
+
+    def __init__(self, appointment, begin: dt.datetime, stop: dt.datetime):
+        self.appointment = appointment
+        self.begin, self.stop = begin, stop
+        self.offset = begin.minute // 15  # quarter hours into the start hour
+        quarters = -(-(stop - begin) // QUARTER)
+        # The box reaches at most the end of the day.
+        self.length = max(1, min(quarters, (24 - begin.hour) * 4 - self.offset))
+        self.lane, self.lanes = 0, 1
+
+
+def _lanes(placed: list[Placed]) -> list[Placed]:
+    """Give overlapping appointments lanes side by side: greedy, by start; every item of
+    a cluster of overlaps gets the cluster's lane count."""
+    placed.sort(key=lambda p: (p.begin, -(p.stop - p.begin).total_seconds()))
+    cluster: list[Placed] = []
+    lane_ends: list[dt.datetime] = []
+    cluster_end = None
+
+    def close():
+        for item in cluster:
+            item.lanes = min(len(lane_ends), MAX_LANES)
+
+    for item in placed:
+        if cluster_end is not None and item.begin >= cluster_end:
+            close()
+            cluster, lane_ends = [], []
+        free = next((i for i, e in enumerate(lane_ends) if e <= item.begin), None)
+        if free is None:
+            lane_ends.append(item.stop)
+            free = len(lane_ends) - 1
+        else:
+            lane_ends[free] = item.stop
+        item.lane = min(free, MAX_LANES - 1)
+        cluster.append(item)
+        cluster_end = item.stop if cluster_end is None else max(cluster_end, item.stop)
+    close()
+    return placed
 
 
 _ICS_STATUS = {

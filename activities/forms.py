@@ -20,8 +20,20 @@ from crm.user_picker import crm_users
 
 from .models import AppointmentStatus, Note, Project, Task
 
-DATE_ATTRS = {"placeholder": "dd.mm.åååå", "autocomplete": "off"}
+DATE_ATTRS = {"type": "date", "autocomplete": "off"}
 TIME_ATTRS = {"placeholder": "tt:mm", "autocomplete": "off", "inputmode": "numeric"}
+
+
+def date_input() -> forms.DateInput:
+    """The browser's date picker: it takes and gives ISO dates and shows them in the
+    user's locale (dd.mm.åååå in Norwegian); dd.mm.åååå typed without it still parses
+    (DATE_INPUT_FORMATS)."""
+    return forms.DateInput(attrs=DATE_ATTRS, format="%Y-%m-%d")
+
+
+def time_input() -> forms.TimeInput:
+    """Times as tt:mm, never with seconds."""
+    return forms.TimeInput(attrs=TIME_ATTRS, format="%H:%M")
 
 
 def local_datetime(day: dt.date, time: dt.time) -> dt.datetime:
@@ -45,19 +57,15 @@ def local_datetime(day: dt.date, time: dt.time) -> dt.datetime:
 
 class AppointmentForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
-    start_date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs=DATE_ATTRS))
-    start_time = forms.TimeField(
-        label=_("From"), required=False, widget=forms.TimeInput(attrs=TIME_ATTRS)
-    )
+    start_date = forms.DateField(label=_("Date"), widget=date_input())
+    start_time = forms.TimeField(label=_("From"), required=False, widget=time_input())
     end_date = forms.DateField(
         label=_("End date"),
         required=False,
-        widget=forms.DateInput(attrs=DATE_ATTRS),
+        widget=date_input(),
         help_text=_("Leave empty for the same day."),
     )
-    end_time = forms.TimeField(
-        label=_("To"), required=False, widget=forms.TimeInput(attrs=TIME_ATTRS)
-    )
+    end_time = forms.TimeField(label=_("To"), required=False, widget=time_input())
     all_day = forms.BooleanField(label=_("All day"), required=False)
     location = forms.CharField(label=_("Location"), max_length=200, required=False)
     description = forms.CharField(
@@ -197,8 +205,8 @@ class TaskForm(forms.ModelForm):
             "company",
         ]
         widgets = {
-            "due_date": forms.DateInput(attrs=DATE_ATTRS),
-            "due_time": forms.TimeInput(attrs=TIME_ATTRS),
+            "due_date": date_input(),
+            "due_time": time_input(),
             "description": forms.Textarea(attrs={"rows": 3}),
         }
         field_classes = {"assignee": UserChoiceField}

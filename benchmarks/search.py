@@ -10,6 +10,10 @@ term: 30 runs after a warm-up. One JSON line per term:
 request, the first page of 50) for the last-name terms, {"api": term, …} (issue #21's
 measure: p95 ≤ 30 ms, ≤ 5 queries).
 
+The typing dropdown (``/search/suggest/``, issue #19: p95 ≤ 30 ms for any three-letter
+prefix) is timed for ``SUGGEST_PREFIXES``, one line each {"suggest", "options", …};
+``--suggest`` times only those.
+
 With ``--explain`` it instead runs every search type × match × kind, with a three-letter
 and a two-letter term, under ``EXPLAIN (ANALYZE)`` and prints one JSON line each:
 {"explain", "kind", "type", "match", "term", "plan", "indexes", "seq_scans", "db_ms"} —
@@ -46,6 +50,26 @@ TERMS = [
     ("møte/note", {"q": "møte", "type": "note"}),
     ("kontrakt 12/note", {"q": "kontrakt 12", "type": "note"}),
 ]
+
+# Three-letter prefixes as typed into the dropdown: frequent and rare name runs, Norwegian
+# letters, a first-name-like run, and one that matches nothing.
+SUGGEST_PREFIXES = ["han", "sen", "ols", "ber", "joh", "kar", "and", "øst", "bjø", "lie", "qxz"]
+
+
+def time_suggest(client):
+    """The typing dropdown for each prefix: the first hits, nothing counted."""
+    from django.urls import reverse
+
+    url = reverse("search:suggest")
+    for prefix in SUGGEST_PREFIXES:
+        response = client.get(url, {"q": prefix})
+        emit(
+            {
+                "suggest": prefix,
+                "options": response.content.count(b'data-testid="suggestion"'),
+                **time_get(client, f"{url}?q={prefix}"),
+            }
+        )
 
 
 def load():
@@ -215,6 +239,9 @@ def main():
     client = Client()
     client.force_login(user)
     calibrate()
+    if "--suggest" in sys.argv:
+        time_suggest(client)
+        return
     for label, params in TERMS:
         query = urlencode(params)
         result = search(params=QueryDict(query), user=user)
@@ -231,6 +258,7 @@ def main():
             }
         )
     # The start page (recently added contacts and companies) on the same million.
+    time_suggest(client)
     emit({"page": "home", **time_get(client, reverse("home"))})
     time_api(user)
     calibrate()

@@ -4,4 +4,7 @@ from . import views
 
 app_name = "search"
 
-urlpatterns = [path("", views.search_results, name="results")]
+urlpatterns = [
+    path("", views.search_results, name="results"),
+    path("suggest/", views.search_suggest, name="suggest"),
+]

@@ -25,6 +25,7 @@ def search_results(request):
         "pager_query": kept.urlencode(),
         "search_filter": result.filterset,
         "hit_actions": actions("search_hits"),
+        "term": highlighted_term(request.GET),
         # Row links from one reverse() each: per-row reversing is most of a page's cost.
         "contact_base": reverse("contacts:detail", args=[0]).removesuffix("0/"),
         "company_base": reverse("companies:detail", args=[0]).removesuffix("0/"),
@@ -32,3 +33,35 @@ def search_results(request):
     if request.htmx and not request.htmx.boosted:
         return render(request, "search/results.html#hit-list", context)
     return render(request, "search/results.html", context)
+
+
+def highlighted_term(params) -> str:
+    """The term to mark in the hits' names: only the name types match the name."""
+    if (params.get("type") or "last_name") not in ("last_name", "first_name", "full_name"):
+        return ""
+    return params.get("q", "").strip()
+
+
+# Hits in the typing dropdown; «Vis alle treff» opens the full list.
+SUGGEST_LIMIT = 8
+
+
+@require_GET
+@crm_view
+def search_suggest(request):
+    """The dropdown under the panel's field while typing: the first hits of the same
+    search, uncounted (``selectors.search(limit=…)``), as the listbox's options."""
+    result = None
+    if request.GET.get("q", "").strip():
+        result = selectors.search(params=request.GET, user=request.user, limit=SUGGEST_LIMIT)
+    return render(
+        request,
+        "search/partials/suggest.html",
+        {
+            "result": result,
+            "term": highlighted_term(request.GET),
+            "all_url": f"{reverse('search:results')}?{request.GET.urlencode()}",
+            "contact_base": reverse("contacts:detail", args=[0]).removesuffix("0/"),
+            "company_base": reverse("companies:detail", args=[0]).removesuffix("0/"),
+        },
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from urllib.parse import urlencode
 
 from django.shortcuts import render
@@ -11,7 +12,7 @@ from django.views.decorators.http import require_GET
 from crm.access import crm_view
 from crm.params import id_filter
 
-from .. import selectors
+from .. import calendar, selectors
 from ..models import TaskStatus
 from . import lists
 
@@ -29,6 +30,19 @@ def group_list(request):
 @crm_view
 def group_tasks(request, pk: int):
     group = selectors.group_for_page(pk=pk)
+    members = selectors.group_members(group=group)
+    try:
+        day = dt.date.fromisoformat(request.GET.get("date", ""))
+    except ValueError:
+        day = timezone.localdate()
+    first = day - dt.timedelta(days=day.weekday())
+    week = calendar.GroupWeek(
+        day=day,
+        members=members,
+        tasks=selectors.group_week_tasks(
+            group=group, first=first, last=first + dt.timedelta(days=6)
+        ),
+    )
     selected, _query = lists.status_filter(request, TaskStatus)
     assignee_id = id_filter(request.GET, "assignee")
     tasks = selectors.group_tasks(group=group, assignee_id=assignee_id, statuses=selected)
@@ -43,7 +57,8 @@ def group_tasks(request, pk: int):
         {
             "group": group,
             "page_obj": page,
-            "members": selectors.group_members(group=group),
+            "members": members,
+            "week": week,
             "assignee_id": assignee_id,
             "statuses": TaskStatus.choices,
             "selected_statuses": selected,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
@@ -22,10 +24,18 @@ from ..models import Task, TaskStatus
 from ..tabs import TASK_NOTICE_KEY, card_tab_panel
 
 
+def _iso_date(value) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value or "")
+    except ValueError:
+        return None
+
+
 @require_http_methods(["GET", "POST"])
 @crm_view
 def task_create(request):
-    """«Ny oppgave». ?contact=ID links a contact; ?group=ID gives it to a user group."""
+    """«Ny oppgave». ?contact=ID links a contact; ?group=ID gives it to a user group
+    (and ?assignee=ID to one of its members); ?due=YYYY-MM-DD proposes the due date."""
     initial = {"assignee": request.user, "status": TaskStatus.NOT_STARTED}
     default_next = reverse("home")
     if (contact_id := id_param(request.GET, "contact")) is not None:
@@ -35,8 +45,14 @@ def task_create(request):
     if (group_id := id_param(request.GET, "group")) is not None:
         group = selectors.group_for_page(pk=group_id)
         initial["group"] = group
-        initial["assignee"] = None
+        # A group's new task has an owner: the member whose row it was made in on the
+        # group calendar (?assignee=ID), else the one making it.
+        members = selectors.group_members(group=group)
+        assignee_id = id_filter(request.GET, "assignee")
+        initial["assignee"] = next((m for m in members if m.pk == assignee_id), request.user)
         default_next = reverse("activities:group_tasks", args=[group.pk])
+    if (due := _iso_date(request.GET.get("due"))) is not None:
+        initial["due_date"] = due
     form = TaskForm(pickers.posted(request), initial=initial)
     if pickers.saving(form):
         try:

@@ -1,6 +1,10 @@
+import re
+
 from django import template
 from django.core.cache import cache
 from django.template.loader import render_to_string
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
 from contacts.models import Contact
@@ -33,4 +37,20 @@ def search_panel(context):
 def _render(form, *, live, request):
     return render_to_string(
         "search/partials/panel_form.html", {"form": form, "live": live}, request=request
+    )
+
+
+@register.filter
+def highlight(value, term):
+    """``value`` escaped, each case-insensitive occurrence of ``term`` wrapped in <mark>."""
+    text = "" if value is None else str(value)
+    term = (term or "").strip()
+    if not term:
+        return escape(text)
+    parts = re.split(f"({re.escape(term)})", text, flags=re.IGNORECASE)
+    return mark_safe(
+        "".join(
+            f"<mark>{escape(part)}</mark>" if i % 2 else escape(part)
+            for i, part in enumerate(parts)
+        )
     )

@@ -17,7 +17,8 @@ def test_new_appointment_from_the_card_shows_in_the_planner(live_server, page, l
     page.get_by_role("tabpanel").get_by_role("link", name="Ny avtale").click()
     today = timezone.localdate()
     page.get_by_role("textbox", name="Tittel").fill("Kundemøte i nettleser")
-    page.get_by_role("textbox", name="Dato", exact=False).first.fill(today.strftime("%d.%m.%Y"))
+    # The browser's date picker takes an ISO date.
+    page.locator("input[name=start_date]").fill(today.isoformat())
     page.get_by_label("Fra", exact=True).fill("10:00")
     page.get_by_label("Til", exact=True).fill("11:00")
     page.get_by_role("button", name="Lagre").click()

@@ -19,7 +19,7 @@ def test_check_two_hits_and_download_them_as_csv(live_server, page, login, staff
     for first in ["Kari", "Ola", "Per"]:
         ContactFactory(last_name="Hansen", first_name=first)
     login(staff)
-    field = page.get_by_role("searchbox", name="Søk")
+    field = page.get_by_role("combobox", name="Søk")
     field.fill("hansen")
     field.press("Enter")
     hits = page.locator("#hit-list")

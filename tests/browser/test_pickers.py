@@ -58,8 +58,8 @@ def _chips(page):
 
 def _fill_appointment(page):
     page.get_by_role("textbox", name="Tittel").fill("Møte om avtalen")
-    day = timezone.localdate().strftime("%d.%m.%Y")
-    page.get_by_role("textbox", name="Dato", exact=False).first.fill(day)
+    # The browser's date picker takes an ISO date.
+    page.locator("input[name=start_date]").fill(timezone.localdate().isoformat())
     page.get_by_label("Fra", exact=True).fill("10:00")
     page.get_by_label("Til", exact=True).fill("11:00")
 

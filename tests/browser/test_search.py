@@ -13,7 +13,7 @@ def test_type_hanse_press_enter_and_open_a_hit(live_server, page, login, staff):
     for last in ["Hansen", "Johansen", "Hanssen"]:
         ContactFactory(last_name=last, first_name="Kari")
     login(staff)
-    field = page.get_by_role("searchbox", name="Søk")
+    field = page.get_by_role("combobox", name="Søk")
     field.fill("hanse")
     field.press("Enter")
 

@@ -107,7 +107,7 @@ def test_list_pages_take_any_page_number(staff_client, number):
 def test_planner_for_a_crafted_user_id_shows_my_own_planner(staff_client, staff, value):
     response = staff_client.get(reverse("activities:planner"), {"user": value})
     assert response.status_code == 200
-    assert response.context["shown_user"] == staff
+    assert response.context["shown_users"] == [staff]
 
 
 @pytest.mark.parametrize("value", [SUPERSCRIPT, "abc", HUGE, "-1"])

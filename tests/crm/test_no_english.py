@@ -621,6 +621,7 @@ def crm_urls(world, me) -> dict[str, list[str]]:
         # Administrators only (staff get 403: tests/orders/test_invoice_views.py).
         "orders:firm_details": [{}] if is_firm_admin(me) else [],
         "search:results": [{"?": "q=Nordmann"}, {"?": "q=zzz"}],
+        "search:suggest": [{"?": "q=Nord"}, {"?": "q=zzz"}, {"?": "q=ab&type=email"}],
         "exports:list": [],  # a download
         "exports:vcard": [],  # a download
         "exports:personal_data": [],  # POST only, a download
