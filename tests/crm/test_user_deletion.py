@@ -39,6 +39,16 @@ DELETED_WITH_THE_USER = {
     "mailbox.MessageCopy": "where a message sat in the user's mailbox",
     # The user's own API keys: they act as the user, so they go with them.
     "api.ApiToken": "the user's own API keys",
+    "api.CalendarFeed": "the secret address of the user's own calendar",
+    # The user's own second factors for signing in (accounts/).
+    "otp_totp.TOTPDevice": "the user's own authenticator app",
+    "otp_static.StaticDevice": "the user's own recovery codes",
+    "otp_static.StaticToken": "one of the user's own recovery codes",
+    "django_otp_webauthn.WebAuthnCredential": "the user's own passkey",
+    "django_otp_webauthn.WebAuthnAttestation": "how the user's own passkey was made",
+    "django_otp_webauthn.WebAuthnUserHandle": "the user's own passkey handle",
+    # Which cards the user opened lately: the user's own list.
+    "contacts.RecentlyViewed": "the cards the user opened lately",
 }
 
 
