@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -17,13 +16,13 @@ from companies.models import Company
 from contacts.models import Contact
 from crm.access import crm_view
 from crm.deletion import confirm_page
-from crm.forms import apply_validation_error
 from crm.next_url import next_url
 from crm.params import id_param
 
 from .. import calendar, pickers, selectors, services
 from ..forms import AppointmentForm
 from ..models import Appointment, AppointmentStatus
+from .editing import activity_form_page
 
 
 @require_http_methods(["GET", "POST"])
@@ -44,22 +43,15 @@ def appointment_create(request):
     initial["start_time"] = start.time()
     initial["end_time"] = (start + dt.timedelta(hours=1)).time()
     form = AppointmentForm(pickers.posted(request), initial=initial)
-    if pickers.saving(form):
-        try:
-            services.appointment_create(
-                actor=request.user, owner=request.user, **form.service_data()
-            )
-        except ValidationError as error:
-            apply_validation_error(form, error)
-        else:
-            messages.success(request, _("The appointment was saved."))
-            return redirect(next_url(request, default_next))
-    return render(
+    return activity_form_page(
         request,
-        "activities/activity_form.html",
-        pickers.activity_form_context(
-            form, heading=_("New appointment"), next=next_url(request, default_next)
+        form,
+        save=lambda data: services.appointment_create(
+            actor=request.user, owner=request.user, **data
         ),
+        saved=_("The appointment was saved."),
+        heading=_("New appointment"),
+        default_next=default_next,
     )
 
 
@@ -88,22 +80,15 @@ def appointment_update(request, pk: int):
         pickers.posted(request), initial=AppointmentForm.initial_for(appointment)
     )
     default_next = appointment.get_absolute_url()
-    if pickers.saving(form):
-        try:
-            services.appointment_update(
-                appointment=appointment, actor=request.user, **form.service_data()
-            )
-        except ValidationError as error:
-            apply_validation_error(form, error)
-        else:
-            messages.success(request, _("The changes were saved."))
-            return redirect(next_url(request, default_next))
-    return render(
+    return activity_form_page(
         request,
-        "activities/activity_form.html",
-        pickers.activity_form_context(
-            form, heading=_("Edit appointment"), next=next_url(request, default_next)
+        form,
+        save=lambda data: services.appointment_update(
+            appointment=appointment, actor=request.user, **data
         ),
+        saved=_("The changes were saved."),
+        heading=_("Edit appointment"),
+        default_next=default_next,
     )
 
 

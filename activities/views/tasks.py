@@ -6,7 +6,7 @@ import datetime as dt
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -14,7 +14,6 @@ from django.views.decorators.http import require_http_methods, require_POST
 from contacts.models import Contact
 from crm.access import crm_view
 from crm.deletion import confirm_page
-from crm.forms import apply_validation_error
 from crm.next_url import next_url
 from crm.params import id_filter, id_param
 
@@ -22,6 +21,7 @@ from .. import pickers, selectors, services
 from ..forms import TaskForm
 from ..models import Task, TaskStatus
 from ..tabs import TASK_NOTICE_KEY, card_tab_panel
+from .editing import activity_form_page
 
 
 def _iso_date(value) -> dt.date | None:
@@ -54,20 +54,13 @@ def task_create(request):
     if (due := _iso_date(request.GET.get("due"))) is not None:
         initial["due_date"] = due
     form = TaskForm(pickers.posted(request), initial=initial)
-    if pickers.saving(form):
-        try:
-            services.task_create(actor=request.user, **form.service_data())
-        except ValidationError as error:
-            apply_validation_error(form, error)
-        else:
-            messages.success(request, _("The task was saved."))
-            return redirect(next_url(request, default_next))
-    return render(
+    return activity_form_page(
         request,
-        "activities/activity_form.html",
-        pickers.activity_form_context(
-            form, heading=_("New task"), next=next_url(request, default_next)
-        ),
+        form,
+        save=lambda data: services.task_create(actor=request.user, **data),
+        saved=_("The task was saved."),
+        heading=_("New task"),
+        default_next=default_next,
     )
 
 
@@ -77,20 +70,13 @@ def task_update(request, pk: int):
     task = selectors.task_for_page(pk=pk)
     form = TaskForm(pickers.posted(request), instance=task)
     default_next = reverse("home")
-    if pickers.saving(form):
-        try:
-            services.task_update(task=task, actor=request.user, **form.service_data())
-        except ValidationError as error:
-            apply_validation_error(form, error)
-        else:
-            messages.success(request, _("The changes were saved."))
-            return redirect(next_url(request, default_next))
-    return render(
+    return activity_form_page(
         request,
-        "activities/activity_form.html",
-        pickers.activity_form_context(
-            form, heading=_("Edit task"), next=next_url(request, default_next)
-        ),
+        form,
+        save=lambda data: services.task_update(task=task, actor=request.user, **data),
+        saved=_("The changes were saved."),
+        heading=_("Edit task"),
+        default_next=default_next,
     )
 
 
