@@ -15,20 +15,12 @@ from django.utils.translation import gettext_lazy as _
 
 from companies.models import Company
 from contacts.models import Contact
-from crm.forms import UserChoiceField, UserMultipleChoiceField
+from crm.forms import UserChoiceField, UserMultipleChoiceField, date_input
 from crm.user_picker import crm_users
 
 from .models import AppointmentStatus, Note, Project, Task
 
-DATE_ATTRS = {"type": "date", "autocomplete": "off"}
 TIME_ATTRS = {"placeholder": "tt:mm", "autocomplete": "off", "inputmode": "numeric"}
-
-
-def date_input() -> forms.DateInput:
-    """The browser's date picker: it takes and gives ISO dates and shows them in the
-    user's locale (dd.mm.åååå in Norwegian); dd.mm.åååå typed without it still parses
-    (DATE_INPUT_FORMATS)."""
-    return forms.DateInput(attrs=DATE_ATTRS, format="%Y-%m-%d")
 
 
 def time_input() -> forms.TimeInput:

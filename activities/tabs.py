@@ -5,15 +5,13 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-from django.db.models import F, Func, Subquery
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
-from contacts.models import Contact
 from crm.pagination import page_with_total
 from crm.rows import add_row_urls
-from crm.tabs import TabSet
+from crm.tabs import TabSet, count_subquery
 
 from . import selectors
 from .forms import NoteForm
@@ -179,46 +177,22 @@ def project_participants_tab_context(request, project):
 
 # --- the numbers beside the card's tab labels («Notater 12») -----------------------------
 # Appointments and tasks count what the tab opens with (the open ones); notes, the ones the
-# viewer may read. The three come from one query, kept on the request for the strip.
+# viewer may read. The card's selector folds them into its query of the contact.
 
 
-def _count(queryset):
-    return Subquery(
-        queryset.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n")[:1]
+def contact_appointments_count(request, pk):
+    return count_subquery(
+        selectors.appointments_for_contact(
+            contact=pk, statuses=list(AppointmentStatus.open_values())
+        )
     )
 
 
-def _card_counts(request, contact) -> dict[str, int]:
-    cache = request.__dict__.setdefault("_activities_card_counts", {})
-    if contact.pk not in cache:
-        cache[contact.pk] = (
-            Contact.objects.filter(pk=contact.pk)
-            .values(
-                n_appointments=_count(
-                    selectors.appointments_for_contact(
-                        contact=contact, statuses=list(AppointmentStatus.open_values())
-                    )
-                ),
-                n_tasks=_count(
-                    selectors.tasks_for_contact(
-                        contact=contact, statuses=list(TaskStatus.open_values())
-                    )
-                ),
-                n_notes=_count(selectors.notes_for_contact(user=request.user, contact=contact)),
-            )
-            .first()
-            or {}
-        )
-    return cache[contact.pk]
+def contact_tasks_count(request, pk):
+    return count_subquery(
+        selectors.tasks_for_contact(contact=pk, statuses=list(TaskStatus.open_values()))
+    )
 
 
-def contact_appointments_count(request, contact) -> int | None:
-    return _card_counts(request, contact).get("n_appointments")
-
-
-def contact_tasks_count(request, contact) -> int | None:
-    return _card_counts(request, contact).get("n_tasks")
-
-
-def contact_notes_count(request, contact) -> int | None:
-    return _card_counts(request, contact).get("n_notes")
+def contact_notes_count(request, pk):
+    return count_subquery(selectors.notes_for_contact(user=request.user, contact=pk))

@@ -10,6 +10,11 @@ class CompaniesConfig(AppConfig):
         from crm.actions import register_action
 
         register_action("contact_card_header", "companies/partials/card_header_company.html")
+        from contacts.card_fields import register_card_field
+
+        from .selectors import CARD_FIELD, current_link_annotation
+
+        register_card_field(CARD_FIELD, current_link_annotation)
         from contacts.customer_numbers import register_holder
         from contacts.recently_viewed import recently_viewed
         from contacts.tabs import card_tabs
@@ -34,6 +39,7 @@ class CompaniesConfig(AppConfig):
                 label=_("Companies"),
                 template="companies/partials/contact_companies_tab.html",
                 context=tabs.companies_tab_context,
+                count=tabs.companies_tab_count,
             )
         )
         tabs.company_tabs.register(

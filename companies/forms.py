@@ -7,7 +7,7 @@ from stdnum.no import orgnr
 
 from contacts.forms import CardForm, address_fieldset
 from contacts.models import Contact
-from crm.forms import set_phone_messages
+from crm.forms import date_input, set_phone_messages
 
 from .models import Company, CompanyLink
 
@@ -84,8 +84,8 @@ class CompanyLinkForm(forms.ModelForm):
         model = CompanyLink
         fields = ["position", "work_phone", "mobile", "email", "start_date", "end_date"]
         widgets = {
-            "start_date": forms.DateInput(attrs={"placeholder": "dd.mm.åååå"}),
-            "end_date": forms.DateInput(attrs={"placeholder": "dd.mm.åååå"}),
+            "start_date": date_input(),
+            "end_date": date_input(),
         }
         help_texts = {"end_date": _("Set when the person has left: the link is kept as former.")}
 

@@ -1,6 +1,7 @@
 """Every read the company pages and the Companies tab need."""
 
-from django.db.models import BooleanField, Case, Prefetch, Q, Value, When
+from django.db.models import BooleanField, Case, JSONField, Prefetch, Q, Subquery, Value, When
+from django.db.models.functions import JSONObject
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -76,14 +77,32 @@ def company_search(*, term: str, limit: int = 20):
     return list(Company.objects.filter(name__icontains=term).order_by("sort_key", "id")[:limit])
 
 
-def current_link_for_card(*, contact):
-    """The contact's current company link for the card's header: the main one if marked,
-    else the newest (one query); None when the person has none."""
+def _current_link_rows(contact_id):
+    """The contact's current company link first: the newest."""
     return (
         CompanyLink.objects.current()
-        .filter(contact=contact)
-        .select_related("company")
-        .only("position", "company__name", "company_id", "contact_id")
+        .filter(contact_id=contact_id)
         .order_by("-start_date", "-id")
-        .first()
+        .values(
+            json=JSONObject(company_id="company_id", name="company__name", position="position")
+        )
     )
+
+
+def current_link_for_card(*, contact) -> dict | None:
+    """The contact's current company for the card's header, ``{"company_id", "name",
+    "position"}``: brought along with the card's query of the contact
+    (:func:`current_link_annotation`), else read here in one query; None when the person
+    has none."""
+    if hasattr(contact, CARD_FIELD):
+        return getattr(contact, CARD_FIELD)
+    row = _current_link_rows(contact.pk).first()
+    return row["json"] if row else None
+
+
+# The name the card's query gives the header's company (contacts/card_fields.py).
+CARD_FIELD = "current_company_link"
+
+
+def current_link_annotation(request, pk):
+    return Subquery(_current_link_rows(pk)[:1], output_field=JSONField())

@@ -5,9 +5,10 @@ from django.urls import reverse
 
 from crm.pagination import page_with_total
 from crm.rows import add_row_urls
-from crm.tabs import TabSet
+from crm.tabs import TabSet, count_subquery
 
 from . import selectors
+from .models import CompanyLink
 
 company_tabs = TabSet(order=["people", "notes", "files", "orders", "history"])
 
@@ -42,3 +43,8 @@ def companies_tab_context(request, contact):
         "links_page": page,
         "tab_url": reverse("contacts:tab", args=[contact.pk, "companies"]),
     }
+
+
+def companies_tab_count(request, pk):
+    """The contact's company links, current and former (the tab lists both)."""
+    return count_subquery(CompanyLink.objects.filter(contact_id=pk))

@@ -6,22 +6,35 @@ A detail view calls :func:`record_view`; an app reads its own kind back with
 from __future__ import annotations
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
 from django.db import connection, models, transaction
 from django.utils import timezone
 
 from .models import RecentlyViewed
 
 KEEP = 20
+# Opening the page a user has just recorded again within this many seconds (a reload, a
+# return from an edit, a tab opened as a whole page) changes nothing worth a write: the
+# page is already on top of their list. Kept in the cache, shared by every web server.
+SAME_PAGE_SECONDS = 60
+
+
+def _last_key(user) -> str:
+    return f"recently_viewed:last:{user.pk}"
 
 
 def record_view(*, user, obj: models.Model) -> None:
     """Mark ``obj`` as just viewed by ``user`` and forget all but the newest ``KEEP``, in
     one statement: the upsert runs in a CTE, and the
-    DELETE, which sees the rows as they were before it, spares the upserted row."""
+    DELETE, which sees the rows as they were before it, spares the upserted row. Skipped
+    when ``obj`` is already the newest on the list (``SAME_PAGE_SECONDS``)."""
     if not user.is_authenticated:
         return
-    table = connection.ops.quote_name(RecentlyViewed._meta.db_table)
     content_type = ContentType.objects.get_for_model(obj)
+    last = f"{content_type.pk}:{obj.pk}"
+    if cache.get(_last_key(user)) == last:
+        return
+    table = connection.ops.quote_name(RecentlyViewed._meta.db_table)
     with transaction.atomic(), connection.cursor() as cursor:
         # A view lost in a crash costs nothing; waiting for the disk cost the card ~15 ms.
         cursor.execute("SET LOCAL synchronous_commit TO OFF")
@@ -50,6 +63,7 @@ def record_view(*, user, obj: models.Model) -> None:
                 "others": KEEP - 1,
             },
         )
+    cache.set(_last_key(user), last, SAME_PAGE_SECONDS)
 
 
 def recently_viewed(*, user, model: type[models.Model], limit: int = 10) -> list:

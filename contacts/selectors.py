@@ -11,11 +11,12 @@ def contact_recent(*, limit: int = 10):
     return list(Contact.objects.order_by("-created_at", "-id")[:limit])
 
 
-def contact_for_card(*, pk: int) -> Contact:
-    """The contact with what the left side of the card shows, in one query: its e-mail
+def contact_for_card(*, pk: int, annotations: dict | None = None) -> Contact:
+    """The contact with what the card shows around its tabs, in one query: its e-mail
     addresses (``email_addresses``, main one first) and ``category_names`` ride along as
-    arrays."""
+    arrays, and ``annotations`` (the tabs' counts, other apps' card fields) as columns."""
     queryset = Contact.objects.select_related("owner").annotate(
+        **(annotations or {}),
         email_addresses=ArraySubquery(
             ContactEmail.objects.filter(contact=OuterRef("pk"))
             .order_by("position", "id")

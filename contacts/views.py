@@ -16,6 +16,7 @@ from crm.picker import saving
 from crm.tabs import TAB_VARY_HEADERS, wants_panel_only
 
 from . import selectors, services
+from .card_fields import card_field_annotations
 from .editing import edit_page, form_context, posted
 from .forms import ContactForm
 from .models import Contact
@@ -63,7 +64,13 @@ def contact_detail(request, pk: int, tab: str | None = None):
         # Only the tab is sent: the card's left side (e-mails, categories) is not needed.
         contact = get_object_or_404(Contact, pk=pk)
     else:
-        contact = selectors.contact_for_card(pk=pk)
+        contact = selectors.contact_for_card(
+            pk=pk,
+            annotations={
+                **card_tabs.count_annotations(request, pk),
+                **card_field_annotations(request, pk),
+            },
+        )
     context = {
         "contact": contact,
         "just_saved": request.GET.get("saved") == "1",

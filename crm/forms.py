@@ -1,7 +1,7 @@
 """Form helpers shared by every app."""
 
 from django.core.exceptions import ValidationError
-from django.forms import Form, ModelChoiceField, ModelMultipleChoiceField
+from django.forms import DateInput, Form, ModelChoiceField, ModelMultipleChoiceField
 from django.utils.translation import gettext_lazy as _
 
 from .users import display_name
@@ -14,6 +14,13 @@ def apply_validation_error(form: Form, error: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, error)
+
+
+def date_input(**attrs) -> DateInput:
+    """Every date field's widget: the browser's date picker, which takes and gives ISO
+    dates and shows them in the user's locale (dd.mm.åååå in Norwegian); dd.mm.åååå typed
+    where no picker is shown still parses (DATE_INPUT_FORMATS)."""
+    return DateInput(attrs={"type": "date", "autocomplete": "off", **attrs}, format="%Y-%m-%d")
 
 
 PHONE_INVALID = _(

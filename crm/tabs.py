@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
+from django.db.models import Expression, F, Func, Subquery
 from django.http import Http404, HttpRequest
 
 
@@ -40,22 +41,36 @@ class Tab:
     template: str
     # (request, obj, **overrides) -> the template's context; see the module's docstring.
     context: Callable[..., dict] = field(default=lambda request, obj, **overrides: {})
-    # (request, obj) -> how many rows the tab holds, shown beside its label («Notater 12»);
-    # None shows no number. One bounded query (a COUNT), run only when the strip is drawn.
-    count: Callable[[HttpRequest, Any], int | None] | None = None
+    # (request, pk) -> an expression for how many rows the tab holds for the object with
+    # that pk, shown beside its label («Notater 12»): a COUNT subquery. A page's selector
+    # may fold them into its own query of the object (``count_annotations``); otherwise the
+    # strip reads them all in one query, only when it is drawn.
+    count: Callable[[HttpRequest, Any], Expression] | None = None
+
+
+def count_name(slug: str) -> str:
+    return f"tab_count_{slug}"
+
+
+def count_subquery(queryset) -> Subquery:
+    """``queryset``'s row count as an expression, for a ``Tab.count``."""
+    return Subquery(
+        queryset.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n")[:1]
+    )
 
 
 class _StripTab:
-    """A tab as the strip draws it: the tab's fields plus ``count``, computed on first use
-    so a panel-only answer (which draws no strip) runs no count query."""
+    """A tab as the strip draws it: the tab's fields plus ``count``, read from the object
+    when its selector brought the counts along, else from one query for all of them, run
+    on first use so a panel-only answer (which draws no strip) runs none."""
 
-    def __init__(self, tab: Tab, request: HttpRequest, obj):
-        self._tab, self._request, self._obj = tab, request, obj
+    def __init__(self, tab: Tab, counts: Callable[[], dict]):
+        self._tab, self._counts = tab, counts
         self.slug, self.label, self.template = tab.slug, tab.label, tab.template
 
     @cached_property
     def count(self) -> int | None:
-        return self._tab.count(self._request, self._obj) if self._tab.count else None
+        return self._counts().get(count_name(self.slug)) if self._tab.count else None
 
 
 class TabSet:
@@ -87,10 +102,30 @@ class TabSet:
         except KeyError:
             raise Http404 from None
 
+    def count_annotations(self, request: HttpRequest, pk) -> dict[str, Expression]:
+        """The tabs' counts as annotations for the page's own query of its object."""
+        return {count_name(t.slug): t.count(request, pk) for t in self if t.count}
+
+    def _counts(self, request: HttpRequest, obj) -> Callable[[], dict]:
+        found: dict = {}
+
+        def counts() -> dict:
+            if not found:
+                annotations = self.count_annotations(request, obj.pk)
+                if all(hasattr(obj, name) for name in annotations):
+                    found.update({name: getattr(obj, name) for name in annotations})
+                elif annotations:
+                    rows = type(obj)._default_manager.filter(pk=obj.pk).values(**annotations)
+                    found.update(rows.first() or {})
+            return found
+
+        return counts
+
     def render_context(self, request: HttpRequest, obj, slug: str | None, **overrides) -> dict:
         tab = self.get(slug)
+        counts = self._counts(request, obj)
         return {
-            "tabs": [_StripTab(t, request, obj) for t in self],
+            "tabs": [_StripTab(t, counts) for t in self],
             "active_tab": tab,
             **tab.context(request, obj, **overrides),
         }

@@ -1,22 +1,17 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", attrs={"class": "form-control"}, **kwargs)
+from crm.forms import date_input
 
 
 class HistoryFilterForm(forms.Form):
     """The date range of the History tab; either end may be left open."""
 
     date_from = forms.DateField(
-        label=_("From"), required=False, widget=DateInput(), input_formats=["%Y-%m-%d", "%d.%m.%Y"]
+        label=_("From"), required=False, widget=date_input(**{"class": "form-control"})
     )
     date_to = forms.DateField(
-        label=_("To"), required=False, widget=DateInput(), input_formats=["%Y-%m-%d", "%d.%m.%Y"]
+        label=_("To"), required=False, widget=date_input(**{"class": "form-control"})
     )
 
     def clean(self):

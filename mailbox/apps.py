@@ -32,6 +32,7 @@ class MailboxConfig(AppConfig):
                 label=_("E-mail"),
                 template="mailbox/partials/contact_email_tab.html",
                 context=tabs.email_tab_context,
+                count=tabs.email_tab_count,
             )
         )
         register_verb(linking.LINKED_VERB, _("E-mail «%(subject)s» was linked"))

@@ -57,6 +57,18 @@ def contact_message_links(*, user, contact, query: str = ""):
     return links.order_by("-sent_at", "-message_id")
 
 
+def contact_message_links_count_rows(*, user, pk):
+    """The links the E-mail tab of contact ``pk`` lists for ``user``, to be counted."""
+    links = MessageContact.objects.filter(contact_id=pk)
+    if not is_firm_admin(user):
+        links = links.filter(contact__email_locked=False).exclude(
+            message_id__in=MessageContact.objects.filter(contact__email_locked=True).values(
+                "message_id"
+            )
+        )
+    return links
+
+
 def contact_message(*, user, contact, pk: int) -> tuple[Message, str]:
     """One message linked to the contact with its direction; 404 when not readable."""
     if not can_read_contact_mail(user=user, contact=contact):

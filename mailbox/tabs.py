@@ -1,6 +1,7 @@
 """The mailbox's tab on the contact card (registered from apps.py; see crm/tabs.py)."""
 
 from crm.rows import add_row_urls, url_for
+from crm.tabs import count_subquery
 
 from . import selectors
 from .forms import MailSearchForm
@@ -22,3 +23,8 @@ def email_tab_context(request, contact) -> dict:
         "mail_query": query,
         "mail_search_form": form,
     }
+
+
+def email_tab_count(request, pk):
+    """How many of the contact's messages the tab lists for this user (none when locked)."""
+    return count_subquery(selectors.contact_message_links_count_rows(user=request.user, pk=pk))

@@ -26,6 +26,7 @@ class OrdersConfig(AppConfig):
                 label=_("Orders and invoices"),
                 template="orders/partials/customer_orders_tab.html",
                 context=tabs.contact_orders_tab_context,
+                count=tabs.contact_orders_count,
             )
         )
         company_tabs.register(

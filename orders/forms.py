@@ -7,6 +7,7 @@ from django import forms
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
+from crm.forms import date_input
 from crm.money import MoneyField, QuantityField
 
 from . import validators
@@ -18,7 +19,7 @@ class OrderForm(forms.ModelForm):
     class Meta:
         model = Order
         fields = ["date", "reference"]
-        widgets = {"date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+        widgets = {"date": date_input()}
         help_texts = {"reference": _("The customer's reference or order number, if any.")}
 
     def __init__(self, *args, **kwargs):

@@ -4,6 +4,7 @@ apps.py; see crm/tabs.py)."""
 from django.urls import reverse
 
 from crm.pagination import page_with_total
+from crm.tabs import count_subquery
 
 from . import selectors
 
@@ -44,3 +45,8 @@ def company_orders_tab_context(request, company):
         selectors.orders_for_company(company=company),
         selectors.invoices_for_company(company=company),
     )
+
+
+def contact_orders_count(request, pk):
+    """The contact's orders (their invoices are counted with them, not beside)."""
+    return count_subquery(selectors.orders_for_contact(contact=pk))

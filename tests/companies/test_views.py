@@ -1,3 +1,6 @@
+import datetime
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -235,3 +238,19 @@ def test_link_contact_search_without_javascript_keeps_the_chosen_person(staff_cl
     assert not CompanyLink.objects.exists()
     staff_client.post(url, {"contact": [arne.pk]})
     assert CompanyLink.objects.get().contact == arne
+
+
+def test_link_dates_use_the_browsers_date_picker_and_keep_what_was_typed(staff_client):
+    link = CompanyLinkFactory(start_date=datetime.date(2024, 2, 1))
+    url = reverse("companies:link_update", args=[link.pk])
+    form = staff_client.get(url).content.decode()
+    assert re.search(r'<input type="date" name="start_date" value="2024-02-01"', form)
+    assert re.search(r'<input type="date" name="end_date"', form)
+    # The picker sends ISO dates; a refused form shows them again as they were chosen.
+    response = staff_client.post(
+        url, {"position": "x", "start_date": "2024-03-01", "end_date": "2024-01-01"}
+    )
+    assert 'name="start_date" value="2024-03-01"' in response.content.decode()
+    staff_client.post(url, {"position": "x", "start_date": "2024-03-01", "end_date": ""})
+    link.refresh_from_db()
+    assert link.start_date == datetime.date(2024, 3, 1)
