@@ -11,30 +11,14 @@ from playwright.sync_api import expect
 
 from contacts.recently_viewed import record_view
 from tests.activities.factories import AppointmentFactory, NoteFactory, TaskFactory
+from tests.browser.conftest import assert_accessible
 from tests.companies.factories import CompanyFactory, CompanyLinkFactory
-from tests.conftest import AXE
 from tests.contacts.factories import CategoryFactory, ContactEmailFactory, ContactFactory
 from tests.crm.factories import UserFactory
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 
 SIZES = {"desktop": (1366, 800), "phone": (390, 844)}
-WCAG22AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
-
-
-def assert_wcag22aa(page):
-    """axe-core, every rule of WCAG 2.0–2.2 A/AA, any impact (minor included)."""
-    if not page.evaluate("typeof window.axe !== 'undefined'"):
-        page.evaluate(AXE.read_text(encoding="utf-8"))
-    result = page.evaluate(
-        "async (tags) => await axe.run(document, "
-        "{runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})",
-        WCAG22AA,
-    )
-    assert not result["violations"], "\n".join(
-        f"{v['id']} ({v['impact']}): {v['help']} → {[n['target'] for n in v['nodes']][:5]}"
-        for v in result["violations"]
-    )
 
 
 def assert_no_sideways_scroll(page):
@@ -80,10 +64,10 @@ def test_card_passes_axe_and_fits_the_width(live_server, login, user, full_conta
     expect(page.get_by_test_id("current-company")).to_contain_text("Fjord AS")
     expect(page.get_by_role("tab", name="Notater", exact=True)).to_have_accessible_description("2")
     assert_no_sideways_scroll(page)
-    assert_wcag22aa(page)
+    assert_accessible(page)
     page.get_by_role("tab", name="Aktivitet").click()
     expect(page.get_by_test_id("timeline")).to_be_visible()
-    assert_wcag22aa(page)
+    assert_accessible(page)
 
 
 @pytest.mark.parametrize("width", [1024, 1366, 1920])
@@ -127,14 +111,14 @@ def test_start_page_passes_axe_and_fits_the_width(live_server, login, user, size
     expect(page.get_by_test_id("home-viewed")).to_contain_text("Ola Sett")
     expect(page.get_by_test_id("home-viewed")).to_contain_text("Besøkt AS")
     assert_no_sideways_scroll(page)
-    assert_wcag22aa(page)
+    assert_accessible(page)
 
 
 def test_empty_start_page_passes_axe(live_server, login, user):
     page = login(user)
     page.goto(live_server.url + reverse("home"))
     expect(page.get_by_test_id("home-viewed")).to_contain_text("Kortene og firmaene du åpner")
-    assert_wcag22aa(page)
+    assert_accessible(page)
 
 
 def test_new_note_is_added_without_leaving_the_card(live_server, login, user, full_contact):
