@@ -19,12 +19,18 @@ So every such connection goes through :func:`connect`:
 
 ``OUTBOUND_ALLOWED_HOSTS`` lets a firm's own internal servers through: host names
 (compared before resolution), addresses and networks (``10.0.0.0/24``).
+
+TLS on such a connection (IMAP, SMTP) takes :func:`tls_context`: the certificate must be
+valid for the name and signed by a trusted authority — the system's, plus the one in
+``OUTBOUND_CA_FILE`` for a firm's own. (Python's imaplib and smtplib check nothing when
+given no context.)
 """
 
 from __future__ import annotations
 
 import ipaddress
 import socket
+import ssl
 import time
 from functools import lru_cache
 
@@ -44,8 +50,30 @@ _TRANSLATED = [
 ]
 
 
+def tls_context() -> ssl.SSLContext:
+    """A client TLS context that verifies the server's certificate and name."""
+    context = ssl.create_default_context()
+    if settings.OUTBOUND_CA_FILE:
+        context.load_verify_locations(cafile=settings.OUTBOUND_CA_FILE)
+    return context
+
+
 class OutboundError(Exception):
     """Why no connection was made; ``str(error)`` is a message for the user."""
+
+
+class CertificateRefused(OutboundError):
+    """The server answered with TLS, but its certificate is not valid for its name or not
+    signed by a trusted authority."""
+
+    def __init__(self, host: str):
+        super().__init__(
+            _(
+                "The certificate of %(host)s could not be verified. Check the server name, "
+                "or ask your administrator to trust the firm's own certificate authority."
+            )
+            % {"host": host}
+        )
 
 
 class HostNotFound(OutboundError):

@@ -2,7 +2,8 @@
 
 imaplib resolves and connects by name itself; these clients hand it a socket from
 :func:`crm.outbound.connect` instead (the vetted address, a short connect timeout) and
-keep the name for TLS, so the certificate is still checked against what the user typed.
+keep the name for TLS, so the certificate is checked against what the user typed, with
+:func:`crm.outbound.tls_context` (a failed check is :class:`crm.outbound.CertificateRefused`).
 Below them, a sync's UID FETCH commands and the reading of imaplib's raw answers.
 """
 
@@ -11,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import imaplib
 import re
+import ssl
 from collections.abc import Iterator
 
 from django.utils.translation import gettext as _
@@ -52,7 +54,10 @@ class _MailBoxStartTls(MailBoxStartTls):
         try:
             check_command_status(client.starttls(self._ssl_context), MailboxStarttlsError)
         except BaseException:
-            client.shutdown()
+            # A refused handshake leaves the socket half-closed: shutting it down may fail
+            # too, and must not hide why the handshake was refused.
+            with contextlib.suppress(Exception):
+                client.shutdown()
             raise
         return client
 
@@ -63,6 +68,13 @@ class _MailBoxUnencrypted(MailBoxUnencrypted):
 
 
 KINDS = {"ssl": _MailBoxSsl, "starttls": _MailBoxStartTls, "none": _MailBoxUnencrypted}
+
+
+def _mailbox(account: MailAccount, *, timeout: float):
+    kind = KINDS[account.security]
+    if kind is _MailBoxUnencrypted:
+        return kind(account.host, account.port, timeout=timeout)
+    return kind(account.host, account.port, timeout=timeout, ssl_context=outbound.tls_context())
 
 
 def not_reached() -> outbound.Unreachable:
@@ -78,9 +90,11 @@ def imap_connect(account: MailAccount, *, timeout: float):
     message for the user) when no IMAP server was reached, and imap_tools'
     MailboxLoginError when the server refused the login."""
     try:
-        box = KINDS[account.security](account.host, account.port, timeout=timeout)
+        box = _mailbox(account, timeout=timeout)
     except (outbound.HostNotFound, outbound.AddressRefused):
         raise
+    except ssl.SSLCertVerificationError as error:
+        raise outbound.CertificateRefused(account.host) from error
     except Exception as error:  # refused, timeout, TLS, not IMAP: see not_reached()
         raise not_reached() from error
     try:

@@ -275,6 +275,9 @@ OUTBOUND_ALLOWED_HOSTS = [
     host.strip() for host in env("OUTBOUND_ALLOWED_HOSTS", default="").split(",") if host.strip()
 ]
 OUTBOUND_CONNECT_TIMEOUT = env.float("OUTBOUND_CONNECT_TIMEOUT", default=5.0)
+# TLS to those servers checks their certificates against the system's authorities and,
+# when set, this PEM file's (a firm's own authority for its internal mail server).
+OUTBOUND_CA_FILE = env("OUTBOUND_CA_FILE", default="")
 
 # Services on the card (K7, cardservices/): SMS and number look-up go through backends
 # chosen here, like Django's e-mail backends. See README, "Services on the card".

@@ -1,7 +1,8 @@
 """A throwaway Dovecot IMAP server for tests and benchmarks.
 
 Runs Debian's ``dovecot`` from a private folder under /tmp with its own configuration,
-listening on a free port on 127.0.0.1 without TLS; users live in a ``passwd-file`` with
+listening on a free port on 127.0.0.1 without TLS (or, given a certificate and key, also
+with STARTTLS there and implicit TLS on ``tls_port``); users live in a ``passwd-file`` with
 ``{PLAIN}`` passwords and Maildir folders owned by Debian's ``mail`` user (Dovecot refuses
 uid 0 for mail users and root for its login process).
 """
@@ -27,7 +28,7 @@ base_dir = {root}/run
 state_dir = {root}/state
 log_path = {root}/dovecot.log
 info_log_path = {root}/dovecot.log
-ssl = no
+ssl = {ssl}
 disable_plaintext_auth = no
 auth_mechanisms = plain login
 auth_failure_delay = 0
@@ -47,7 +48,8 @@ service imap-login {{
     port = {port}
   }}
   inet_listener imaps {{
-    port = 0
+    address = 127.0.0.1
+    port = {tls_port}
   }}
 }}
 service stats {{
@@ -89,9 +91,11 @@ def free_port() -> int:
 class Dovecot:
     """``with Dovecot() as server: server.add_user("ola", "pw"); server.append(...)``."""
 
-    def __init__(self):
+    def __init__(self, *, tls: tuple[Path, Path] | None = None):
         self.root = Path(tempfile.mkdtemp(prefix="crm-dovecot-"))
         self.port = free_port()
+        self.tls = tls  # (certificate, key) PEM files
+        self.tls_port = free_port() if tls else 0
         self.host = "127.0.0.1"
         self.uid = pwd.getpwnam("mail").pw_uid
         self.gid = grp.getgrnam("mail").gr_gid
@@ -108,8 +112,22 @@ class Dovecot:
         os.chown(self.root / "home", self.uid, self.gid)
         # One passwd-file per user: a user added later is seen at once.
         (self.root / "users").mkdir(mode=0o755)
+        ssl = "no"
+        if self.tls:
+            # Dovecot reads the files as root at start; copies keep the caller's apart.
+            cert, key = (self.root / "tls.crt", self.root / "tls.key")
+            shutil.copy(self.tls[0], cert)
+            shutil.copy(self.tls[1], key)
+            ssl = f"yes\nssl_cert = <{cert}\nssl_key = <{key}"
         self.conf.write_text(
-            CONFIG.format(root=self.root, port=self.port, uid=self.uid, gid=self.gid)
+            CONFIG.format(
+                root=self.root,
+                port=self.port,
+                tls_port=self.tls_port,
+                ssl=ssl,
+                uid=self.uid,
+                gid=self.gid,
+            )
         )
         # The daemon keeps inherited pipes open: give it no pipes to wait on.
         with (self.root / "start.log").open("wb") as out:
