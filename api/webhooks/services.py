@@ -212,3 +212,28 @@ def delivery_retry(*, delivery: WebhookDelivery) -> WebhookDelivery:
     delivery.save(update_fields=["status", "attempts", "next_attempt_at"])
     transaction.on_commit(lambda: _enqueue([delivery.pk]))
     return delivery
+
+
+# Finished deliveries (delivered, or failed for good) are kept this long for the webhook
+# page's log, then pruned (``manage.py prune_webhook_deliveries``).
+KEEP_FINISHED_DAYS = 30
+PRUNE_BATCH = 5_000
+
+
+def deliveries_prune(*, older_than_days: int = KEEP_FINISHED_DAYS, progress=None) -> int:
+    """Delete finished deliveries created more than ``older_than_days`` ago, a batch at a
+    time (each its own short transaction, so the log table is never locked for long);
+    waiting and retrying ones are never touched. Returns how many went."""
+    cutoff = timezone.now() - dt.timedelta(days=older_than_days)
+    finished = WebhookDelivery.objects.filter(
+        status__in=[DeliveryStatus.DELIVERED, DeliveryStatus.FAILED], created_at__lt=cutoff
+    )
+    removed = 0
+    while True:
+        ids = list(finished.order_by("id").values_list("id", flat=True)[:PRUNE_BATCH])
+        if not ids:
+            return removed
+        with transaction.atomic():
+            removed += WebhookDelivery.objects.filter(id__in=ids).delete()[0]
+        if progress:
+            progress(len(ids))
