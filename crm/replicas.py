@@ -15,10 +15,12 @@ query, where a read goes. A read goes to a replica only when all of these hold:
 - **no transaction is open** on the primary: reads inside ``atomic()`` (and so every
   ``select_for_update()``) belong to that transaction;
 - the model is not one that must be fresh: sessions (a logout must end a session at once);
-- the replica is **up**: it is checked with a short connect timeout when first chosen and
-  then every ``CHECK_SECONDS`` per process; a replica that is down is left alone for
-  that long, and a safe request that still fails on one (it died mid-request) is answered
-  once more from the primary (:meth:`ReplicaMiddleware.process_exception`), never a 5xx.
+- the replica is **up**: at a request's first read its kept connection must answer (the
+  check Django's CONN_HEALTH_CHECKS makes anyway), or a new one open within the connect
+  timeout; a replica found down is left alone for ``CHECK_SECONDS`` (per process), so
+  requests do not each wait for its timeout; and a safe request whose replica dies
+  under its view is answered once more from the primary
+  (:meth:`ReplicaMiddleware.process_exception`) rather than with an error page.
 
 Raw SQL that reads for a page asks the router too: ``connections[read_alias(Model)]``
 (search/probe.py). Raw SQL on ``django.db.connection`` stays on the primary, which is
@@ -175,17 +177,16 @@ class ReplicaMiddleware:
 
     def __call__(self, request):
         safe = request.method in SAFE_METHODS
+        replicated = bool(replica_aliases())
         reads = _RequestReads(
-            replica_allowed=safe
-            and bool(replica_aliases())
-            and _sticky_until(request) < time.time()
+            replica_allowed=safe and replicated and _sticky_until(request) < time.time()
         )
         token = _request_reads.set(reads)
         try:
             response = self.get_response(request)
         finally:
             _request_reads.reset(token)
-        if not safe or reads.wrote:
+        if replicated and (not safe or reads.wrote):
             seconds = settings.DATABASE_REPLICA_STICKY_SECONDS
             response.set_cookie(
                 STICKY_COOKIE,

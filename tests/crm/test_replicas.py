@@ -278,6 +278,28 @@ def test_a_stopped_replica_leaves_the_pages_to_the_primary(replicated, signed_in
     assert "activities_note" in _tables(on_replica)
 
 
+def test_a_replica_that_dies_under_a_view_leaves_the_page_to_the_primary(replicated, signed_in):
+    primary, standby = replicated
+    contact = ContactFactory()
+    NoteFactory(contact=contact, text="Lest på nytt")
+    _wait_replicated(primary, standby)
+    killed = []
+
+    def die_before_the_notes(execute, sql, params, many, context):
+        # The tab's own query, inside the view: the replica's server ends the session first.
+        if "activities_note" in sql and not killed:
+            killed.append(context["connection"].connection.info.backend_pid)
+            with psycopg.connect(standby.url(DBNAME), autocommit=True) as admin:
+                admin.execute("SELECT pg_terminate_backend(%s)", killed)
+        return execute(sql, params, many, context)
+
+    with connections[REPLICA].execute_wrapper(die_before_the_notes):
+        page = signed_in.get(contact.get_absolute_url() + "notes/")
+    assert killed
+    assert page.status_code == 200 and "Lest på nytt" in page.text
+    assert replicas._replica_state[REPLICA][0] is False  # left alone for a few seconds
+
+
 def _route(request, read_in_view):
     """Run a request through ReplicaMiddleware; the view reports the router's answers."""
     answers = {}
@@ -321,3 +343,27 @@ def test_reads_in_a_transaction_or_after_a_write_or_in_a_post_go_to_the_primary(
     assert replicas.STICKY_COOKIE not in response.cookies
     # Outside any request (commands, the task worker): the primary.
     assert router.db_for_read(Contact) == DEFAULT_DB_ALIAS
+
+
+def test_the_environment_names_the_replicas_and_the_bouncer(monkeypatch):
+    import importlib
+
+    import crm.settings.base as base
+
+    monkeypatch.setenv(
+        "DATABASE_REPLICA_URLS",
+        "postgres://crm@replica-a:5432/crm, postgres://crm@replica-b:6432/crm",
+    )
+    monkeypatch.setenv("DATABASE_PGBOUNCER", "true")
+    try:
+        databases = importlib.reload(base).DATABASES
+    finally:
+        monkeypatch.delenv("DATABASE_REPLICA_URLS")
+        monkeypatch.delenv("DATABASE_PGBOUNCER")
+        importlib.reload(base)
+    assert sorted(databases) == ["default", "replica_0", "replica_1"]
+    assert (databases["replica_1"]["HOST"], databases["replica_1"]["PORT"]) == ("replica-b", 6432)
+    assert databases["replica_0"]["OPTIONS"]["connect_timeout"] == 2
+    for database in databases.values():
+        assert database["OPTIONS"]["prepare_threshold"] is None
+        assert database["DISABLE_SERVER_SIDE_CURSORS"] is True
