@@ -15,9 +15,11 @@ query, where a read goes. A read goes to a replica only when all of these hold:
 - **no transaction is open** on the primary: reads inside ``atomic()`` (and so every
   ``select_for_update()``) belong to that transaction;
 - the model is not one that must be fresh: sessions (a logout must end a session at once);
-- the replica is **up**: at a request's first read its kept connection must answer (the
-  check Django's CONN_HEALTH_CHECKS makes anyway), or a new one open within the connect
-  timeout; a replica found down is left alone for ``CHECK_SECONDS`` (per process), so
+- the replica is **up** and **not far behind**: at a request's first read its kept
+  connection must answer (the check Django's CONN_HEALTH_CHECKS makes anyway), or a new
+  one open within the connect timeout, and its lag (measured every ``CHECK_SECONDS``)
+  be at most ``DATABASE_REPLICA_MAX_LAG_SECONDS`` (a replica whose replay stopped would
+  otherwise serve older and older pages); a replica found down or behind is left alone for ``CHECK_SECONDS`` (per process), so
   requests do not each wait for its timeout; and a safe request whose replica dies
   under its view is answered once more from the primary
   (:meth:`ReplicaMiddleware.process_exception`) rather than with an error page.
@@ -41,8 +43,16 @@ from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, router
 from crm import outage
 from crm.database_settings import REPLICA_PREFIX
 
-# Seconds a replica's state (up or down) is trusted before it is checked again.
+# Seconds a replica found down (or too far behind) is left alone, and between two
+# measurements of its lag.
 CHECK_SECONDS = 5.0
+# How far behind the primary a replica is: 0 when it has replayed all it received, else
+# the age of the last transaction it replayed.
+LAG_SQL = """
+    SELECT CASE WHEN pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() THEN 0
+                ELSE COALESCE(EXTRACT(EPOCH FROM now() - pg_last_xact_replay_timestamp()), 0)
+           END
+"""
 # Apps whose rows are always read from the primary.
 PRIMARY_ONLY_APPS = frozenset({"sessions"})
 # The cookie that sends a user who just wrote to the primary; its value is the time (Unix
@@ -70,6 +80,8 @@ _request_reads: contextvars.ContextVar[_RequestReads | None] = contextvars.Conte
 _state_lock = threading.Lock()
 # alias -> (up, monotonic time until which that is trusted); shared by a process's threads.
 _replica_state: dict[str, tuple[bool, float]] = {}
+# alias -> monotonic time until which its last lag measurement stands.
+_lag_measured: dict[str, float] = {}
 
 
 def replica_aliases() -> list[str]:
@@ -88,11 +100,12 @@ def _mark(alias: str, up: bool) -> None:
 
 def _replica_up(alias: str) -> bool:
     """Whether ``alias`` can serve this request: its kept connection answers, or a new one
-    opens within the connect timeout. A replica found down is not tried again for
-    ``CHECK_SECONDS``, so requests do not each wait for its timeout."""
-    known = _replica_state.get(alias)
-    if known is not None and not known[0] and time.monotonic() < known[1]:
+    opens within the connect timeout, and it is at most DATABASE_REPLICA_MAX_LAG_SECONDS
+    behind (measured every ``CHECK_SECONDS``). A replica found down or behind is not
+    tried again for ``CHECK_SECONDS``, so requests do not each wait for its timeout."""
+    if replica_known_down(alias):
         return False
+    known = _replica_state.get(alias)
     wrapper = connections[alias]
     try:
         # Django's own health check (CONN_HEALTH_CHECKS) does this once per request too;
@@ -101,6 +114,14 @@ def _replica_up(alias: str) -> bool:
             wrapper.close()
         wrapper.ensure_connection()
         wrapper.health_check_done = True
+        if time.monotonic() >= _lag_measured.get(alias, 0):
+            with wrapper.cursor() as cursor:
+                cursor.execute(LAG_SQL)
+                lag = float(cursor.fetchone()[0])
+            _lag_measured[alias] = time.monotonic() + CHECK_SECONDS
+            if lag > settings.DATABASE_REPLICA_MAX_LAG_SECONDS:
+                _mark(alias, False)
+                return False
     except DatabaseError:
         wrapper.close()
         _mark(alias, False)
@@ -108,6 +129,19 @@ def _replica_up(alias: str) -> bool:
     if known is None or not known[0]:
         _mark(alias, True)
     return True
+
+
+def replica_known_down(alias: str) -> bool:
+    """Whether ``alias`` is being left alone (found down or behind, lately)."""
+    known = _replica_state.get(alias)
+    return known is not None and not known[0] and time.monotonic() < known[1]
+
+
+def forget_replica_states() -> None:
+    """Check every replica afresh at its next use."""
+    with _state_lock:
+        _replica_state.clear()
+        _lag_measured.clear()
 
 
 def mark_replica_down(alias: str) -> None:

@@ -128,13 +128,15 @@ if env.bool("DATABASE_POOL", default=False):
 # Streaming replicas (comma-separated URLs, README "Streaming replicas"): reads that may
 # lag a moment (search, lists, the card and its tabs on GET) go to them, writes and
 # transactions to the primary (crm/replicas.py). A replica that does not answer within
-# the connect timeout is left out for a few seconds; a user who just wrote reads from the
-# primary for DATABASE_REPLICA_STICKY_SECONDS.
+# the connect timeout, or is more than DATABASE_REPLICA_MAX_LAG_SECONDS behind, is left
+# out for a few seconds; a user who just wrote reads from the primary for
+# DATABASE_REPLICA_STICKY_SECONDS.
 DATABASES.update(
     replica_databases(env.list("DATABASE_REPLICA_URLS", default=[]), primary=DATABASES["default"])
 )
 DATABASE_ROUTERS = ["crm.replicas.ReplicaRouter"]
 DATABASE_REPLICA_STICKY_SECONDS = env.float("DATABASE_REPLICA_STICKY_SECONDS", default=5.0)
+DATABASE_REPLICA_MAX_LAG_SECONDS = env.float("DATABASE_REPLICA_MAX_LAG_SECONDS", default=30.0)
 # Behind PgBouncer in transaction mode (README, "Behind PgBouncer"): nothing that
 # outlives a transaction (crm/database_settings.py).
 if env.bool("DATABASE_PGBOUNCER", default=False):

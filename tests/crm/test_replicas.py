@@ -99,7 +99,7 @@ def replicated(cluster, django_db_blocker):
         **on_primary,
         **replica_database(standby.url(DBNAME), primary=on_primary),
     }
-    replicas._replica_state.clear()
+    replicas.forget_replica_states()
     with django_db_blocker.unblock():
         connections[DEFAULT_DB_ALIAS] = connections.create_connection(DEFAULT_DB_ALIAS)
         connections[REPLICA] = connections.create_connection(REPLICA)
@@ -112,7 +112,7 @@ def replicated(cluster, django_db_blocker):
             del databases[REPLICA]
             databases[DEFAULT_DB_ALIAS] = saved_default
             connections[DEFAULT_DB_ALIAS] = saved_connection
-            replicas._replica_state.clear()
+            replicas.forget_replica_states()
 
 
 def _wait_replicated(primary: ThrowawayPostgres, standby: ThrowawayPostgres) -> None:
@@ -266,16 +266,34 @@ def test_a_stopped_replica_leaves_the_pages_to_the_primary(replicated, signed_in
         assert page.status_code == 200 and "Fra primæren" in page.text
         assert "activities_note" in _tables(on_primary)
         # Checked again (state forgotten): the refused connection sends reads home.
-        replicas._replica_state.clear()
+        replicas.forget_replica_states()
         assert "Uten Replikasen" in _hits(signed_in.get(SEARCH, {"q": "replikasen"}))
     finally:
         standby.start()
     # Back up: after its check interval the replica serves again.
-    replicas._replica_state.clear()
+    replicas.forget_replica_states()
     _wait_replicated(primary, standby)
     with CaptureQueriesContext(connections[REPLICA]) as on_replica:
         assert "Fra primæren" in signed_in.get(tab).text
     assert "activities_note" in _tables(on_replica)
+
+
+def test_a_replica_too_far_behind_is_left_out(replicated, signed_in, settings):
+    primary, standby = replicated
+    settings.DATABASE_REPLICA_MAX_LAG_SECONDS = 0.5
+    ContactFactory(first_name="Før", last_name="Etterslepet")
+    _wait_replicated(primary, standby)
+    with _replay_paused(standby):
+        ContactFactory(first_name="Etter", last_name="Etterslepet")
+        time.sleep(1)  # received, not replayed: a second behind
+        replicas.forget_replica_states()  # measured afresh at the next request
+        found = _hits(signed_in.get(SEARCH, {"q": "etterslepet"}))
+        assert found == ["Etter Etterslepet", "Før Etterslepet"]
+        assert replicas.replica_known_down(REPLICA)
+        # Within the limit, the same lagging replica serves (and lacks the new row).
+        settings.DATABASE_REPLICA_MAX_LAG_SECONDS = 30
+        replicas.forget_replica_states()
+        assert _hits(signed_in.get(SEARCH, {"q": "etterslepet"})) == ["Før Etterslepet"]
 
 
 def test_a_replica_that_dies_under_a_view_leaves_the_page_to_the_primary(replicated, signed_in):
@@ -297,7 +315,7 @@ def test_a_replica_that_dies_under_a_view_leaves_the_page_to_the_primary(replica
         page = signed_in.get(contact.get_absolute_url() + "notes/")
     assert killed
     assert page.status_code == 200 and "Lest på nytt" in page.text
-    assert replicas._replica_state[REPLICA][0] is False  # left alone for a few seconds
+    assert replicas.replica_known_down(REPLICA)  # left alone for a few seconds
 
 
 def _route(request, read_in_view):
