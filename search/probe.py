@@ -25,10 +25,11 @@ sliced (``LIMIT``) queryset is not something the ORM will build.
 """
 
 from django.core.exceptions import EmptyResultSet
-from django.db import connection
+from django.db import connection, connections
 
 from contacts.models import Contact
 from contacts.sorting import SORT_FROM, SORT_TO
+from crm.replicas import read_alias
 
 from .matching import visible_notes
 
@@ -96,7 +97,8 @@ def name_probe(type: str, term: str, *, starts: bool) -> list[tuple[str, str]] |
     pattern = connection.ops.prep_for_like_query(term) + "%"
     if not starts:
         pattern = "%" + pattern
-    with connection.cursor() as cursor:
+    # A read for the page: where the router sends the page's other reads (a replica).
+    with connections[read_alias(Contact)].cursor() as cursor:
         cursor.execute(sql, {"steps": PROBE_STEPS, "pattern": pattern})
         rows = cursor.fetchall()
     if rows and rows[-1][2] > PROBE_STEPS:
@@ -115,7 +117,7 @@ def noted_contact_ids(user, term: str, *, starts: bool) -> tuple[int, str] | Non
         sql, params = ids.query.sql_with_params()
     except EmptyResultSet:  # no notes at all to read (no user)
         return 0, NO_IDS
-    with connection.cursor() as cursor:
+    with connections[read_alias(notes.model)].cursor() as cursor:
         cursor.execute(
             f"SELECT count(*), COALESCE(array_agg(id)::text, '{NO_IDS}') FROM ({sql}) ids(id)",
             params,

@@ -6,6 +6,7 @@ import environ
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
+from crm.database_settings import behind_pgbouncer, replica_databases
 from crm.file_storage import files_storage
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -72,6 +73,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "crm.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Before anything reads: whether this request's reads may go to a replica.
+    "crm.replicas.ReplicaMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -122,6 +125,23 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if env.bool("DATABASE_POOL", default=False):
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"].setdefault("OPTIONS", {})["pool"] = True
+# Streaming replicas (comma-separated URLs, README "Streaming replicas"): reads that may
+# lag a moment (search, lists, the card and its tabs on GET) go to them, writes and
+# transactions to the primary (crm/replicas.py). A replica that does not answer within
+# the connect timeout, or is more than DATABASE_REPLICA_MAX_LAG_SECONDS behind, is left
+# out for a few seconds; a user who just wrote reads from the primary for
+# DATABASE_REPLICA_STICKY_SECONDS.
+DATABASES.update(
+    replica_databases(env.list("DATABASE_REPLICA_URLS", default=[]), primary=DATABASES["default"])
+)
+DATABASE_ROUTERS = ["crm.replicas.ReplicaRouter"]
+DATABASE_REPLICA_STICKY_SECONDS = env.float("DATABASE_REPLICA_STICKY_SECONDS", default=5.0)
+DATABASE_REPLICA_MAX_LAG_SECONDS = env.float("DATABASE_REPLICA_MAX_LAG_SECONDS", default=30.0)
+# Behind PgBouncer in transaction mode (README, "Behind PgBouncer"): nothing that
+# outlives a transaction (crm/database_settings.py).
+if env.bool("DATABASE_PGBOUNCER", default=False):
+    for _database in DATABASES.values():
+        behind_pgbouncer(_database)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

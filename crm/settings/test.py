@@ -21,6 +21,11 @@ CSRF_COOKIE_SECURE = False
 SECURE_HSTS_SECONDS = 0
 # Several test runs may share one server (CI, parallel work): each names its own database.
 DATABASES["default"]["TEST"] = {"NAME": env("TEST_DATABASE_NAME", default=None)}
+# Replicas named by DATABASE_REPLICA_URLS are the test database itself in tests; the
+# router's own tests start a real standby (tests/crm/test_replicas.py).
+for _alias in DATABASES:
+    if _alias.startswith("replica_"):
+        DATABASES[_alias]["TEST"] = {"MIRROR": "default"}
 # The live server of the browser tests serves static files from the source folders.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True

@@ -10,10 +10,14 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterator
 
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 
 # One sync per account at a time, however many workers run: (SYNC_LOCK, account id),
-# held for the whole sync (a session lock, released when the sync ends).
+# held for the whole sync. The sync commits chunk by chunk on the default connection, so
+# the lock lives in a transaction of its own on a second connection, open for the sync:
+# a transaction-level lock, which PgBouncer in transaction mode keeps on one server
+# connection (a session-level lock there could be taken on one server connection and
+# "released" on another, and so never be released).
 SYNC_LOCK = 7410
 
 # One linking at a time, until its transaction commits. Linking reads what others write:
@@ -29,17 +33,20 @@ LINK_LOCK = (7411, 0)
 def account_sync_lock(account_id: int) -> Iterator[bool]:
     """Take the account's sync lock if no one holds it: yields whether it was taken (and
     then releases it on leaving); never waits."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", [SYNC_LOCK, account_id])
-        taken = cursor.fetchone()[0]
-    if not taken:
-        yield False
-        return
+    holder = connections.create_connection(DEFAULT_DB_ALIAS)
     try:
-        yield True
+        holder.set_autocommit(False)
+        with holder.cursor() as cursor:
+            cursor.execute("SELECT pg_try_advisory_xact_lock(%s, %s)", [SYNC_LOCK, account_id])
+            taken = cursor.fetchone()[0]
+        yield taken
     finally:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [SYNC_LOCK, account_id])
+        # The rollback ends the transaction and with it the lock (before closing, so that
+        # a pooler keeps its server connection instead of dropping one left mid-transaction).
+        try:
+            holder.rollback()
+        finally:
+            holder.close()
 
 
 def link_lock_hold() -> None:

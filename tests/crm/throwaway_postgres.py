@@ -85,6 +85,39 @@ class ThrowawayPostgres:
         )
         return self
 
+    def init_standby_of(self, primary: ThrowawayPostgres) -> ThrowawayPostgres:
+        """A streaming standby of ``primary``: its base backup (pg_basebackup) with the
+        standby signal and the primary's address written (``-R``), so that once started it
+        replays what the primary writes, read-only."""
+        if self.user:
+            self.root.chmod(0o755)
+            entry = pwd.getpwnam(self.user)
+            os.chown(self.root, entry.pw_uid, entry.pw_gid)
+        subprocess.run(
+            [
+                str(POSTGRES_BIN_PATH / "pg_basebackup"),
+                "--pgdata",
+                str(self.pgdata),
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(primary.port),
+                "--username",
+                "postgres",
+                "--write-recovery-conf",
+                "--wal-method=stream",
+                "--checkpoint=fast",
+                "--no-sync",
+            ],
+            check=True,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            user=self.user,
+            timeout=120,
+        )
+        return self
+
     def start(self, timeout: float = 30) -> None:
         assert self.process is None, "already running"
         with self.logfile.open("ab") as log:
