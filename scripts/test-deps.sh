@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
 # Make sure the system programs the test suite drives are here: Chromium (browser tests),
-# Dovecot (the real IMAP server of the mail tests) and gettext (compilemessages). As root
-# with apt-get, missing ones are installed; otherwise this stops, before any test runs, with
-# one line naming what to install. Called by `make test` (and so by CI).
+# Dovecot (the real IMAP server of the mail tests), gettext (compilemessages) and Redis
+# (the shared cache of the two-server test). As root with apt-get, missing ones are
+# installed; otherwise this stops, before any test runs, with one line naming what to
+# install. Called by `make test` (and so by CI).
 set -euo pipefail
 
 missing=()  # Debian package names
 command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || missing+=(chromium)
 command -v dovecot >/dev/null 2>&1 || missing+=(dovecot-core dovecot-imapd)
 command -v msgfmt >/dev/null 2>&1 || missing+=(gettext)
+command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
