@@ -11,7 +11,6 @@ the port, as behind a load balancer) sends each request to A or B as a balancer 
 from __future__ import annotations
 
 import importlib
-import os
 import re
 import subprocess
 import sys
@@ -19,18 +18,17 @@ import time
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import quote
 
 import boto3
 import pytest
 import requests
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
-from django.db import connection
 
 from contacts.models import Contact
 from files.models import StoredFile
 from tests.api.factories import token_for
 from tests.crm.factories import UserFactory
+from tests.crm.subprocess_env import production_env
 from tests.crm.throwaway_postgres import free_port
 from tests.crm.throwaway_redis import ThrowawayRedis
 
@@ -98,29 +96,10 @@ class Server:
         return self.logfile.read_text(errors="replace")
 
 
-def _database_url() -> str:
-    """The test database (made by pytest-django), as an operator would write it."""
-    db = connection.settings_dict
-    password = f":{quote(db['PASSWORD'], safe='')}" if db["PASSWORD"] else ""
-    host = db["HOST"] or "127.0.0.1"
-    port = f":{db['PORT']}" if db["PORT"] else ""
-    return f"postgres://{quote(db['USER'], safe='')}{password}@{host}{port}/{db['NAME']}"
-
-
 def _server_env(*, redis_url, s3_endpoint, bucket_name, static_root, media_root) -> dict:
     """The environment an operator gives each server (README, "Configuration"): the
-    same for both but for the folder on its own disk, and nothing of the test run's."""
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith(
-            ("DJANGO_", "DATABASE_", "TEST_DATABASE", "AXES_", "REDIS_", "FILES_", "API_")
-        )
-    }
-    env.update(
-        DJANGO_SETTINGS_MODULE="tests.crm.server_settings",
-        DATABASE_URL=_database_url(),
-        DJANGO_DEBUG="false",
+    same for both but for the folder on its own disk."""
+    return production_env(
         DJANGO_SECRET_KEY="two-servers-test-" + "k" * 50,
         DJANGO_ALLOWED_HOSTS="127.0.0.1",
         DJANGO_SECURE_SSL_REDIRECT="false",
@@ -129,7 +108,6 @@ def _server_env(*, redis_url, s3_endpoint, bucket_name, static_root, media_root)
         DJANGO_CSRF_COOKIE_SECURE="false",
         DJANGO_STATIC_ROOT=str(static_root),
         DJANGO_MEDIA_ROOT=str(media_root),
-        DJANGO_LOG_LEVEL="WARNING",
         REDIS_URL=redis_url,
         FILES_S3_BUCKET=bucket_name,
         FILES_S3_ENDPOINT_URL=s3_endpoint,
@@ -138,9 +116,7 @@ def _server_env(*, redis_url, s3_endpoint, bucket_name, static_root, media_root)
         FILES_S3_REGION=REGION,
         API_RATE_LIMIT_REQUESTS=str(API_LIMIT),
         API_RATE_LIMIT_SECONDS=str(API_WINDOW_SECONDS),
-        PYTHONUNBUFFERED="1",
     )
-    return env
 
 
 def _start(name: str, env: dict, folder: Path) -> Server:
