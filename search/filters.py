@@ -10,7 +10,7 @@ import string
 import django_filters
 from django import forms
 from django.core.cache import cache
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, transaction
 from django.db.models import Exists, OuterRef
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
@@ -173,7 +173,10 @@ def category_choices() -> list[tuple[int, str]]:
     """
     choices = cache.get(CATEGORY_CHOICES_KEY)
     if choices is None:
-        choices = list(Category.objects.order_by("name").values_list("pk", "name"))
+        # From the primary, never a replica: what is read here is kept for every server,
+        # and a replica a moment behind would put back the list a change just emptied.
+        primary = Category.objects.using(DEFAULT_DB_ALIAS)
+        choices = list(primary.order_by("name").values_list("pk", "name"))
         cache.set(CATEGORY_CHOICES_KEY, choices, CATEGORY_CHOICES_TIMEOUT)
     return choices
 

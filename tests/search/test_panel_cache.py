@@ -5,7 +5,7 @@ change committed does not outlive the commit."""
 import pytest
 from django.core.cache import cache
 
-from search.filters import CATEGORY_CHOICES_KEY, PANEL_CACHE_KEY
+from search.filters import CATEGORY_CHOICES_KEY, PANEL_CACHE_KEY, category_choices
 from tests.contacts.factories import CategoryFactory
 
 pytestmark = pytest.mark.django_db
@@ -41,3 +41,19 @@ def test_a_deleted_category_empties_the_cache_too(django_capture_on_commit_callb
         cache.set(CATEGORY_CHOICES_KEY, [(1, "Utgått")], 60)
 
     assert cache.get(CATEGORY_CHOICES_KEY) is None
+
+
+class _ReadsElsewhere:
+    """A router sending every read to another database (as to a streaming replica)."""
+
+    def db_for_read(self, model, **hints):
+        return "replica_that_lags"
+
+
+def test_the_cached_categories_are_read_from_the_primary_even_where_reads_go_to_a_replica(
+    settings,
+):
+    CategoryFactory(name="Nyhet")
+    settings.DATABASE_ROUTERS = [_ReadsElsewhere()]
+
+    assert [name for _pk, name in category_choices()] == ["Nyhet"]
