@@ -21,10 +21,6 @@ CSRF_COOKIE_SECURE = False
 SECURE_HSTS_SECONDS = 0
 # Several test runs may share one server (CI, parallel work): each names its own database.
 DATABASES["default"]["TEST"] = {"NAME": env("TEST_DATABASE_NAME", default=None)}
-# The suite's own processes keep their cache in memory whatever REDIS_URL says (tests
-# empty the cache); the two-server test gives its web servers a Redis of its own.
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
 # The live server of the browser tests serves static files from the source folders.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
@@ -33,3 +29,7 @@ WHITENOISE_AUTOREFRESH = True
 OUTBOUND_ALLOWED_HOSTS = ["127.0.0.0/8", "::1", "localhost"]
 # No test asks the real company register: those that need one start a local server.
 COMPANY_REGISTER_BACKEND = ""
+# The suite's own processes keep their cache in memory whatever REDIS_URL says (tests
+# empty the cache); the two-server test gives its web servers a Redis of its own.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
