@@ -279,7 +279,9 @@ def test_signed_in_on_one_server_the_user_goes_on_on_the_other(servers):
     # Signed out on B: A no longer knows the session either (not even from a cached copy).
     logout = browser.post(b, "/accounts/logout/", {}, token=csrf_token(start_page))
     assert logout.status_code == 302
-    assert browser.get(a, "/").status_code == 302
+    again_on_a = browser.get(a, "/")
+    assert again_on_a.status_code == 302
+    assert again_on_a.headers["Location"].startswith("/accounts/login/")
     _assert_healthy(a, b)
 
 
