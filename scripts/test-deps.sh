@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Make sure the system programs the test suite drives are here: Chromium (browser tests),
-# Dovecot (the real IMAP server of the mail tests), PgBouncer (tests/crm/test_pgbouncer.py)
-# and gettext (compilemessages). As root with apt-get, missing ones are installed;
-# otherwise this stops, before any test runs, with one line naming what to install. Called by `make test` (and so by CI).
+# Dovecot (the real IMAP server of the mail tests), PgBouncer (tests/crm/test_pgbouncer.py),
+# Redis (the shared cache of the two-server test) and gettext (compilemessages). As root
+# with apt-get, missing ones are installed; otherwise this stops, before any test runs,
+# with one line naming what to install. Called by `make test` (and so by CI).
 set -euo pipefail
 
 missing=()  # Debian package names
@@ -10,6 +11,7 @@ command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>
 command -v dovecot >/dev/null 2>&1 || missing+=(dovecot-core dovecot-imapd)
 command -v msgfmt >/dev/null 2>&1 || missing+=(gettext)
 command -v pgbouncer >/dev/null 2>&1 || [ -x /usr/sbin/pgbouncer ] || missing+=(pgbouncer)
+command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then

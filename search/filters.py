@@ -10,6 +10,7 @@ import string
 import django_filters
 from django import forms
 from django.core.cache import cache
+from django.db import DEFAULT_DB_ALIAS, transaction
 from django.db.models import Exists, OuterRef
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
@@ -166,23 +167,31 @@ CATEGORY_CHOICES_TIMEOUT = 60
 def category_choices() -> list[tuple[int, str]]:
     """The categories as (id, name) by name, cached; emptied when one is saved or deleted.
 
-    Each process has its own cache unless CACHES names a shared one: another worker
-    process then shows a changed category within ``CATEGORY_CHOICES_TIMEOUT`` seconds.
+    With a shared cache (REDIS_URL) that reaches every web server at once; without one,
+    each process has its own cache, and the other processes show a changed category
+    within ``CATEGORY_CHOICES_TIMEOUT`` seconds (the panel within ``PANEL_CACHE_TIMEOUT``).
     """
     choices = cache.get(CATEGORY_CHOICES_KEY)
     if choices is None:
-        choices = list(Category.objects.order_by("name").values_list("pk", "name"))
+        # From the primary, never a replica: what is read here is kept for every server,
+        # and a replica a moment behind would put back the list a change just emptied.
+        primary = Category.objects.using(DEFAULT_DB_ALIAS)
+        choices = list(primary.order_by("name").values_list("pk", "name"))
         cache.set(CATEGORY_CHOICES_KEY, choices, CATEGORY_CHOICES_TIMEOUT)
     return choices
 
 
 def forget_category_choices(**kwargs) -> None:
+    """Empties the cached categories and panels at once, and again when the change
+    commits: a page that another server rendered in between, from the categories as they
+    were before the commit, would otherwise keep its old panel in the shared cache."""
     from django.conf import settings
 
-    cache.delete_many(
-        [CATEGORY_CHOICES_KEY]
-        + [PANEL_CACHE_KEY.format(language=code) for code, _ in settings.LANGUAGES]
-    )
+    keys = [CATEGORY_CHOICES_KEY] + [
+        PANEL_CACHE_KEY.format(language=code) for code, _ in settings.LANGUAGES
+    ]
+    cache.delete_many(keys)
+    transaction.on_commit(lambda: cache.delete_many(keys), using=kwargs.get("using"))
 
 
 def _category_rows(model):

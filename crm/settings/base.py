@@ -222,6 +222,30 @@ STORAGES = {
 FILES_MAX_UPLOAD_MB = env.int("FILES_MAX_UPLOAD_MB", default=25)
 STORAGES["default"] = files_storage(env)
 
+# Caches and sessions. Several web servers share one Redis (REDIS_URL, e.g.
+# redis://redis:6379/0) through Django's own cache backend: the search panel and its
+# category boxes (emptied on every server at once when a category changes), the API's rate
+# limit (one count across servers) and a copy of each session in front of its database
+# row (cached_db: the row stays the truth, so an emptied Redis signs nobody out). Without
+# REDIS_URL each process keeps its own cache in memory and sessions live in the database.
+REDIS_URL = env("REDIS_URL", default="")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            # Room for other applications in the same Redis database.
+            "KEY_PREFIX": "crm",
+            # A Redis that stops answering fails the request in seconds, not at
+            # gunicorn's timeout.
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+        }
+    }
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    SESSION_ENGINE = "django.contrib.sessions.backends.db"
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 

@@ -34,3 +34,7 @@ WHITENOISE_AUTOREFRESH = True
 OUTBOUND_ALLOWED_HOSTS = ["127.0.0.0/8", "::1", "localhost"]
 # No test asks the real company register: those that need one start a local server.
 COMPANY_REGISTER_BACKEND = ""
+# The suite's own processes keep their cache in memory whatever REDIS_URL says (tests
+# empty the cache); the two-server test gives its web servers a Redis of its own.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+SESSION_ENGINE = "django.contrib.sessions.backends.db"

@@ -38,6 +38,14 @@ def test_compose_web_migrates_then_runs_gunicorn_after_the_database_is_healthy(c
     assert web["depends_on"]["db"]["condition"] == "service_healthy"
 
 
+def test_compose_web_and_worker_share_one_redis(compose):
+    assert compose["services"]["redis"]["image"].startswith("redis:")
+    for name in ("web", "worker"):
+        service = compose["services"][name]
+        assert service["environment"]["REDIS_URL"] == "${REDIS_URL:-redis://redis:6379/0}"
+        assert service["depends_on"]["redis"]["condition"] == "service_healthy"
+
+
 def test_compose_sets_only_variables_that_the_settings_read(compose):
     known = env_vars_read_by_settings()
     for name, service in compose["services"].items():

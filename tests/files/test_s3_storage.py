@@ -1,9 +1,10 @@
 """The file area on an S3-compatible store, for real.
 
-An S3 server speaking the real HTTP API (moto's, on 127.0.0.1 and a free port) holds
-the bytes. The storage is built from the ``FILES_S3_*`` environment variables by the same
-function the settings use (crm.file_storage.files_storage), and every upload, download and
-delete goes through the real views and django-storages' S3 client over HTTP.
+An S3 server speaking the real HTTP API (moto's, on 127.0.0.1 and a free port: the
+``s3_endpoint`` fixture of tests/conftest.py) holds the bytes. The storage is built from
+the ``FILES_S3_*`` environment variables by the same function the settings use
+(crm.file_storage.files_storage), and every upload, download and delete goes through the
+real views and django-storages' S3 client over HTTP.
 """
 
 import hashlib
@@ -19,7 +20,6 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage, storages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from moto.server import ThreadedMotoServer
 
 from crm.file_storage import files_storage
 from files.models import FileLink, StoredFile
@@ -32,16 +32,6 @@ REGION = "eu-north-1"
 ACCESS_KEY = "crm-test-key"
 SECRET_KEY = "crm-test-secret"
 KEY_PATTERN = re.compile(r"files/\d{4}/\d{2}/[0-9a-f]{32}")
-
-
-@pytest.fixture(scope="session")
-def s3_endpoint():
-    """An S3 server on loopback for the whole test session; port 0 lets the OS pick."""
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    yield f"http://{host}:{port}"
-    server.stop()
 
 
 @pytest.fixture

@@ -1,0 +1,42 @@
+"""The environment of the servers and workers that tests start as subprocesses against
+the test database (tests/crm/test_two_servers.py, tests/crm/test_two_workers.py)."""
+
+import os
+from urllib.parse import quote
+
+from django.db import connection
+
+# The test run's own settings, which an operator's server would not have.
+TEST_RUN_PREFIXES = (
+    "DJANGO_",
+    "DATABASE_",
+    "TEST_DATABASE",
+    "AXES_",
+    "REDIS_",
+    "FILES_",
+    "API_",
+)
+
+
+def database_url() -> str:
+    """The test database (made by pytest-django), as an operator would write it."""
+    db = connection.settings_dict
+    password = f":{quote(db['PASSWORD'], safe='')}" if db["PASSWORD"] else ""
+    host = db["HOST"] or "127.0.0.1"
+    port = f":{db['PORT']}" if db["PORT"] else ""
+    return f"postgres://{quote(db['USER'], safe='')}{password}@{host}{port}/{db['NAME']}"
+
+
+def production_env(**settings: str) -> dict[str, str]:
+    """This process's environment less the test run's settings, with the production
+    settings module (tests/crm/server_settings.py), the test database and ``settings``."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(TEST_RUN_PREFIXES)}
+    env.update(
+        DJANGO_SETTINGS_MODULE="tests.crm.server_settings",
+        DATABASE_URL=database_url(),
+        DJANGO_DEBUG="false",
+        DJANGO_LOG_LEVEL="WARNING",
+        PYTHONUNBUFFERED="1",
+        **settings,
+    )
+    return env
