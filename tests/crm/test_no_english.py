@@ -383,6 +383,7 @@ def world(db):
                 account=account,
                 state=state,
                 next_attempt_at=next_attempt,
+                error="550 5.1.1 Ukjent mottaker",  # the server's own words are its own
             )
         world[me.username] = {
             "appointment": appointment,
