@@ -552,3 +552,105 @@ def test_test_connection_signs_in_to_the_smtp_server_too(
     handler.logins[account.username] = "endret"
     page = client.get(client.post(url)["Location"]).content.decode()
     assert "SMTP-serveren godtok ikke brukernavnet eller passordet" in page
+
+
+# --- encryption: STARTTLS and SSL/TLS, the certificate checked -----------------------------
+
+
+@pytest.fixture
+def certificate(tmp_path, monkeypatch):
+    """A self-signed certificate for 127.0.0.1, trusted by this process alone (OpenSSL
+    reads SSL_CERT_FILE whenever a default context is made); (cert path, key path)."""
+    import ipaddress
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
+    now = timezone.now()
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(days=1))
+        .not_valid_after(now + dt.timedelta(days=1))
+        .add_extension(
+            x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
+            critical=False,
+        )
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    cert_path, key_path = tmp_path / "cert.pem", tmp_path / "key.pem"
+    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_path.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    monkeypatch.setenv("SSL_CERT_FILE", str(cert_path))
+    return cert_path, key_path
+
+
+@pytest.mark.parametrize("security", ["starttls", "ssl"])
+def test_the_mail_goes_out_encrypted_with_the_certificate_checked(
+    security, certificate, sender, contact, account, monkeypatch
+):
+    import ssl
+
+    from aiosmtpd.controller import Controller
+    from aiosmtpd.smtp import AuthResult
+
+    from tests.mailbox.dovecot import free_port
+
+    received = []
+
+    class Handler:
+        async def handle_DATA(self, server, session, envelope):
+            encrypted = session.ssl is not None or server.transport.get_extra_info("sslcontext")
+            received.append((bool(encrypted), session.auth_data, envelope))
+            return "250 OK"
+
+    server_context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    server_context.load_cert_chain(*certificate)
+    if security == "ssl":
+        # aiosmtpd offers AUTH on implicit TLS only when told TLS is not required (it
+        # counts STARTTLS alone as TLS); the connection is encrypted all the same.
+        tls = {"ssl_context": server_context, "auth_require_tls": False}
+    else:
+        tls = {"tls_context": server_context}
+
+    def authenticate(server, session, envelope, mechanism, auth_data):
+        return AuthResult(success=True, auth_data=auth_data.login.decode())
+
+    controller = Controller(
+        Handler(), hostname="127.0.0.1", port=free_port(), authenticator=authenticate, **tls
+    )
+    controller.start()
+    try:
+        account.smtp_port, account.smtp_security = controller.port, security
+        account.save()
+        _send(sender, contact)
+        _run()
+        outgoing = OutgoingMail.objects.get()
+        assert outgoing.state == OutgoingState.SENT, outgoing.error
+        [(encrypted, login, envelope)] = received
+        assert encrypted and login == account.username
+        assert envelope.rcpt_tos == ["pat@example.no"]
+        # A certificate this process does not trust: refused for good, nothing sent.
+        monkeypatch.delenv("SSL_CERT_FILE")
+        _send(sender, contact, subject="Uten tillit")
+        _run()
+        refused = OutgoingMail.objects.get(message__subject="Uten tillit")
+        assert refused.state == OutgoingState.FAILED
+        assert "CERTIFICATE_VERIFY_FAILED" in refused.error
+        assert len(received) == 1
+    finally:
+        controller.stop()
