@@ -33,6 +33,7 @@ from django.core.mail import EmailMessage, mailers
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from imap_tools import AND, H
 from imap_tools.errors import MailboxLoginError
 
 from crm import outbound
@@ -237,6 +238,16 @@ def sent_folder_name(folders) -> str | None:
     return None
 
 
+def _already_there(box, folder: str, raw: bytes) -> bool:
+    """Whether the server put the message in Sent itself (Gmail keeps what its SMTP
+    server sends): found by its Message-ID, so the folder gets no second copy."""
+    message_id = email.message_from_bytes(raw, policy=email.policy.default)["Message-ID"]
+    if not message_id:
+        return False
+    box.folder.set(folder)
+    return bool(box.uids(AND(header=H("Message-ID", str(message_id).strip()))))
+
+
 def _copy_to_sent_folder(outgoing: OutgoingMail) -> None:
     """APPEND the sent message to the account's Sent folder (marked as read); a failure
     is noted beside the message, never a reason to send again."""
@@ -247,10 +258,10 @@ def _copy_to_sent_folder(outgoing: OutgoingMail) -> None:
     try:
         with imap_connect(account, timeout=SEND_TIMEOUT) as box:
             folder = sent_folder_name(box.folder.list()) or ""
-            if folder:
-                box.append(bytes(outgoing.raw), folder, flag_set=["\\Seen"])
-            else:
+            if not folder:
                 problem = _("The mail account has no Sent folder.")
+            elif not _already_there(box, folder, bytes(outgoing.raw)):
+                box.append(bytes(outgoing.raw), folder, flag_set=["\\Seen"])
     except outbound.OutboundError as error:
         problem = str(error)
     except MailboxLoginError:

@@ -83,6 +83,7 @@ def smtp_login_server():
             self.messages = []  # (login, envelope)
             self.logins: dict[str, str] = {}
             self.rcpt_replies: list[str] = []
+            self.on_data = None  # called with each envelope taken (a server filing it)
             self.lock = threading.Lock()
 
         def authenticate(self, server, session, envelope, mechanism, auth_data):
@@ -102,6 +103,8 @@ def smtp_login_server():
         async def handle_DATA(self, server, session, envelope):
             with self.lock:
                 self.messages.append((session.auth_data, envelope))
+            if self.on_data:
+                self.on_data(envelope)
             return "250 OK"
 
     handler = Handler()

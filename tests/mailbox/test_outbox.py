@@ -150,6 +150,23 @@ def test_the_worker_sends_as_the_user_and_saves_a_copy_in_sent(
     assert copy.headers["message-id"][0].strip() == received["Message-ID"]
 
 
+def test_no_second_copy_when_the_server_keeps_sent_mail_itself(
+    sender, contact, account, smtp_login_server, dovecot, imap_user
+):
+    """Gmail's SMTP server files what it sends in Sent: the APPEND then finds it there."""
+    _controller, handler = smtp_login_server
+    handler.on_data = lambda envelope: dovecot.append(
+        imap_user[0], envelope.original_content, folder="Sent"
+    )
+    _send(sender, contact)
+    _run()
+    with dovecot.mailbox(imap_user[0]) as box:
+        box.folder.set("Sent")
+        assert len(box.uids()) == 1
+    outgoing = OutgoingMail.objects.get()
+    assert outgoing.sent_folder == "Sent" and outgoing.state == OutgoingState.SENT
+
+
 def test_the_tab_shows_a_sent_message_as_sent(client, sender, contact, account):
     _send(sender, contact)
     _run()
