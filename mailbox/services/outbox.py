@@ -42,7 +42,7 @@ from history.services import history_record
 from ..imap import imap_connect
 from ..models import OutgoingMail, OutgoingState
 from ..smtp import smtp_connect
-from .sending import SENT_VERB
+from .sending import SENT_VERB, relay_allowed
 
 logger = logging.getLogger("mailbox")
 
@@ -140,7 +140,7 @@ class _StoredEmail(EmailMessage):
 def _deliver(outgoing: OutgoingMail) -> None:
     raw = bytes(outgoing.raw)
     if outgoing.relay:
-        if not _relay_still_allowed():
+        if not relay_allowed():  # the administrator may have turned it off since
             raise PermanentFailure(_("Sending through the firm's mail server is turned off."))
         stored = _StoredEmail(raw, from_email=outgoing.from_address, to=outgoing.recipients)
         if mailers.default.send_messages([stored]) != 1:
@@ -157,12 +157,6 @@ def _deliver(outgoing: OutgoingMail) -> None:
     finally:
         with contextlib.suppress(Exception):
             smtp.quit()
-
-
-def _relay_still_allowed() -> bool:
-    from .sending import relay_allowed
-
-    return relay_allowed()
 
 
 def outgoing_attempt(*, outgoing_id: int, attempt: int) -> OutgoingMail | None:
