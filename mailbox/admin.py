@@ -13,7 +13,7 @@ class MailAccountAdmin(VisibleRowsAdmin):
 
     list_display = ["email", "user", "host", "link_to_crm", "last_synced_at"]
     list_select_related = ["user"]
-    exclude = ["password_encrypted"]
+    exclude = ["password_encrypted", "smtp_password_encrypted"]
     readonly_fields = ["last_synced_at", "last_error"]
 
 

@@ -50,6 +50,7 @@ class MailboxConfig(AppConfig):
             models.MessageAttachment,
             models.MessageCopy,
             models.MessageAddress,
+            models.OutgoingMail,
         ):
             register_visibility(part, selectors.visible_message_parts)
         register_visibility(models.MailAccount, selectors.visible_accounts)

@@ -2,7 +2,7 @@ from crispy_forms.helper import FormHelper
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import MailAccount
+from .models import MailAccount, MailSendingPolicy
 
 
 class MailAccountForm(forms.ModelForm):
@@ -11,6 +11,13 @@ class MailAccountForm(forms.ModelForm):
         widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
         required=False,
         help_text=_("Stored encrypted. Leave empty to keep the saved password."),
+    )
+
+    smtp_password = forms.CharField(
+        label=_("SMTP password"),
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
+        required=False,
+        help_text=_("Leave empty to use the IMAP password (or keep the saved SMTP password)."),
     )
 
     class Meta:
@@ -24,6 +31,11 @@ class MailAccountForm(forms.ModelForm):
             "password",
             "folders",
             "link_to_crm",
+            "smtp_host",
+            "smtp_port",
+            "smtp_security",
+            "smtp_username",
+            "smtp_password",
         ]
 
     def __init__(self, *args, **kwargs):
@@ -33,6 +45,18 @@ class MailAccountForm(forms.ModelForm):
         if not (self.instance.pk and self.instance.password_encrypted):
             self.fields["password"].required = True
             self.fields["password"].help_text = _("Stored encrypted.")
+        # Only needed with an SMTP server; a reading-only account leaves them as they are.
+        self.fields["smtp_port"].required = False
+        self.fields["smtp_security"].required = False
+
+    def clean_smtp_port(self):
+        return (
+            self.cleaned_data.get("smtp_port") or MailAccount._meta.get_field("smtp_port").default
+        )
+
+    def clean_smtp_security(self):
+        default = MailAccount._meta.get_field("smtp_security").default
+        return self.cleaned_data.get("smtp_security") or default
 
 
 class ComposeForm(forms.Form):
@@ -49,3 +73,9 @@ class ComposeForm(forms.Form):
 
 class MailSearchForm(forms.Form):
     q = forms.CharField(label=_("Search in subject"), required=False, max_length=200)
+
+
+class SendingPolicyForm(forms.ModelForm):
+    class Meta:
+        model = MailSendingPolicy
+        fields = ["relay_allowed"]

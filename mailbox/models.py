@@ -20,8 +20,15 @@ class Security(models.TextChoices):
     NONE = "none", _("None (only on a trusted network)")
 
 
+class SmtpSecurity(models.TextChoices):
+    SSL = "ssl", _("SSL/TLS (port 465)")
+    STARTTLS = "starttls", _("STARTTLS (port 587)")
+    NONE = "none", _("None (only on a trusted network)")
+
+
 class MailAccount(TimeStampedModel):
-    """One user's IMAP mailbox. The password is stored encrypted (see mailbox.crypto)."""
+    """One user's mailbox: read over IMAP, and (with an SMTP server) sent from. The
+    passwords are stored encrypted (see mailbox.crypto)."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -46,6 +53,29 @@ class MailAccount(TimeStampedModel):
         help_text=_("Comma-separated folder names on the server."),
     )
     link_to_crm = models.BooleanField(_("Link e-mail to the CRM"), default=True)
+    # Sending (mailbox/smtp.py): without an SMTP server the account only reads.
+    smtp_host = models.CharField(
+        _("SMTP server"),
+        max_length=255,
+        blank=True,
+        help_text=_("For sending e-mail from the CRM through this account, e.g. smtp.firma.no."),
+    )
+    smtp_port = models.PositiveIntegerField(
+        _("SMTP port"), default=587, validators=[MinValueValidator(1), MaxValueValidator(65535)]
+    )
+    smtp_security = models.CharField(
+        _("SMTP encryption"),
+        max_length=10,
+        choices=SmtpSecurity.choices,
+        default=SmtpSecurity.STARTTLS,
+    )
+    smtp_username = models.CharField(
+        _("SMTP user name"),
+        max_length=255,
+        blank=True,
+        help_text=_("Leave empty to use the IMAP user name."),
+    )
+    smtp_password_encrypted = models.TextField(editable=False, blank=True)
     last_synced_at = models.DateTimeField(_("last synchronised"), null=True, blank=True)
     last_error = models.TextField(_("last error"), blank=True)
 
@@ -64,6 +94,20 @@ class MailAccount(TimeStampedModel):
 
     def folder_list(self) -> list[str]:
         return [name.strip() for name in self.folders.split(",") if name.strip()]
+
+    @property
+    def can_send(self) -> bool:
+        return bool(self.smtp_host)
+
+    def smtp_login_name(self) -> str:
+        return self.smtp_username or self.username
+
+    def smtp_password(self) -> str:
+        """The SMTP password, or the IMAP one when the account has no SMTP password of
+        its own (most providers take the same login for both)."""
+        from . import crypto
+
+        return crypto.decrypt(self.smtp_password_encrypted or self.password_encrypted)
 
 
 class MailFolderState(models.Model):
@@ -231,3 +275,75 @@ class MessageAttachment(models.Model):
 
     def get_absolute_url(self):
         return reverse("files:download", args=[self.file_id])
+
+
+class MailSendingPolicy(models.Model):
+    """The firm's one rule for sending from the card (a single row, id 1), set by a firm
+    administrator on the mail accounts page."""
+
+    relay_allowed = models.BooleanField(
+        _("users without a mail account may send through the firm's mail server"),
+        default=False,
+        help_text=_(
+            "Otherwise mail from the card goes out only through the user's own linked "
+            "account, and users without one are asked to link it."
+        ),
+    )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("e-mail sending policy")
+        verbose_name_plural = _("e-mail sending policies")
+
+    def __str__(self):
+        return str(self._meta.verbose_name)
+
+
+class OutgoingState(models.TextChoices):
+    QUEUED = "queued", _("Waiting to be sent")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Not sent")
+
+
+class OutgoingMail(models.Model):
+    """A message written on the card, on its way out (mailbox/services/outbox.py).
+
+    Stored and linked to the contact when it is queued; the worker sends ``raw`` through
+    ``account`` (or the firm's mail server when ``relay``), puts it in the account's Sent
+    folder and notes the state. The bytes stay the same across attempts, so a retry
+    carries the same Message-ID."""
+
+    message = models.OneToOneField(Message, on_delete=models.CASCADE, related_name="outgoing")
+    contact = models.ForeignKey(
+        "contacts.Contact", on_delete=models.CASCADE, related_name="outgoing_mail"
+    )
+    # The sender; kept (SET_NULL) as part of the contact's record when the user goes.
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    account = models.ForeignKey(
+        MailAccount, on_delete=models.SET_NULL, null=True, blank=True, related_name="outgoing"
+    )
+    relay = models.BooleanField(default=False)
+    from_address = models.CharField(max_length=320)
+    recipients = models.JSONField(default=list)
+    raw = models.BinaryField()
+    state = models.CharField(
+        max_length=10, choices=OutgoingState.choices, default=OutgoingState.QUEUED
+    )
+    attempts = models.PositiveSmallIntegerField(default=0)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_attempt_at = models.DateTimeField(null=True, blank=True)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    # Where the sent copy went, or why it could not be put there (the mail itself left).
+    sent_folder = models.CharField(max_length=500, blank=True)
+    sent_folder_error = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("outgoing e-mail")
+        verbose_name_plural = _("outgoing e-mails")
+
+    def __str__(self):
+        return f"{self.message_id} ({self.state})"

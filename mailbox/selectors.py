@@ -9,7 +9,15 @@ from django.shortcuts import get_object_or_404
 from crm.access import is_firm_admin
 from crm.pagination import page_of
 
-from .models import MailAccount, Message, MessageAttachment, MessageContact
+from .models import (
+    MailAccount,
+    MailSendingPolicy,
+    Message,
+    MessageAttachment,
+    MessageContact,
+    OutgoingMail,
+    OutgoingState,
+)
 
 PAGE_SIZE = 25
 
@@ -30,7 +38,7 @@ def contact_message_links(*, user, contact, query: str = ""):
         return None
     links = (
         MessageContact.objects.filter(contact=contact)
-        .select_related("message")
+        .select_related("message", "message__outgoing")
         .only(
             "direction",
             "message__id",
@@ -40,6 +48,14 @@ def contact_message_links(*, user, contact, query: str = ""):
             "message__to_addresses",
             "message__sent_at",
             "message__has_attachments",
+            # The state of a message written on the card (never its bytes).
+            "message__outgoing__id",
+            "message__outgoing__created_by_id",
+            "message__outgoing__state",
+            "message__outgoing__attempts",
+            "message__outgoing__error",
+            "message__outgoing__next_attempt_at",
+            "message__outgoing__sent_folder_error",
         )
     )
     if not is_firm_admin(user):
@@ -75,7 +91,8 @@ def contact_message(*, user, contact, pk: int) -> tuple[Message, str]:
         raise Http404
     link = (
         MessageContact.objects.filter(contact=contact, message_id=pk)
-        .select_related("message")
+        .select_related("message", "message__outgoing")
+        .defer("message__outgoing__raw")
         .first()
     )
     if link is None or not Message.objects.visible_to(user).filter(pk=pk).exists():
@@ -83,6 +100,26 @@ def contact_message(*, user, contact, pk: int) -> tuple[Message, str]:
     message = link.message
     message.attachment_list = list(message.attachments.all())
     return message, link.direction
+
+
+def retryable_outgoing(*, user, contact, pk: int) -> OutgoingMail:
+    """A message ``user`` wrote on ``contact``'s card and that was not sent; 404 for
+    anyone else's, another card's, or one the user may not read."""
+    if not can_read_contact_mail(user=user, contact=contact):
+        raise Http404
+    return get_object_or_404(
+        OutgoingMail.objects.filter(
+            contact=contact,
+            created_by=user,
+            state=OutgoingState.FAILED,
+            message__in=readable_messages(user),
+        ).only("id", "created_by_id", "state"),
+        pk=pk,
+    )
+
+
+def sending_policy() -> MailSendingPolicy:
+    return MailSendingPolicy.objects.filter(pk=1).first() or MailSendingPolicy(pk=1)
 
 
 def readable_messages(user):

@@ -58,3 +58,14 @@ def schedule_next_sync(*, now: bool = False) -> bool:
     run_after = timezone.now() + timedelta(seconds=delay)
     transaction.on_commit(lambda: sync_all_mail.using(run_after=run_after).enqueue())
     return True
+
+
+@task
+def send_outgoing_mail(outgoing_id: int, attempt: int) -> dict:
+    """One attempt at sending an e-mail written on the card (mailbox/services/outbox.py)."""
+    from .services.outbox import outgoing_attempt
+
+    outgoing = outgoing_attempt(outgoing_id=outgoing_id, attempt=attempt)
+    if outgoing is None:
+        return {"outgoing": outgoing_id, "attempt": attempt, "skipped": True}
+    return {"outgoing": outgoing_id, "attempt": attempt, "state": outgoing.state}

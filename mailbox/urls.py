@@ -12,6 +12,12 @@ urlpatterns = [
     path("accounts/<int:pk>/delete/", views.account_delete, name="account_delete"),
     path("contacts/<int:contact_pk>/messages/<int:pk>/", views.message_detail, name="detail"),
     path("contacts/<int:contact_pk>/compose/", views.compose, name="compose"),
+    path(
+        "contacts/<int:contact_pk>/outbox/<int:pk>/retry/",
+        views.outgoing_retry,
+        name="outgoing_retry",
+    ),
+    path("sending/", views.sending_policy, name="sending_policy"),
     path("contacts/<int:contact_pk>/lock/", views.contact_lock, name="lock"),
     path("messages/<int:pk>/body/", views.message_body, name="body"),
     # Inline images in stored bodies point here; the download itself is files:download.

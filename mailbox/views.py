@@ -10,16 +10,17 @@ from django.views.decorators.csp import csp_override
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from contacts.models import Contact, ContactEmail
-from crm.access import admin_view, crm_view
+from crm.access import admin_view, crm_view, is_firm_admin
 from crm.deletion import confirm_page
 from crm.forms import apply_validation_error
 
 from . import selectors
-from .forms import ComposeForm, MailAccountForm
+from .forms import ComposeForm, MailAccountForm, SendingPolicyForm
 from .models import MailAccount
 from .services.accounts import mail_account_delete, mail_account_save, mail_account_test
 from .services.email_lock import contact_email_lock
-from .services.sending import mail_send
+from .services.outbox import outgoing_retry as outgoing_retry_service
+from .services.sending import mail_send, sending_policy_set, sending_route
 
 # The message body frame: no scripts, no forms, images only from us; it may sit only
 # in our own pages.
@@ -45,11 +46,21 @@ def _tab_url(contact_id: int) -> str:
 @require_GET
 @crm_view
 def account_list(request):
-    return render(
-        request,
-        "mailbox/mailaccount_list.html",
-        {"accounts": selectors.user_accounts(user=request.user)},
-    )
+    context = {"accounts": selectors.user_accounts(user=request.user)}
+    if is_firm_admin(request.user):
+        context["policy_form"] = SendingPolicyForm(instance=selectors.sending_policy())
+    return render(request, "mailbox/mailaccount_list.html", context)
+
+
+@require_POST
+@admin_view
+def sending_policy(request):
+    """The firm's rule: may users without a mail account send through the firm's server?"""
+    form = SendingPolicyForm(request.POST, instance=selectors.sending_policy())
+    if form.is_valid():
+        sending_policy_set(relay_allowed=form.cleaned_data["relay_allowed"])
+        messages.success(request, _("The rule for sending e-mail has been saved."))
+    return redirect("mailbox:account_list")
 
 
 @require_http_methods(["GET", "POST"])
@@ -155,15 +166,37 @@ def compose(request, contact_pk: int):
         except ValidationError as error:
             apply_validation_error(form, error)
         else:
-            messages.success(request, _("The e-mail was sent."))
+            # Queued, not sent: the tab shows when it has gone.
+            messages.success(request, _("The e-mail is queued for sending."))
             return redirect(_tab_url(contact.pk))
     status = 400 if form.errors else 200
     return render(
         request,
         "mailbox/compose.html",
-        {"form": form, "contact": contact, "addresses": addresses},
+        {
+            "form": form,
+            "contact": contact,
+            "addresses": addresses,
+            "route": sending_route(user=request.user),
+        },
         status=status,
     )
+
+
+@require_POST
+@crm_view
+def outgoing_retry(request, contact_pk: int, pk: int):
+    """«Prøv igjen» on a message that was not sent: only its sender's, on a card they may
+    read."""
+    contact = get_object_or_404(Contact, pk=contact_pk)
+    outgoing = selectors.retryable_outgoing(user=request.user, contact=contact, pk=pk)
+    try:
+        outgoing_retry_service(outgoing=outgoing, user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The e-mail is queued for sending again."))
+    return redirect(_tab_url(contact.pk))
 
 
 @require_POST

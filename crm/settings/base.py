@@ -356,6 +356,10 @@ COMPANY_REGISTER_TIMEOUT = env.float("COMPANY_REGISTER_TIMEOUT", default=5.0)
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 MAILBOX_ENCRYPTION_KEY = env("MAILBOX_ENCRYPTION_KEY", default="")
 MAILBOX_SYNC_INTERVAL = env.int("MAILBOX_SYNC_INTERVAL", default=300)
+# E-mail sent from the card (mailbox/services/outbox.py): attempts before «Ikke sendt»,
+# seconds before the first retry of a passing fault (doubling after each).
+MAILBOX_SEND_MAX_ATTEMPTS = env.int("MAILBOX_SEND_MAX_ATTEMPTS", default=5)
+MAILBOX_SEND_RETRY_BASE = env.int("MAILBOX_SEND_RETRY_BASE", default=60)
 
 PHONENUMBER_DEFAULT_REGION = "NO"
 PHONENUMBER_DB_FORMAT = "E164"

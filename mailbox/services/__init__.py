@@ -3,7 +3,8 @@
 - ``accounts``: a user's IMAP accounts (save, delete, «Lagre og test»);
 - ``storing``: storing parsed messages once each, with their copies and attachments;
 - ``linking``: linking stored messages to contacts by address, onto their timelines;
-- ``sending``: sending an e-mail from the card, stored and linked like a synced one;
+- ``sending``: writing an e-mail on the card: stored, linked and queued at once;
+- ``outbox``: the worker's attempts at sending it (SMTP, the Sent folder, retries);
 - ``email_lock``: «Sperr tilgang», locking a contact's e-mail to administrators;
 - ``sync``: reading new messages from the accounts' IMAP folders in chunks;
 - ``locks``: the PostgreSQL advisory locks that keep syncs and linkings apart.

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import smtplib
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -13,6 +15,7 @@ from crm.outbound import OutboundError
 from .. import crypto
 from ..imap import imap_connect, not_reached
 from ..models import MailAccount, Message
+from ..smtp import smtp_connect
 from . import linking
 
 # Seconds «Lagre og test» waits for each answer once connected: a worker is held that long.
@@ -32,19 +35,35 @@ def mail_account_save(
     password: str = "",
     folders: str,
     link_to_crm: bool,
+    smtp_host: str = "",
+    smtp_port: int = 587,
+    smtp_security: str = "starttls",
+    smtp_username: str = "",
+    smtp_password: str = "",
 ) -> MailAccount:
-    """Create or update a user's account; an empty password keeps the stored one."""
+    """Create or update a user's account; an empty password keeps the stored one. The SMTP
+    login falls back to the IMAP one where its user name or password is left empty."""
     account = account or MailAccount(user=user)
     account.email, account.host, account.port = email.strip(), host.strip(), port
     account.security, account.username = security, username.strip()
     account.folders = ", ".join(n.strip() for n in folders.split(",") if n.strip())
     account.link_to_crm = link_to_crm
-    try:
-        outbound.vet(account.host, port)
-    except outbound.AddressRefused as error:
-        raise ValidationError({"host": str(error)}) from error
-    except outbound.HostNotFound:
-        pass  # perhaps a passing DNS fault: the test button and the sync will tell
+    account.smtp_host, account.smtp_port = smtp_host.strip(), smtp_port
+    account.smtp_security, account.smtp_username = smtp_security, smtp_username.strip()
+    for field, host, host_port in (
+        ("host", account.host, port),
+        ("smtp_host", account.smtp_host, smtp_port),
+    ):
+        if not host:
+            continue
+        try:
+            outbound.vet(host, host_port)
+        except outbound.AddressRefused as error:
+            raise ValidationError({field: str(error)}) from error
+        except outbound.HostNotFound:
+            pass  # perhaps a passing DNS fault: the test button and the sync will tell
+    if smtp_password:
+        account.smtp_password_encrypted = crypto.encrypt(smtp_password)
     if password:
         account.password_encrypted = crypto.encrypt(password)
     if not account.password_encrypted:
@@ -79,4 +98,22 @@ def mail_account_test(*, account: MailAccount) -> tuple[bool, str]:
         return False, _("Connected, but these folders do not exist: %(folders)s") % {
             "folders": ", ".join(missing)
         }
+    if account.can_send:
+        problem = _smtp_problem(account)
+        if problem:
+            return False, problem
+        return True, _("Connected and logged in, for reading and sending. All folders were found.")
     return True, _("Connected and logged in. All folders were found.")
+
+
+def _smtp_problem(account: MailAccount) -> str:
+    """Why the account's SMTP server would not send for it, or "" when it signs in."""
+    try:
+        smtp_connect(account, timeout=TEST_TIMEOUT).quit()
+    except OutboundError as error:
+        return _("SMTP: %(error)s") % {"error": error}
+    except smtplib.SMTPAuthenticationError:
+        return _("The SMTP server refused the user name or password.")
+    except Exception:  # refused, timeout, TLS, not SMTP
+        return _("Could not reach the SMTP server. Check the host name, port and encryption.")
+    return ""

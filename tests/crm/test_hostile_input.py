@@ -55,6 +55,7 @@ from tests.mailbox.factories import (
     MessageContactFactory,
     MessageCopyFactory,
     MessageFactory,
+    OutgoingMailFactory,
 )
 from tests.orders.factories import (
     InvoiceCounterFactory,
@@ -316,6 +317,7 @@ def _world():
     MessageAddressFactory(id=N, message=message)
     MessageContactFactory(id=N, message=message, contact=contact)
     MessageAttachmentFactory(id=N, message=message)
+    OutgoingMailFactory(id=N, message=message, contact=contact, created_by=staff, account=account)
     SmsMessageFactory(id=N, contact=contact, sent_by=staff)
     NumberLookupFactory(id=N, contact=contact, looked_up_by=staff)
     order = OrderFactory(id=N, contact=contact)

@@ -40,6 +40,7 @@ from tests.mailbox.factories import (
     MessageAttachmentFactory,
     MessageContactFactory,
     MessageCopyFactory,
+    OutgoingMailFactory,
 )
 from tests.orders.factories import FirmDetailsFactory
 
@@ -371,6 +372,19 @@ def world(db):
             account=account, message__subject="Tilbud på strøm", message__sent_at=now
         )
         MessageContactFactory(message=copy.message, contact=contact)
+        # Written on the card: one not sent (with «Prøv igjen»), one waiting for a retry.
+        for state, next_attempt in (("failed", None), ("queued", now)):
+            OutgoingMailFactory(
+                message=MessageContactFactory(
+                    contact=contact, direction="sent", message__sent_at=now
+                ).message,
+                contact=contact,
+                created_by=me,
+                account=account,
+                state=state,
+                next_attempt_at=next_attempt,
+                error="550 5.1.1 Ukjent mottaker",  # the server's own words are its own
+            )
         world[me.username] = {
             "appointment": appointment,
             "task": task,
@@ -602,6 +616,8 @@ def crm_urls(world, me) -> dict[str, list[str]]:
         "mailbox:detail": [{"contact_pk": c, "pk": m}],
         "mailbox:compose": [{"contact_pk": c}],
         "mailbox:lock": [],  # POST only
+        "mailbox:outgoing_retry": [],  # POST only
+        "mailbox:sending_policy": [],  # POST only
         "mailbox:body": [{"pk": m}],
         "mailbox:attachment": [],  # a redirect to the file
         "cardservices:sms_send": [{"pk": c}],

@@ -68,6 +68,58 @@ def smtp_server():
     controller.stop()
 
 
+@pytest.fixture
+def smtp_login_server():
+    """A real SMTP server on loopback (aiosmtpd) that asks for a password login, checks
+    it against ``logins`` and answers RCPT TO with the replies queued in ``rcpt_replies``
+    (then 250): a user's own mail server as the outbox meets it."""
+    from aiosmtpd.controller import Controller
+    from aiosmtpd.smtp import AuthResult
+
+    from tests.mailbox.dovecot import free_port
+
+    class Handler:
+        def __init__(self):
+            self.messages = []  # (login, envelope)
+            self.logins: dict[str, str] = {}
+            self.rcpt_replies: list[str] = []
+            self.on_data = None  # called with each envelope taken (a server filing it)
+            self.lock = threading.Lock()
+
+        def authenticate(self, server, session, envelope, mechanism, auth_data):
+            login = auth_data.login.decode()
+            ok = self.logins.get(login) == auth_data.password.decode()
+            return AuthResult(success=ok, handled=False, auth_data=login if ok else None)
+
+        async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+            if not session.authenticated:
+                return "530 5.7.0 Authentication required"
+            with self.lock:
+                if self.rcpt_replies:
+                    return self.rcpt_replies.pop(0)
+            envelope.rcpt_tos.append(address)
+            return "250 OK"
+
+        async def handle_DATA(self, server, session, envelope):
+            with self.lock:
+                self.messages.append((session.auth_data, envelope))
+            if self.on_data:
+                self.on_data(envelope)
+            return "250 OK"
+
+    handler = Handler()
+    controller = Controller(
+        handler,
+        hostname="127.0.0.1",
+        port=free_port(),
+        authenticator=handler.authenticate,
+        auth_require_tls=False,
+    )
+    controller.start()
+    yield controller, handler
+    controller.stop()
+
+
 def raw_mail(
     *,
     subject="Hei",

@@ -14,6 +14,7 @@ from mailbox.models import (
     MessageAttachment,
     MessageContact,
     MessageCopy,
+    OutgoingMail,
 )
 from tests.contacts.factories import ContactFactory
 from tests.crm.factories import UserFactory
@@ -89,3 +90,21 @@ class MessageAttachmentFactory(DjangoModelFactory):
     file = factory.SubFactory(StoredFileFactory)
     filename = factory.LazyAttribute(lambda o: o.file.name)
     size = factory.LazyAttribute(lambda o: o.file.size)
+
+
+class OutgoingMailFactory(DjangoModelFactory):
+    """A message written on the card that the worker could not send (state «failed»)."""
+
+    class Meta:
+        model = OutgoingMail
+
+    message = factory.SubFactory(MessageFactory)
+    contact = factory.SubFactory(ContactFactory)
+    created_by = factory.SubFactory(UserFactory, crm_access=True)
+    account = factory.SubFactory(MailAccountFactory, user=factory.SelfAttribute("..created_by"))
+    from_address = factory.LazyAttribute(lambda o: o.account.email)
+    recipients = factory.LazyFunction(lambda: ["kunde@example.no"])
+    raw = b"Subject: Hei\r\n\r\nHei\r\n"
+    state = "failed"
+    attempts = 1
+    error = "550 5.1.1 No such user"
