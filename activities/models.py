@@ -278,6 +278,12 @@ class NoteQuerySet(models.QuerySet):
             parts.append(part.order_by())
         return parts[0].union(*parts[1:], all=not distinct)
 
+    def concerning(self, contact):
+        """These notes that concern ``contact`` (an id or an ``OuterRef``), one queryset
+        per route (:func:`_contact_routes`): for ``Exists`` tests that each probe their own
+        index, where one query with an OR of the routes could use none."""
+        return [self.filter(**{path: contact}) for _c, _l, _lc, path in _contact_routes()]
+
     def about_contacts(self, contact_ids):
         """(contact id, text, created) for each of ``contact_ids`` and each of these notes
         that concerns it, along the same routes, in one UNION ALL query (the search's hit
