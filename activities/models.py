@@ -250,14 +250,18 @@ class NoteQuerySet(models.QuerySet):
         """Notes on the card itself, on a company naming the person as a contact person,
         and on projects the person takes part in (:func:`_contact_routes`)."""
         contact_id = getattr(contact, "pk", contact)
-        found = Q()
+        # The ids of each route's notes, as one UNION for ``pk IN``: PostgreSQL reads each
+        # route on its own index and the few notes by key. An OR of the routes could use
+        # no index and read every note (0.2 s on a million).
+        parts = []
         for column, links, link_column, _path in _contact_routes():
             if links is None:
-                found |= Q(**{column: contact_id})
+                part = Note.objects.filter(**{column: contact_id}).values("pk")
             else:
                 rows = links.objects.filter(contact_id=contact_id).values(link_column)
-                found |= Q(**{f"{column}__in": rows})
-        return self.filter(found)
+                part = Note.objects.filter(**{f"{column}__in": rows}).values("pk")
+            parts.append(part.order_by())
+        return self.filter(pk__in=parts[0].union(*parts[1:], all=True))
 
     def contact_ids(self, *, distinct: bool = False):
         """The ids of the contacts these notes concern: :meth:`for_contact` read the

@@ -93,6 +93,27 @@ def prepare(storm: int) -> dict:
     }
 
 
+def warm_up(port: int, data: dict, rounds: int) -> None:
+    """Each kind of page a few times before the clock starts: a fresh worker's first
+    requests load templates, translations and the URL map (seconds, not load)."""
+    import http.client
+    from urllib.parse import urlencode
+
+    cookie = f"{data['session_cookie']}={data['sessions'][0]}"
+    paths = [f"/contacts/{data['contacts'][0]}/", f"/search/?{urlencode(SEARCHES[0])}"]
+    paths += [f"/contacts/{data['contacts'][0]}/{tab}/" for tab in TABS]
+    paths += [f"/search/?{urlencode(params)}" for params in SEARCHES]
+    for _ in range(rounds):
+        for path in paths:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+            conn.request("GET", path, headers={"Cookie": cookie, "X-Forwarded-Proto": "https"})
+            response = conn.getresponse()
+            response.read()
+            conn.close()
+            if response.status != 200:
+                raise SystemExit(f"warm-up: {path} answered {response.status}")
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -160,6 +181,7 @@ def main():
                 if time.monotonic() > deadline or server.poll() is not None:
                     raise SystemExit("gunicorn did not come up") from None
                 time.sleep(0.5)
+        warm_up(port, data, rounds=3 * args.workers)
         steps = args.steps.split(",")
         emit(
             {
