@@ -114,6 +114,20 @@ def warm_up(port: int, data: dict, rounds: int) -> None:
                 raise SystemExit(f"warm-up: {path} answered {response.status}")
 
 
+def workers_cpu_seconds(master: int) -> float:
+    """The CPU seconds (user + system) gunicorn's workers have used so far."""
+    total = 0.0
+    tick = os.sysconf("SC_CLK_TCK")
+    for task in Path(f"/proc/{master}/task").iterdir():
+        for child in (task / "children").read_text().split():
+            try:
+                fields = Path(f"/proc/{child}/stat").read_text().rsplit(")", 1)[1].split()
+            except FileNotFoundError:
+                continue
+            total += (int(fields[11]) + int(fields[12])) / tick
+    return total
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -197,7 +211,8 @@ def main():
         )
         calibrate()
         total = args.step_seconds * (len(steps) + (1 if args.login_storm else 0))
-        subprocess.run(
+        cpu_before = workers_cpu_seconds(server.pid)
+        locust = subprocess.Popen(
             [
                 str(Path(sys.executable).parent / "locust"),
                 "-f",
@@ -220,9 +235,26 @@ def main():
                 "LOAD_STEP_SECONDS": str(args.step_seconds),
                 "LOAD_LOGIN_STORM": str(args.login_storm),
             },
-            stdout=None,
+            stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
-            check=False,
+            text=True,
+        )
+        answered = 0
+        for line in locust.stdout:
+            print(line, end="", flush=True)
+            if line.startswith("{"):
+                step = json.loads(line)
+                answered += step["requests"] + step["by_name"].get("login", {}).get("n", 0)
+        locust.wait()
+        cpu = workers_cpu_seconds(server.pid) - cpu_before
+        # What a request costs gunicorn's workers in CPU, whatever else the machine runs:
+        # the figure to size a server by (the database's own CPU comes on top).
+        emit(
+            {
+                "gunicorn_cpu_seconds": round(cpu, 1),
+                "requests": answered,
+                "cpu_ms_per_request": round(cpu * 1000 / max(answered, 1), 1),
+            }
         )
         calibrate()
     finally:
