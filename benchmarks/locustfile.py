@@ -118,7 +118,7 @@ def _login(host: str, username: str) -> None:
     from locust.contrib.fasthttp import FastHttpSession
 
     origin = host.replace("http://", "https://")
-    client = FastHttpSession(_env[0], base_url=host, user=None)
+    client = FastHttpSession(base_url=host, request_event=_env[0].events.request, user=None)
     headers = {
         "X-Forwarded-Proto": "https",
         "Accept-Language": "nb",
