@@ -242,7 +242,7 @@ def main():
         answered = 0
         for line in locust.stdout:
             print(line, end="", flush=True)
-            if line.startswith("{"):
+            if line.startswith('{"step"'):
                 step = json.loads(line)
                 answered += step["requests"] + step["by_name"].get("login", {}).get("n", 0)
         locust.wait()

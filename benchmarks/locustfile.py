@@ -38,6 +38,7 @@ STORM = int(os.environ.get("LOAD_LOGIN_STORM", "0"))
 PACING = 2.0
 
 samples = []  # (time, name, milliseconds, failed)
+failures = {}  # what failed, how often (the whole run)
 step_starts = []  # (time, label, target rate)
 
 
@@ -49,6 +50,8 @@ def _loopback_only(host: str) -> None:
 @events.request.add_listener
 def _record(request_type, name, response_time, response_length, exception, **_kwargs):
     samples.append((time.monotonic(), name, response_time, exception is not None))
+    if exception is not None:
+        failures[f"{name}: {exception}"[:120]] = failures.get(f"{name}: {exception}"[:120], 0) + 1
 
 
 class Visitor(FastHttpUser):
@@ -118,7 +121,13 @@ def _login(host: str, username: str) -> None:
     from locust.contrib.fasthttp import FastHttpSession
 
     origin = host.replace("http://", "https://")
-    client = FastHttpSession(base_url=host, request_event=_env[0].events.request, user=None)
+    client = FastHttpSession(
+        base_url=host,
+        request_event=_env[0].events.request,
+        user=None,
+        connection_timeout=60,
+        network_timeout=60,
+    )
     headers = {
         "X-Forwarded-Proto": "https",
         "Accept-Language": "nb",
@@ -227,3 +236,5 @@ def _report(environment, **_kwargs):
             },
         }
         print(json.dumps(record, ensure_ascii=False), flush=True)
+    if failures:
+        print(json.dumps({"failures": failures}, ensure_ascii=False), flush=True)
