@@ -9,7 +9,7 @@ PY := $(VENV)/bin/python
 DB := export DATABASE_URL="$$($(PY) -m crm.devdb url)";
 DEV := export DJANGO_DEBUG=true;
 
-.PHONY: help install run test prod-check screenshots db-stop lint format messages vendor bench-card bench-search bench-export bench-duplicates bench-import seed-million check
+.PHONY: help install run test prod-check screenshots db-stop lint format messages vendor bench-card bench-search bench-export bench-duplicates bench-import seed-million check load
 
 help:
 	@echo "make run      install, database, migrate, demo data, serve on http://127.0.0.1:8000"
@@ -17,6 +17,7 @@ help:
 	@echo "make prod-check  the production path: pip install ., collectstatic, migrate, gunicorn, a login"
 	@echo "make db-stop  stop the project-local PostgreSQL"
 	@echo "make lint | format | messages | vendor | bench-card | bench-search | bench-export | bench-duplicates | bench-import"
+	@echo "make load     gunicorn on the million-contact database, locust at 25-150 requests/s (JSON lines; LOAD_ARGS=...)"
 
 $(VENV)/.installed: pyproject.toml
 	@test -x $(PY) || "$$(scripts/find-python.sh)" -m venv $(VENV)
@@ -77,6 +78,11 @@ bench-card: install
 
 bench-search: install
 	@$(DB) $(PY) benchmarks/search.py
+
+# An open-model load test on loopback (benchmarks/load.py, benchmarks/locustfile.py):
+# e.g. LOAD_ARGS="--login-storm 50" or "--worker-class sync --workers 4".
+load: install
+	@$(DB) $(PY) benchmarks/load.py $(LOAD_ARGS)
 
 # Streams the CSV and vCard export of 1,000,000 contacts three times each (seeded once).
 bench-export: install

@@ -250,14 +250,18 @@ class NoteQuerySet(models.QuerySet):
         """Notes on the card itself, on a company naming the person as a contact person,
         and on projects the person takes part in (:func:`_contact_routes`)."""
         contact_id = getattr(contact, "pk", contact)
-        found = Q()
+        # The ids of each route's notes, as one UNION for ``pk IN``: PostgreSQL reads each
+        # route on its own index and the few notes by key. An OR of the routes could use
+        # no index and read every note (0.2 s on a million).
+        parts = []
         for column, links, link_column, _path in _contact_routes():
             if links is None:
-                found |= Q(**{column: contact_id})
+                part = Note.objects.filter(**{column: contact_id}).values("pk")
             else:
                 rows = links.objects.filter(contact_id=contact_id).values(link_column)
-                found |= Q(**{f"{column}__in": rows})
-        return self.filter(found)
+                part = Note.objects.filter(**{f"{column}__in": rows}).values("pk")
+            parts.append(part.order_by())
+        return self.filter(pk__in=parts[0].union(*parts[1:], all=True))
 
     def contact_ids(self, *, distinct: bool = False):
         """The ids of the contacts these notes concern: :meth:`for_contact` read the
@@ -277,6 +281,12 @@ class NoteQuerySet(models.QuerySet):
                 )
             parts.append(part.order_by())
         return parts[0].union(*parts[1:], all=not distinct)
+
+    def concerning(self, contact):
+        """These notes that concern ``contact`` (an id or an ``OuterRef``), one queryset
+        per route (:func:`_contact_routes`): for ``Exists`` tests that each probe their own
+        index, where one query with an OR of the routes could use none."""
+        return [self.filter(**{path: contact}) for _c, _l, _lc, path in _contact_routes()]
 
     def about_contacts(self, contact_ids):
         """(contact id, text, created) for each of ``contact_ids`` and each of these notes

@@ -1,17 +1,23 @@
 #!/usr/bin/env python
 """Time the contact card and each of its tabs (``make bench-card``).
 
-The card is measured for a contact with 50 company links. Each tab adds a module in
+The card is measured in the million-contact database (``benchmarks/million.py``, the one
+``make bench-search`` builds: 1,000,000 contacts, 1,000,000 notes), for a contact among
+them with 50 company links. Each tab adds a module in
 ``benchmarks/card_tabs/`` with ``TAB`` (the slug) and ``build(contact)`` that gives the
 benchmark contact the rows the tab shows (idempotent: it may find them already there).
 Prints one JSON line per page: {"page": "card/<tab>", "p50_ms", "p95_ms", "queries"}; and
 one for the company page of a firm with 200 people ({"page": "company", …}).
+
+With ``--profile`` each page is instead profiled (cProfile) and one line each says where
+its time goes: {"profile", "total_ms", "db_ms", "top_self", "top_cumulative"}.
 """
 
 import importlib
 import pkgutil
 
-from common import bench_user, calibrate, emit, setup_django, time_get
+from common import bench_user, calibrate, emit, profile_get, time_get
+from million import setup
 
 
 def main():
@@ -20,14 +26,19 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--only", nargs="*", help="page names to time, e.g. card card/files")
     parser.add_argument("--runs", type=int, default=30)
+    parser.add_argument("--profile", action="store_true", help="profile each page instead")
     args = parser.parse_args()
     wanted = set(args.only or [])
 
     def measure(client, page, url):
-        if not wanted or page in wanted:
+        if wanted and page not in wanted:
+            return
+        if args.profile:
+            profile_get(client, url, page, runs=args.runs)
+        else:
             emit({"page": page, **time_get(client, url, runs=args.runs)})
 
-    setup_django()
+    setup()
     from django.test import Client
     from django.urls import reverse
 

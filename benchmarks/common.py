@@ -68,6 +68,76 @@ def time_get(client, url: str, runs: int = 30, warmup: int = 3, **headers) -> di
     }
 
 
+def db_time(client, url: str, runs: int = 10, **headers) -> float:
+    """The mean milliseconds a GET of ``url`` spends in the database driver (each query's
+    execute, timed around the cursor), for reading a page's time against its queries'."""
+    from django.db import connection
+
+    spent = [0.0]
+
+    def timed(execute, sql, params, many, context):
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            spent[0] += time.perf_counter() - started
+
+    with connection.execute_wrapper(timed):
+        for _ in range(runs):
+            client.get(url, **headers)
+    return spent[0] * 1000 / runs
+
+
+def profile_get(client, url: str, label: str, runs: int = 30, top: int = 15, **headers) -> None:
+    """Profile ``runs`` GETs of ``url`` (cProfile) and print where the time goes, per
+    request: {"profile": label, "total_ms", "db_ms", "top_self": […], "top_cumulative": […]}
+    — the functions with the most time of their own, and those with the most time under
+    them (without the wrappers that hold nearly all of it), as [function, ms, calls]."""
+    import cProfile
+    import pstats
+
+    for _ in range(3):
+        client.get(url, **headers)
+    db_ms = db_time(client, url, **headers)
+    profiler = cProfile.Profile()
+    started = time.perf_counter()
+    profiler.enable()
+    for _ in range(runs):
+        client.get(url, **headers)
+    profiler.disable()
+    total_ms = (time.perf_counter() - started) * 1000 / runs
+    stats = pstats.Stats(profiler).stats
+
+    def name(func):
+        path, line, function = func
+        if path.startswith("~"):
+            return function
+        for marker in ("site-packages/", str(ROOT) + "/"):
+            if marker in path:
+                path = path.split(marker, 1)[1]
+        return f"{path}:{line}({function})"
+
+    rows = [
+        (name(func), tt * 1000 / runs, ct * 1000 / runs, nc / runs)
+        for func, (_cc, nc, tt, ct, _callers) in stats.items()
+    ]
+    by_self = sorted(rows, key=lambda row: -row[1])[:top]
+    # Without the wrappers (the handler, middleware chain, test client) that hold it all.
+    under = [row for row in rows if row[2] < 0.6 * total_ms]
+    by_cumulative = sorted(under, key=lambda row: -row[2])[:top]
+    emit(
+        {
+            "profile": label,
+            "total_ms": round(total_ms, 2),
+            "db_ms": round(db_ms, 2),
+            "top_self": [[n, round(tt, 3), round(nc, 1)] for n, tt, _ct, nc in by_self],
+            "top_cumulative": [
+                [n, round(ct, 3), round(nc, 1)] for n, _tt, ct, nc in by_cumulative
+            ],
+        }
+    )
+
+
 def emit(record: dict) -> None:
     print(json.dumps(record, ensure_ascii=False), flush=True)
 

@@ -3,8 +3,8 @@
 
 Loads 1,000,000 contacts and 2,000 companies with ``seed_demo`` into the benchmark
 database ``<name>_bench_search`` unless they are already there (and prints how long that
-took), and 200,000 notes on them (``seed_demo`` writes notes on a few cards only), then times ``/search/`` end to end in-process (test client, logged in) for each
-term: 30 runs after a warm-up. One JSON line per term:
+took), and 1,000,000 notes on them (``benchmarks/million.py``), then times ``/search/``
+end to end in-process (test client, logged in) for each term: 30 runs after a warm-up. One JSON line per term:
 {"term", "type", "hits", "p50_ms", "p95_ms", "queries"}; a line for the start page,
 {"page": "home", …}; and the API's contact list (``/api/v1/contacts``, a token's
 request, the first page of 50) for the last-name terms, {"api": term, …} (issue #21's
@@ -12,7 +12,12 @@ measure: p95 ≤ 30 ms, ≤ 5 queries).
 
 The typing dropdown (``/search/suggest/``, issue #19: p95 ≤ 30 ms for any three-letter
 prefix) is timed for ``SUGGEST_PREFIXES``, one line each {"suggest", "options", …};
-``--suggest`` times only those.
+``--suggest`` times only those; term labels given as arguments (``"møte/note"``) time
+only those terms.
+
+With ``--profile`` each page is instead profiled (cProfile, 30 runs) and one line each
+says where its time goes: {"profile", "total_ms", "db_ms", "top_self", "top_cumulative"}
+(``common.profile_get``); ``--suggest --profile`` profiles the dropdown only.
 
 With ``--explain`` it instead runs every search type × match × kind, with a three-letter
 and a two-letter term, under ``EXPLAIN (ANALYZE)`` and prints one JSON line each:
@@ -22,12 +27,10 @@ appear: there a sequential scan is the right plan), ``indexes`` the indexes the 
 """
 
 import sys
-import time
 
-from common import bench_user, calibrate, emit, setup_django, time_get
+from common import bench_user, calibrate, emit, profile_get, time_get
+from million import setup
 
-CONTACTS = 1_000_000
-COMPANIES = 2_000
 # (label, query parameters): frequent and rare last-name substrings, two-letter terms
 # (no trigram), Norwegian letters, an e-mail fragment and a phone fragment typed with a
 # space.
@@ -46,7 +49,7 @@ TERMS = [
     # The other types: first names (planned from their distinct values) and full names.
     ("kar/first_name", {"q": "kar", "type": "first_name"}),
     ("ola n/full_name", {"q": "ola n", "type": "full_name"}),
-    # Note text (200,000 notes): a word in a quarter of them, and a rare one.
+    # Note text (1,000,000 notes): a word in a quarter of them, and a rare phrase.
     ("møte/note", {"q": "møte", "type": "note"}),
     ("kontrakt 12/note", {"q": "kontrakt 12", "type": "note"}),
 ]
@@ -56,12 +59,15 @@ TERMS = [
 SUGGEST_PREFIXES = ["han", "sen", "ols", "ber", "joh", "kar", "and", "øst", "bjø", "lie", "qxz"]
 
 
-def time_suggest(client):
+def time_suggest(client, profile: bool = False):
     """The typing dropdown for each prefix: the first hits, nothing counted."""
     from django.urls import reverse
 
     url = reverse("search:suggest")
     for prefix in SUGGEST_PREFIXES:
+        if profile:
+            profile_get(client, f"{url}?q={prefix}", f"suggest {prefix}")
+            continue
         response = client.get(url, {"q": prefix})
         emit(
             {
@@ -70,70 +76,6 @@ def time_suggest(client):
                 **time_get(client, f"{url}?q={prefix}"),
             }
         )
-
-
-def load():
-    from django.core.management import call_command
-    from django.test import override_settings
-
-    from contacts.models import Contact
-
-    if Contact.objects.count() >= CONTACTS:
-        return
-    started = time.monotonic()
-    with override_settings(DEBUG=True):  # seed_demo runs only where DEBUG is on
-        call_command("seed_demo", contacts=CONTACTS, companies=COMPANIES, quiet=False)
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        # VACUUM sets the visibility map, so the walks are index-only.
-        cursor.execute("VACUUM ANALYZE")
-    emit(
-        {
-            "load": "seed_demo",
-            "contacts": CONTACTS,
-            "companies": COMPANIES,
-            "seconds": round(time.monotonic() - started, 1),
-        }
-    )
-
-
-NOTES = 200_000
-NOTE_TEXTS = [
-    "Ringte om tilbud",
-    "Årsmøte i mars",
-    "Sendte kontrakt",
-    "Purring på faktura",
-    "Julebord",
-    "Oppfølging etter møte",
-    "Ønsker demo",
-    "Bytte av leverandør",
-]
-
-
-def load_notes():
-    """200,000 notes on the contacts (30 % private), for the note search's plans:
-    seed_demo writes notes on a few cards only. Set-based; skipped once there."""
-    from django.db import connection
-
-    from activities.models import Note
-
-    if Note.objects.count() >= NOTES:
-        return
-    started = time.monotonic()
-    with connection.cursor() as cursor:
-        cursor.execute(
-            """
-            INSERT INTO activities_note (created_at, updated_at, text, private, author_id, contact_id)
-            SELECT now(), now(), (%s::text[])[1 + g %% %s] || ' ' || (g * 7919 %% 1000003)::text,
-                   g %% 10 < 3, (SELECT min(id) FROM auth_user), c.id
-            FROM generate_series(1, %s) g
-            JOIN contacts_contact c ON c.id = (SELECT min(id) FROM contacts_contact) + g * 13 %% %s
-            """,
-            [NOTE_TEXTS, len(NOTE_TEXTS), NOTES, CONTACTS],
-        )
-        cursor.execute("VACUUM ANALYZE activities_note")
-    emit({"load": "notes", "notes": NOTES, "seconds": round(time.monotonic() - started, 1)})
 
 
 def _plan_nodes(node):
@@ -183,6 +125,8 @@ def explain_all(user):
                     indexes, seq_scans, db_ms = set(), set(), 0.0
                     with connection.cursor() as cursor:
                         for query in captured.captured_queries:
+                            if query["sql"].startswith("EXPLAIN"):  # the note search's probe
+                                continue
                             cursor.execute("EXPLAIN (ANALYZE, FORMAT JSON) " + query["sql"])
                             raw = cursor.fetchone()[0]
                             plan = (json.loads(raw) if isinstance(raw, str) else raw)[0]
@@ -221,9 +165,7 @@ def explain_all(user):
 
 
 def main():
-    setup_django("bench_search")
-    load()
-    load_notes()
+    setup()
     if "--explain" in sys.argv:
         explain_all(bench_user())
         return
@@ -239,11 +181,19 @@ def main():
     client = Client()
     client.force_login(user)
     calibrate()
+    profile = "--profile" in sys.argv
     if "--suggest" in sys.argv:
-        time_suggest(client)
+        time_suggest(client, profile)
         return
+    # Term labels named on the command line time those terms alone.
+    only = [arg for arg in sys.argv[1:] if not arg.startswith("--")]
     for label, params in TERMS:
+        if only and label not in only:
+            continue
         query = urlencode(params)
+        if profile:
+            profile_get(client, f"{reverse('search:results')}?{query}", label)
+            continue
         result = search(params=QueryDict(query), user=user)
         hits = f"over {result.count}" if result.over_cap else result.count
         url = f"{reverse('search:results')}?{query}"
@@ -257,8 +207,15 @@ def main():
                 **time_get(client, url),
             }
         )
+    if only:
+        calibrate()
+        return
     # The start page (recently added contacts and companies) on the same million.
-    time_suggest(client)
+    time_suggest(client, profile)
+    if profile:
+        profile_get(client, reverse("home"), "home")
+        calibrate()
+        return
     emit({"page": "home", **time_get(client, reverse("home"))})
     time_api(user)
     calibrate()

@@ -11,6 +11,10 @@ their notes: the trigram index finds the matching notes the user may read, a UNI
 card tab's three routes their contacts, and the database hands back the ids as one array
 literal with their number.
 
+**The note plan** (:func:`note_probe`): the same statement estimates how many notes match
+from the trigram index's statistics and then either proves a frequent word's count over
+the cap from the newest notes or collects a rarer word's noted contacts.
+
 Each gives way (returns None) when the plan it feeds would not pay: more than
 ``PROBE_STEPS`` distinct names, more than ``NOTE_IDS_MAX`` noted contacts.
 
@@ -24,9 +28,12 @@ that Python receives one text instead of taking 40,000 rows apart; an aggregate 
 sliced (``LIMIT``) queryset is not something the ORM will build.
 """
 
+from typing import NamedTuple
+
 from django.core.exceptions import EmptyResultSet
 from django.db import connection, connections
 
+from activities.models import Note
 from contacts.models import Contact
 from contacts.sorting import SORT_FROM, SORT_TO
 from crm.replicas import read_alias
@@ -40,6 +47,11 @@ PROBE_STEPS = 5000
 NOTE_IDS_MAX = 100_000
 # The array literal of no ids.
 NO_IDS = "{}"
+# From this many matching notes (the planner's estimate) on, a note search walks the
+# contacts in name order instead of collecting the noted contacts (see note_probe).
+NOTE_WALK_FROM = 20_000
+# The trigram index on the notes' text (activities/0002): its expression's statistics.
+NOTE_TEXT_INDEX = "note_text_trgm"
 
 # Per search type, the index key the loose scan steps along (an expression of the alias
 # ``c``) and the column it lists.
@@ -126,3 +138,99 @@ def noted_contact_ids(user, term: str, *, starts: bool) -> tuple[int, str] | Non
     if count > NOTE_IDS_MAX:
         return None
     return count, literal
+
+
+class NoteProbe(NamedTuple):
+    """What :func:`note_probe` found: whether the word is frequent; for a frequent one,
+    whether the first notes prove more than the cap of contacts (``over``); for a rarer
+    one, the noted contacts (``count`` and ``ids``, None above ``NOTE_IDS_MAX``)."""
+
+    frequent: bool
+    over: bool
+    count: int | None
+    ids: str | None
+
+
+def note_probe(user, term: str, *, starts: bool, cap: int | None) -> NoteProbe:
+    """How to plan a note search, in one statement.
+
+    1. **The estimate**: the share of the notes whose text matches, read as PostgreSQL's
+       planner does from the statistics of the trigram index's expression (``pg_stats`` of
+       ``note_text_trgm``: its most common values and its histogram, tested against the
+       pattern), times the notes. A word in a quarter of the notes is told from a rare one.
+    2. From ``NOTE_WALK_FROM`` estimated notes on, the word is *frequent*: the search walks
+       the contacts in name order (``selectors._by_note_walk``), and the statement proves
+       the count over ``cap`` when the newest ``cap + 1`` matching notes on cards (a walk
+       of the notes' primary key backwards, stopping there) name more than ``cap``
+       distinct contacts (``cap`` None: not asked, a narrowed search counts its walk).
+    3. Otherwise it is :func:`noted_contact_ids`: the trigram index finds the notes and
+       their contacts' ids come back as one array literal.
+
+    Each of 2 and 3 sits under a condition on the estimate that PostgreSQL tests first
+    (a gating one-time filter), so only one of them runs.
+    """
+    pattern = connection.ops.prep_for_like_query(term) + "%"
+    if not starts:
+        pattern = "%" + pattern
+    visible = visible_notes(user, term, starts=starts)
+    ids = visible.contact_ids(distinct=True).order_by()[: NOTE_IDS_MAX + 1]
+    firsts = (
+        visible.filter(contact__isnull=False)
+        .order_by("-id")
+        .values("contact_id")[: (cap or 0) + 1]
+    )
+    try:
+        ids_sql, ids_params = ids.query.sql_with_params()
+        firsts_sql, firsts_params = firsts.query.sql_with_params()
+    except EmptyResultSet:  # no notes at all to read (no user)
+        return NoteProbe(False, False, 0, NO_IDS)
+    table, index = Note._meta.db_table, NOTE_TEXT_INDEX
+    sql = f"""
+        WITH stats AS MATERIALIZED (
+            SELECT s.null_frac,
+                   COALESCE(s.most_common_vals::text::text[], '{{}}') AS mcv,
+                   COALESCE(s.most_common_freqs, '{{}}') AS mcf,
+                   COALESCE(s.histogram_bounds::text::text[], '{{}}') AS hist
+            FROM pg_stats s
+            WHERE s.schemaname = current_schema() AND s.tablename = '{index}'
+        ), estimate AS MATERIALIZED (
+            SELECT COALESCE((
+                SELECT (SELECT COALESCE(sum(f), 0) FROM unnest(mcv, mcf) m(v, f)
+                        WHERE v LIKE UPPER(%s))
+                     + (1 - null_frac - (SELECT COALESCE(sum(f), 0) FROM unnest(mcf) f))
+                       * (SELECT COALESCE(avg((v LIKE UPPER(%s))::int), 0) FROM unnest(hist) v)
+                FROM stats
+            ), 0) * GREATEST((SELECT reltuples FROM pg_class WHERE oid = '{table}'::regclass), 0)
+            AS n
+        )
+        SELECT e.n >= %s, over.firsts > %s, noted.n, noted.ids
+        FROM estimate e
+        CROSS JOIN LATERAL (
+            SELECT count(DISTINCT f.contact_id) AS firsts FROM ({firsts_sql}) f
+            WHERE e.n >= %s AND %s
+        ) over
+        CROSS JOIN LATERAL (
+            SELECT count(*) AS n, COALESCE(array_agg(i.id)::text, '{NO_IDS}') AS ids
+            FROM ({ids_sql}) i(id)
+            WHERE e.n < %s
+        ) noted
+    """
+    params = (
+        pattern,
+        pattern,
+        NOTE_WALK_FROM,
+        cap or 0,
+        *firsts_params,
+        NOTE_WALK_FROM,
+        cap is not None,
+        *ids_params,
+        NOTE_WALK_FROM,
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        frequent, over, count, literal = cursor.fetchone()
+    if frequent:
+        return NoteProbe(True, bool(over) and cap is not None, None, None)
+    if count > NOTE_IDS_MAX:
+        return NoteProbe(False, False, None, None)
+    return NoteProbe(False, False, count, literal)

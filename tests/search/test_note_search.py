@@ -43,13 +43,27 @@ def carded(staff):
 
 
 # --- privacy ---------------------------------------------------------------------------
+# Under both plans: the noted contacts' ids (a rarer word) and the walk of the contacts in
+# name order (a frequent word: search.probe.NOTE_WALK_FROM lowered to plan every word so).
 
 
+@pytest.fixture(params=["note-ids", "note-walk"])
+def note_plan(request, monkeypatch):
+    if request.param == "note-walk":
+        monkeypatch.setattr("search.probe.NOTE_WALK_FROM", 0)
+    return request.param
+
+
+both_plans = pytest.mark.usefixtures("note_plan")
+
+
+@both_plans
 def test_author_finds_the_contact_by_the_text_of_a_private_note(client, staff, carded):
     client.force_login(staff)
     assert hits(client, SECRET) == ["Kortnotat"]
 
 
+@both_plans
 @pytest.mark.parametrize("who", ["other_staff", "firm_admin"])
 def test_private_note_is_not_found_by_others_not_even_an_administrator(
     client, carded, who, request
@@ -59,12 +73,14 @@ def test_private_note_is_not_found_by_others_not_even_an_administrator(
     assert hits(client, "hemmelig") == []
 
 
+@both_plans
 @pytest.mark.parametrize("who", ["staff", "other_staff", "firm_admin"])
 def test_open_note_is_found_by_every_crm_user(client, carded, who, request):
     client.force_login(request.getfixturevalue(who))
     assert hits(client, OPEN) == ["Kortnotat"]
 
 
+@both_plans
 def test_someone_elses_private_note_does_not_count_beside_an_open_one(client, other_staff, carded):
     # The contact is found by its open note; the private one adds nothing.
     client.force_login(other_staff)
@@ -72,6 +88,7 @@ def test_someone_elses_private_note_does_not_count_beside_an_open_one(client, ot
     assert hits(client, "om prisen") == []
 
 
+@both_plans
 def test_private_company_notes_and_project_notes_are_author_only(
     client, staff, other_staff, firm_admin
 ):
@@ -93,6 +110,24 @@ def test_private_company_notes_and_project_notes_are_author_only(
         client.force_login(user)
         assert hits(client, SECRET) == []
         assert hits(client, SECRET, kind="company") == []
+
+
+def test_a_frequent_word_walks_the_contacts_and_proves_the_count_over_the_cap(
+    staff, monkeypatch, settings
+):
+    monkeypatch.setattr("search.probe.NOTE_WALK_FROM", 0)
+    settings.SEARCH_COUNT_CAP = 1
+    first, second = ContactFactory(last_name="Førstemann"), ContactFactory(last_name="Annen")
+    note(staff, "Oftemøte en", contact=first)
+    note(staff, "Oftemøte to", contact=first)
+    params = QueryDict("q=oftemøte&type=note")
+    # Two notes on one contact prove nothing: the walk counts one.
+    result = search(params=params, user=staff)
+    assert (result.plan, result.count, result.over_cap) == ("note-walk", 1, False)
+    note(staff, "Oftemøte tre", contact=second)
+    result = search(params=params, user=staff)
+    assert (result.plan, result.count, result.over_cap) == ("note-walk", 1, True)
+    assert [hit.last_name for hit in result.hits] == ["Annen", "Førstemann"]
 
 
 def test_no_crm_access_is_403(client, no_access_user, carded):

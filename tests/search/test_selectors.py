@@ -430,14 +430,23 @@ SHAPES = {
     "note, many contacts walked in order": (
         "contact",
         {"q": "kontrakt", "type": "note"},
-        {"search.selectors.NOTE_WALK_MIN": 1},
+        {"search.selectors.NOTE_WALK_MIN": 1, "search.probe.NOTE_WALK_FROM": 10**9},
         "note-ids",
         {"note_text_trgm", "contact_sort_idx"},
+    ),
+    "note, a frequent word: contacts walked in name order": (
+        "contact",
+        {"q": "kontrakt", "type": "note"},
+        {"search.probe.NOTE_WALK_FROM": 1},
+        "note-walk",
+        # The walk probes each contact's notes; the count is proved over the cap (or not)
+        # from the newest matching notes, walked backwards on their primary key.
+        {"contact_sort_idx", "activities_note_contact_id_494adab4", "activities_note_pkey"},
     ),
     "note, too many contacts: trigram": (
         "contact",
         {"q": "kontrakt 12", "type": "note"},
-        {"search.probe.NOTE_IDS_MAX": 0},
+        {"search.probe.NOTE_IDS_MAX": 0, "search.probe.NOTE_WALK_FROM": 10**9},
         "trigram",
         {"note_text_trgm"},
     ),
