@@ -43,22 +43,28 @@ def smtp_authenticate(smtp: smtplib.SMTP, account: MailAccount) -> None:
 def smtp_connect(account: MailAccount, *, timeout: float) -> smtplib.SMTP:
     """A connected, encrypted (as the account says) and signed-in SMTP client.
 
-    Raises :class:`crm.outbound.OutboundError` when the guard refuses the server or
-    nothing answered, and smtplib's or ssl's errors for what the server said."""
+    Raises :class:`crm.outbound.OutboundError` when the guard refuses the server, nothing
+    answered or its certificate is refused (:class:`crm.outbound.CertificateRefused`),
+    and smtplib's or ssl's errors for what the server said."""
     host, port = account.smtp_host, account.smtp_port
-    context = ssl.create_default_context()
-    if account.smtp_security == "ssl":
-        smtp = _SMTP_SSL(
-            host, port, local_hostname=DNS_NAME.get_fqdn(), timeout=timeout, context=context
-        )
-    else:
-        smtp = _SMTP(host, port, local_hostname=DNS_NAME.get_fqdn(), timeout=timeout)
+    context = outbound.tls_context()
+    try:
+        if account.smtp_security == "ssl":
+            smtp = _SMTP_SSL(
+                host, port, local_hostname=DNS_NAME.get_fqdn(), timeout=timeout, context=context
+            )
+        else:
+            smtp = _SMTP(host, port, local_hostname=DNS_NAME.get_fqdn(), timeout=timeout)
+    except ssl.SSLCertVerificationError as error:
+        raise outbound.CertificateRefused(host) from error
     try:
         if account.smtp_security == "starttls":
             smtp.starttls(context=context)
         smtp_authenticate(smtp, account)
-    except BaseException:
+    except BaseException as error:
         with contextlib.suppress(Exception):
             smtp.close()
+        if isinstance(error, ssl.SSLCertVerificationError):
+            raise outbound.CertificateRefused(host) from error
         raise
     return smtp

@@ -109,7 +109,7 @@ def _classified(error: BaseException) -> Exception:
         return (
             TemporaryFailure(reason) if 400 <= error.smtp_code < 500 else PermanentFailure(reason)
         )
-    if isinstance(error, outbound.AddressRefused):
+    if isinstance(error, outbound.AddressRefused | outbound.CertificateRefused):
         return PermanentFailure(str(error))
     if isinstance(error, outbound.OutboundError):  # not found (perhaps DNS), unreachable
         return TemporaryFailure(str(error))
