@@ -309,6 +309,11 @@ COMPANY_REGISTER_TIMEOUT = env.float("COMPANY_REGISTER_TIMEOUT", default=5.0)
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 MAILBOX_ENCRYPTION_KEY = env("MAILBOX_ENCRYPTION_KEY", default="")
 MAILBOX_SYNC_INTERVAL = env.int("MAILBOX_SYNC_INTERVAL", default=300)
+# OAuth sign-in for mail accounts (mailbox/oauth/providers.py): replacements for a
+# provider's endpoints and servers, e.g. {"microsoft": {"authorize_url": …}}. The tests
+# point them at a local authorization server; the app registrations (client id and
+# secret) are entered by an administrator on the «E-postkontoer» page, not here.
+MAILBOX_OAUTH_PROVIDERS: dict[str, dict] = {}
 
 PHONENUMBER_DEFAULT_REGION = "NO"
 PHONENUMBER_DB_FORMAT = "E164"
