@@ -86,6 +86,7 @@ def oauth_start(
         "provider": provider.key,
         "verifier": verifier,
         "account": account.pk if account else None,
+        "hint": login_hint.strip()[:254],
         "started": time.time(),
     }
     newest = sorted(pending.items(), key=lambda kv: kv[1].get("started", 0))[-PENDING_MAX:]
@@ -174,7 +175,10 @@ def oauth_finish(*, user, session, params, redirect_uri: str) -> MailAccount:
     account = None
     if flow.get("account"):
         account = MailAccount.objects.filter(pk=flow["account"], user=user).first()
-    email = tokens.id_token_email(answer.id_token) or (account.email if account else "")
+    # The provider's word first; else the address the user typed, or the account's own.
+    email = tokens.id_token_email(answer.id_token) or (
+        account.email if account else str(flow.get("hint") or "")
+    )
     try:
         validate_email(email)
     except ValidationError as error:

@@ -22,8 +22,10 @@ from crm.outbound import OutboundError
 
 # Seconds the token endpoint has to answer; a sync or a page waits that long at most.
 TOKEN_TIMEOUT = 10
-# Error codes (RFC 6749 §5.2) meaning the grant is gone: only a new sign-in helps.
-GRANT_GONE = {"invalid_grant", "unauthorized_client", "invalid_client"}
+# Error codes (RFC 6749 §5.2) about the firm's app registration rather than the user's
+# grant (a client secret expired: Microsoft's last two years at most): the administrator
+# fixes them once, and no user has to connect again.
+CLIENT_REFUSED = {"invalid_client", "unauthorized_client"}
 
 
 class OAuthError(OutboundError):
@@ -72,8 +74,15 @@ def token_request(url: str, form: dict[str, str]) -> TokenAnswer:
         data = {}
     if not isinstance(data, dict):
         data = {}
-    if answer.status in (400, 401) and data.get("error") in GRANT_GONE:
-        raise ReconnectNeeded()
+    if answer.status in (400, 401) and data.get("error") == "invalid_grant":
+        raise ReconnectNeeded()  # the code, or the refresh token, is no longer good
+    if answer.status in (400, 401) and data.get("error") in CLIENT_REFUSED:
+        raise OAuthError(
+            _(
+                "The provider refused the firm's app registration (its client secret may "
+                "have expired): ask the administrator to check it."
+            )
+        )
     access = data.get("access_token")
     if not 200 <= answer.status < 300 or not isinstance(access, str) or not access:
         raise OAuthError(

@@ -57,6 +57,7 @@ def oauth(settings, oauth_server, oauth_dovecot):
     oauth_server.next_user = email
     oauth_server.calls.clear()
     oauth_server.lifetime = 3600
+    oauth_server.email_claim = True
     return oauth_server
 
 
@@ -118,7 +119,9 @@ def test_connect_sends_the_user_to_the_provider_with_pkce_and_state(staff_client
     assert pkce_challenge(pending[query["state"]]["verifier"]) == query["code_challenge"]
 
 
-def test_whole_flow_creates_the_account_with_tokens_encrypted(staff, staff_client, oauth):
+def test_whole_flow_creates_the_account_with_tokens_encrypted(
+    staff, staff_client, oauth, oauth_dovecot
+):
     response = _connect(staff_client)
 
     account = MailAccount.objects.get(user=staff)
@@ -129,11 +132,13 @@ def test_whole_flow_creates_the_account_with_tokens_encrypted(staff, staff_clien
         oauth.next_user,
         oauth.next_user,
     )
-    assert (account.host, account.port, account.folders) == (
-        oauth.next_user and account.host,
-        account.port,
+    assert (account.host, account.port, account.security, account.folders) == (
+        oauth_dovecot.host,
+        oauth_dovecot.port,
+        "none",
         "INBOX, Sent",
     )
+    assert account.password_encrypted == ""
     # Stored encrypted: the raw columns hold neither token.
     refresh = next(t for t, u in oauth.refresh.items() if u == oauth.next_user)
     access = next(t for t, (u, _) in oauth.access.items() if u == oauth.next_user)
@@ -150,6 +155,15 @@ def test_whole_flow_creates_the_account_with_tokens_encrypted(staff, staff_clien
     assert account.oauth_expires_at > timezone.now() + dt.timedelta(minutes=55)
     page = staff_client.get(response["Location"])
     assert f"E-postkontoen {oauth.next_user} er koblet til." in _messages(page)
+
+
+def test_without_an_address_from_the_provider_the_typed_one_is_used(staff, staff_client, oauth):
+    oauth.email_claim = False
+    page = _connect(staff_client, email="")
+    assert page["Location"] == reverse("mailbox:account_list")
+    assert not MailAccount.objects.exists()
+    _connect(staff_client, email=oauth.next_user)
+    assert MailAccount.objects.get(user=staff).email == oauth.next_user
 
 
 def test_connecting_again_updates_the_same_account(staff, staff_client, oauth):
@@ -343,6 +357,23 @@ def test_token_endpoint_out_of_reach_is_an_error_not_a_flag(connected, oauth, se
     assert not isinstance(error.value, tokens.ReconnectNeeded)
     connected.refresh_from_db()
     assert not connected.needs_reconnect
+
+
+def test_a_refused_client_secret_is_the_administrators_not_the_users(connected, oauth):
+    app = OAuthApp.objects.get(provider="microsoft")
+    oauth_app_save(provider="microsoft", client_id=app.client_id, client_secret="old", tenant="")
+    MailAccount.objects.filter(pk=connected.pk).update(oauth_expires_at=timezone.now())
+    connected.refresh_from_db()
+    with pytest.raises(tokens.OAuthError, match="administratoren") as error:
+        oauth_access_token(account=connected)
+    assert not isinstance(error.value, tokens.ReconnectNeeded)
+    connected.refresh_from_db()
+    assert not connected.needs_reconnect
+    # Once the administrator enters the right secret, the same account works again.
+    oauth_app_save(
+        provider="microsoft", client_id=app.client_id, client_secret=CLIENT_SECRET, tenant=""
+    )
+    assert oauth_access_token(account=connected)
 
 
 def test_removing_the_account_revokes_its_refresh_token(
