@@ -230,10 +230,10 @@ def oauth_access_token(*, account: MailAccount, force_refresh: bool = False) -> 
             # One refresh at a time per account: a provider that rotates refresh tokens
             # (Microsoft) would otherwise see the old one used twice.
             locked = MailAccount.objects.select_for_update().get(pk=account.pk)
+            if locked.needs_reconnect:  # another process was refused meanwhile
+                raise tokens.ReconnectNeeded()
             if locked.oauth_access_encrypted != seen:  # another process refreshed it
                 _copy_tokens(locked, account)
-                if locked.needs_reconnect:
-                    raise tokens.ReconnectNeeded()
                 return crypto.decrypt(locked.oauth_access_encrypted)
             _refresh(locked)
             locked.save(
