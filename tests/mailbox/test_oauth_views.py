@@ -137,3 +137,16 @@ def test_oauth_account_page_edits_only_what_the_crm_does_with_the_mail(staff, st
     assert account.folders == "INBOX, Sendte elementer"
     assert account.link_to_crm is False
     assert (account.host, account.sign_in) == ("outlook.office365.com", "microsoft")
+
+
+def test_only_administrators_are_shown_the_way_to_the_app_registrations(
+    client, staff, firm_admin
+):
+    url = reverse("mailbox:oauth_apps")
+    client.force_login(staff)
+    page = client.get(reverse("mailbox:account_list")).content.decode()
+    assert url not in page
+    client.force_login(firm_admin)
+    page = client.get(reverse("mailbox:account_list")).content.decode()
+    assert f'<a href="{url}">' in page
+    assert url not in page.split("</title>")[0]
