@@ -379,6 +379,15 @@ def test_a_refused_client_secret_is_the_administrators_not_the_users(connected, 
     assert oauth_access_token(account=connected)
 
 
+def test_the_token_endpoint_is_reached_through_the_outbound_guard(connected, oauth, settings):
+    settings.OUTBOUND_ALLOWED_HOSTS = []  # loopback is an internal address again
+    MailAccount.objects.filter(pk=connected.pk).update(oauth_expires_at=timezone.now())
+    connected.refresh_from_db()
+    with pytest.raises(tokens.OAuthError, match="intern adresse"):
+        oauth_access_token(account=connected)
+    assert oauth.token_calls("refresh_token") == 0
+
+
 def test_removing_the_account_revokes_its_refresh_token(
     connected, oauth, django_capture_on_commit_callbacks
 ):

@@ -139,9 +139,7 @@ def test_oauth_account_page_edits_only_what_the_crm_does_with_the_mail(staff, st
     assert (account.host, account.sign_in) == ("outlook.office365.com", "microsoft")
 
 
-def test_only_administrators_are_shown_the_way_to_the_app_registrations(
-    client, staff, firm_admin
-):
+def test_only_administrators_are_shown_the_way_to_the_app_registrations(client, staff, firm_admin):
     url = reverse("mailbox:oauth_apps")
     client.force_login(staff)
     page = client.get(reverse("mailbox:account_list")).content.decode()
