@@ -11,7 +11,15 @@ class MailAccountAdmin(VisibleRowsAdmin):
     """Each user's own accounts; the firm's administrators see everyone's
     (mailbox.selectors.visible_accounts)."""
 
-    list_display = ["email", "user", "host", "link_to_crm", "last_synced_at"]
+    list_display = [
+        "email",
+        "user",
+        "host",
+        "sign_in",
+        "link_to_crm",
+        "needs_reconnect",
+        "last_synced_at",
+    ]
     list_select_related = ["user"]
     exclude = ["password_encrypted", "smtp_password_encrypted"]
     readonly_fields = ["last_synced_at", "last_error"]

@@ -79,3 +79,54 @@ class SendingPolicyForm(forms.ModelForm):
     class Meta:
         model = MailSendingPolicy
         fields = ["relay_allowed"]
+
+
+class OAuthMailAccountForm(forms.ModelForm):
+    """An account signed in with Microsoft 365 or Google: the server and login come from
+    the provider, so only what the CRM does with the mail is edited here."""
+
+    class Meta:
+        model = MailAccount
+        fields = ["folders", "link_to_crm"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+
+class OAuthConnectForm(forms.Form):
+    email = forms.EmailField(
+        label=_("E-mail address"),
+        required=False,
+        help_text=_("Optional: suggested to the provider's sign-in page."),
+    )
+
+
+class OAuthAppForm(forms.Form):
+    """The firm's app registration with one provider (administrators)."""
+
+    client_id = forms.CharField(label=_("Client ID"), max_length=255)
+    client_secret = forms.CharField(
+        label=_("Client secret"),
+        required=False,
+        max_length=1000,
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
+        help_text=_("Stored encrypted. Leave empty to keep the saved secret."),
+    )
+    tenant = forms.CharField(
+        label=_("Tenant"),
+        required=False,
+        max_length=100,
+        help_text=_("The directory (tenant) ID or domain. Empty: any work or school account."),
+    )
+
+    def __init__(self, *args, has_secret: bool = False, uses_tenant: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not uses_tenant:
+            del self.fields["tenant"]
+        if not has_secret:
+            self.fields["client_secret"].required = True
+            self.fields["client_secret"].help_text = _("Stored encrypted.")
+        self.helper = FormHelper()
+        self.helper.form_tag = False

@@ -17,13 +17,14 @@ from collections.abc import Iterator
 
 from django.utils.translation import gettext as _
 from imap_tools import MailBox, MailBoxStartTls, MailBoxUnencrypted
-from imap_tools.errors import MailboxStarttlsError
+from imap_tools.errors import MailboxLoginError, MailboxStarttlsError
 from imap_tools.utils import check_command_status
 
 from crm import outbound
 
 from . import crypto
 from .models import MailAccount
+from .oauth.services import oauth_access_token
 
 
 class _IMAP4(imaplib.IMAP4):
@@ -88,7 +89,9 @@ def not_reached() -> outbound.Unreachable:
 def imap_connect(account: MailAccount, *, timeout: float):
     """A logged-in imap_tools mailbox. Raises :class:`crm.outbound.OutboundError` (with a
     message for the user) when no IMAP server was reached, and imap_tools'
-    MailboxLoginError when the server refused the login."""
+    MailboxLoginError when the server refused the login. An OAuth account signs in with
+    XOAUTH2 (mailbox.oauth); should the server refuse its access token, the token is
+    refreshed and tried once more."""
     try:
         box = _mailbox(account, timeout=timeout)
     except (outbound.HostNotFound, outbound.AddressRefused):
@@ -98,11 +101,33 @@ def imap_connect(account: MailAccount, *, timeout: float):
     except Exception as error:  # refused, timeout, TLS, not IMAP: see not_reached()
         raise not_reached() from error
     try:
-        return box.login(account.username, crypto.decrypt(account.password_encrypted))
+        if not account.uses_oauth:
+            return box.login(account.username, crypto.decrypt(account.password_encrypted))
+        try:
+            return _xoauth2(box, account.username, oauth_access_token(account=account))
+        except MailboxLoginError:
+            token = oauth_access_token(account=account, force_refresh=True)
+            return _xoauth2(box, account.username, token)
     except BaseException:
         with contextlib.suppress(Exception):
             box.client.shutdown()
         raise
+
+
+def _xoauth2(box, username: str, token: str):
+    """AUTHENTICATE XOAUTH2 (as imap_tools' ``MailBox.xoauth2``, which answers a refusal's
+    error challenge with the token again where the mechanism wants an empty line); a
+    refusal is imap_tools' MailboxLoginError, as for a password."""
+    auth_string = f"user={username}\x01auth=Bearer {token}\x01\x01"
+    try:
+        result = box.client.authenticate(
+            "XOAUTH2", lambda challenge: "" if challenge else auth_string
+        )
+    except imaplib.IMAP4.error as error:
+        raise MailboxLoginError(("NO", [str(error).encode()]), "OK") from error
+    box.login_result = result
+    box.folder.set("INBOX")
+    return box
 
 
 # --- reading a folder ---------------------------------------------------------------------

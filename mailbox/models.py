@@ -26,9 +26,18 @@ class SmtpSecurity(models.TextChoices):
     NONE = "none", _("None (only on a trusted network)")
 
 
+class SignIn(models.TextChoices):
+    """How the CRM signs in to an account: a password, or OAuth 2.0 with a provider of
+    mailbox.oauth.providers (the keys must match its registry)."""
+
+    PASSWORD = "", _("Password")
+    MICROSOFT = "microsoft", _("Microsoft 365")
+    GOOGLE = "google", _("Google")
+
+
 class MailAccount(TimeStampedModel):
     """One user's mailbox: read over IMAP, and (with an SMTP server) sent from. The
-    passwords are stored encrypted (see mailbox.crypto)."""
+    passwords, or the OAuth tokens, are stored encrypted (see mailbox.crypto)."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -76,6 +85,16 @@ class MailAccount(TimeStampedModel):
         help_text=_("Leave empty to use the IMAP user name."),
     )
     smtp_password_encrypted = models.TextField(editable=False, blank=True)
+    sign_in = models.CharField(
+        _("sign-in"), max_length=20, choices=SignIn.choices, default=SignIn.PASSWORD, blank=True
+    )
+    # OAuth 2.0 (mailbox.oauth): the provider's tokens, encrypted, and when the access
+    # token runs out. needs_reconnect: the provider refused the refresh token (revoked,
+    # expired, password changed); only the user signing in again helps.
+    oauth_access_encrypted = models.TextField(editable=False, blank=True)
+    oauth_refresh_encrypted = models.TextField(editable=False, blank=True)
+    oauth_expires_at = models.DateTimeField(null=True, blank=True, editable=False)
+    needs_reconnect = models.BooleanField(_("needs to be connected again"), default=False)
     last_synced_at = models.DateTimeField(_("last synchronised"), null=True, blank=True)
     last_error = models.TextField(_("last error"), blank=True)
 
@@ -108,6 +127,39 @@ class MailAccount(TimeStampedModel):
         from . import crypto
 
         return crypto.decrypt(self.smtp_password_encrypted or self.password_encrypted)
+
+    @property
+    def uses_oauth(self) -> bool:
+        return bool(self.sign_in)
+
+
+class OAuthApp(models.Model):
+    """The firm's app registration with one OAuth provider (Microsoft Entra ID, Google
+    Cloud), entered once by an administrator; every user's «Koble til» uses it."""
+
+    provider = models.CharField(
+        _("provider"),
+        max_length=20,
+        unique=True,
+        choices=[c for c in SignIn.choices if c[0]],
+    )
+    client_id = models.CharField(_("client ID"), max_length=255)
+    client_secret_encrypted = models.TextField(editable=False, blank=True)
+    tenant = models.CharField(
+        _("tenant"),
+        max_length=100,
+        blank=True,
+        help_text=_("The directory (tenant) ID or domain. Empty: any work or school account."),
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("app registration")
+        verbose_name_plural = _("app registrations")
+        ordering = ["provider"]
+
+    def __str__(self):
+        return self.get_provider_display()
 
 
 class MailFolderState(models.Model):

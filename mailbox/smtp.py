@@ -17,6 +17,7 @@ from django.core.mail.utils import DNS_NAME
 from crm import outbound
 
 from .models import MailAccount
+from .oauth.smtp import smtp_oauth_authenticate
 
 
 class _SMTP(smtplib.SMTP):
@@ -36,7 +37,12 @@ class _SMTP_SSL(smtplib.SMTP_SSL):  # noqa: N801 (smtplib's name)
 
 def smtp_authenticate(smtp: smtplib.SMTP, account: MailAccount) -> None:
     """Sign in to ``smtp`` as ``account``: the one seam for the ways of signing in.
-    Password login (AUTH PLAIN/LOGIN, smtplib's choice by what the server offers)."""
+    An OAuth account (Microsoft 365, Google) with XOAUTH2 and a fresh access token
+    (mailbox/oauth/smtp.py); any other with its password (AUTH PLAIN/LOGIN, smtplib's
+    choice by what the server offers)."""
+    if account.uses_oauth:
+        smtp_oauth_authenticate(smtp, account)
+        return
     smtp.login(account.smtp_login_name(), account.smtp_password())
 
 

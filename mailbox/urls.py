@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .oauth import views as oauth_views
 
 app_name = "mailbox"
 
@@ -10,6 +11,10 @@ urlpatterns = [
     path("accounts/<int:pk>/edit/", views.account_form, name="account_update"),
     path("accounts/<int:pk>/test/", views.account_test, name="account_test"),
     path("accounts/<int:pk>/delete/", views.account_delete, name="account_delete"),
+    path("accounts/connect/<slug:provider>/", oauth_views.oauth_connect, name="oauth_connect"),
+    path("accounts/<int:pk>/reconnect/", oauth_views.oauth_reconnect, name="oauth_reconnect"),
+    path("accounts/oauth/callback/", oauth_views.oauth_callback, name="oauth_callback"),
+    path("accounts/oauth/apps/", oauth_views.oauth_apps, name="oauth_apps"),
     path("contacts/<int:contact_pk>/messages/<int:pk>/", views.message_detail, name="detail"),
     path("contacts/<int:contact_pk>/compose/", views.compose, name="compose"),
     path(

@@ -15,9 +15,21 @@ from crm.deletion import confirm_page
 from crm.forms import apply_validation_error
 
 from . import selectors
-from .forms import ComposeForm, MailAccountForm, SendingPolicyForm
+from .forms import (
+    ComposeForm,
+    MailAccountForm,
+    OAuthConnectForm,
+    OAuthMailAccountForm,
+    SendingPolicyForm,
+)
 from .models import MailAccount
-from .services.accounts import mail_account_delete, mail_account_save, mail_account_test
+from .oauth.selectors import oauth_ready_providers
+from .services.accounts import (
+    mail_account_delete,
+    mail_account_options_save,
+    mail_account_save,
+    mail_account_test,
+)
 from .services.email_lock import contact_email_lock
 from .services.outbox import outgoing_retry as outgoing_retry_service
 from .services.sending import mail_send, sending_policy_set, sending_route
@@ -46,7 +58,11 @@ def _tab_url(contact_id: int) -> str:
 @require_GET
 @crm_view
 def account_list(request):
-    context = {"accounts": selectors.user_accounts(user=request.user)}
+    context = {
+        "accounts": selectors.user_accounts(user=request.user),
+        "providers": oauth_ready_providers(),
+        "connect_form": OAuthConnectForm(),
+    }
     if is_firm_admin(request.user):
         context["policy_form"] = SendingPolicyForm(instance=selectors.sending_policy())
     return render(request, "mailbox/mailaccount_list.html", context)
@@ -67,12 +83,18 @@ def sending_policy(request):
 @crm_view
 def account_form(request, pk: int | None = None):
     account = get_object_or_404(MailAccount, pk=pk, user=request.user) if pk else None
-    form = MailAccountForm(request.POST or None, instance=account)
+    oauth = bool(account and account.uses_oauth)
+    form = (OAuthMailAccountForm if oauth else MailAccountForm)(
+        request.POST or None, instance=account
+    )
     test_result = None
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         try:
-            saved = mail_account_save(user=request.user, account=account, **data)
+            if oauth:
+                saved = mail_account_options_save(account=account, **data)
+            else:
+                saved = mail_account_save(user=request.user, account=account, **data)
         except ValidationError as error:
             apply_validation_error(form, error)
         else:

@@ -360,6 +360,11 @@ MAILBOX_SYNC_INTERVAL = env.int("MAILBOX_SYNC_INTERVAL", default=300)
 # seconds before the first retry of a passing fault (doubling after each).
 MAILBOX_SEND_MAX_ATTEMPTS = env.int("MAILBOX_SEND_MAX_ATTEMPTS", default=5)
 MAILBOX_SEND_RETRY_BASE = env.int("MAILBOX_SEND_RETRY_BASE", default=60)
+# OAuth sign-in for mail accounts (mailbox/oauth/providers.py): replacements for a
+# provider's endpoints and servers, e.g. {"microsoft": {"authorize_url": …}}. The tests
+# point them at a local authorization server; the app registrations (client id and
+# secret) are entered by an administrator on the «E-postkontoer» page, not here.
+MAILBOX_OAUTH_PROVIDERS: dict[str, dict] = {}
 
 PHONENUMBER_DEFAULT_REGION = "NO"
 PHONENUMBER_DB_FORMAT = "E164"

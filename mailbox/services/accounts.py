@@ -1,4 +1,5 @@
-"""A user's IMAP accounts: saving (with the password encrypted), deleting, testing."""
+"""A user's IMAP accounts: saving (with the password encrypted), deleting, testing.
+Accounts signed in with OAuth are connected by mailbox.oauth.services."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from crm.outbound import OutboundError
 from .. import crypto
 from ..imap import imap_connect, not_reached
 from ..models import MailAccount, Message
+from ..oauth.services import oauth_tokens_revoke
 from ..smtp import smtp_connect
 from . import linking
 
@@ -79,8 +81,28 @@ def mail_account_save(
 
 
 @transaction.atomic
+def mail_account_options_save(
+    *, account: MailAccount, folders: str, link_to_crm: bool
+) -> MailAccount:
+    """What the CRM does with an OAuth account's mail (its server and login come from
+    the provider)."""
+    account.folders = ", ".join(n.strip() for n in folders.split(",") if n.strip())
+    account.link_to_crm = link_to_crm
+    if not account.folders:
+        raise ValidationError({"folders": _("Name at least one folder, e.g. INBOX.")})
+    account.full_clean()
+    account.save(update_fields=["folders", "link_to_crm", "updated_at"])
+    if account.link_to_crm:
+        messages = Message.objects.filter(copies__account=account).distinct()
+        linking.messages_link(messages=messages)
+    return account
+
+
+@transaction.atomic
 def mail_account_delete(*, account: MailAccount) -> None:
     account.delete()
+    # The provider forgets the tokens too, once the account is gone for good here.
+    transaction.on_commit(lambda: oauth_tokens_revoke(account=account))
 
 
 def mail_account_test(*, account: MailAccount) -> tuple[bool, str]:
@@ -91,6 +113,8 @@ def mail_account_test(*, account: MailAccount) -> tuple[bool, str]:
     except OutboundError as error:
         return False, str(error)
     except MailboxLoginError:
+        if account.uses_oauth:
+            return False, _("The mail server refused the sign-in. Connect the account again.")
         return False, _("The server refused the user name or password.")
     except Exception:  # after the login: a timeout or a protocol error
         return False, str(not_reached())

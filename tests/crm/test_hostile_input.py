@@ -40,6 +40,7 @@ from django.urls.converters import IntConverter
 from django.urls.exceptions import Resolver404
 from django.urls.resolvers import RegexPattern, RoutePattern
 
+from mailbox.oauth.services import oauth_app_save
 from tests.activities.factories import AppointmentFactory, NoteFactory, ProjectFactory, TaskFactory
 from tests.cardservices.factories import NumberLookupFactory, SmsMessageFactory
 from tests.companies.factories import CompanyFactory, CompanyLinkFactory
@@ -312,6 +313,14 @@ def _world():
         id=N, user=staff, host="127.0.0.1", port=free_port(), security="none"
     )
     MailFolderStateFactory(id=N, account=account)
+    # Sign-in with Microsoft 365 and Google set up (the account page links «Koble til …»),
+    # and an account whose access was revoked (it links «Koble til på nytt»). Nothing
+    # reaches a provider: the walk stops at the redirect to it.
+    for provider in ("microsoft", "google"):
+        oauth_app_save(provider=provider, client_id="crm-app", client_secret="s", tenant="")
+    MailAccountFactory(
+        user=staff, sign_in="microsoft", host="outlook.office365.com", needs_reconnect=True
+    )
     message = MessageFactory(id=N, has_attachments=True)
     MessageCopyFactory(id=N, message=message, account=account)
     MessageAddressFactory(id=N, message=message)

@@ -22,6 +22,8 @@ from django.utils import timezone
 
 from accounts.services import recovery_codes_create
 from crm.access import is_firm_admin
+from mailbox.oauth.services import oauth_app_save
+from mailbox.oauth.tokens import ReconnectNeeded
 from tests.accounts.factories import AuthenticatorFactory
 from tests.activities.factories import ProjectFactory
 from tests.cardservices.factories import NumberLookupFactory, SmsMessageFactory
@@ -368,6 +370,16 @@ def world(db):
         activities.note_create(author=me, text="Oppstartsmøte holdt", project=project)
         activities.note_create(author=me, text="Ny avtale signert", company=company)
         account = MailAccountFactory(user=me, email=f"{me.username}@firma.no")
+        # Signed in with Microsoft 365, and refused since: the «connect again» wording.
+        oauth_account = MailAccountFactory(
+            user=me,
+            email=f"{me.username}@firma365.no",
+            sign_in="microsoft",
+            host="outlook.office365.com",
+            password_encrypted="",
+            needs_reconnect=True,
+            last_error=str(ReconnectNeeded()),
+        )
         copy = MessageCopyFactory(
             account=account, message__subject="Tilbud på strøm", message__sent_at=now
         )
@@ -390,6 +402,7 @@ def world(db):
             "task": task,
             "note": note,
             "account": account,
+            "oauth_account": oauth_account,
             "message": copy.message,
         }
     MessageAttachmentFactory(message=copy.message)
@@ -401,6 +414,9 @@ def world(db):
     NumberLookupFactory(contact=contact, looked_up_by=staff_user)
     HistoryEntryFactory(contact=contact, actor=staff_user)
     FirmDetailsFactory()  # the seller, needed to invoice
+    # The firm's app registrations: the mail-account page shows «Koble til …».
+    for provider in ("microsoft", "google"):
+        oauth_app_save(provider=provider, client_id="crm-app", client_secret="s", tenant="")
     # Someone with second factors, listed for the firm administrator on «Min konto» (not
     # a walker: they would be stopped at the second step of sign-in).
     recovery_codes_create(user=AuthenticatorFactory(user__username="tofaktor").user)
@@ -610,8 +626,12 @@ def crm_urls(world, me) -> dict[str, list[str]]:
         ],
         "mailbox:account_list": [{}],
         "mailbox:account_create": [{}],
-        "mailbox:account_update": [{"pk": acc}],
+        "mailbox:account_update": [{"pk": acc}, {"pk": mine["oauth_account"].pk}],
         "mailbox:account_test": [],  # POST only
+        "mailbox:oauth_connect": [],  # POST only, a redirect to the provider
+        "mailbox:oauth_reconnect": [],  # POST only, a redirect to the provider
+        "mailbox:oauth_callback": [],  # a redirect; its messages: tests/mailbox/test_oauth.py
+        "mailbox:oauth_apps": [{}] if firm_admin else [],
         "mailbox:account_delete": [{"pk": acc}],
         "mailbox:detail": [{"contact_pk": c, "pk": m}],
         "mailbox:compose": [{"contact_pk": c}],

@@ -146,3 +146,19 @@ def raw_mail(
         msg["Message-ID"] = message_id
     msg.set_content(body)
     return msg.as_bytes()
+
+
+@pytest.fixture(scope="session")
+def oauth_server():
+    """One local OAuth 2.0 authorization server for the session (tests/mailbox/oauth_server.py)."""
+    from tests.mailbox.oauth_server import OAuthServer
+
+    with OAuthServer() as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def oauth_dovecot(oauth_server):
+    """A Dovecot that also takes XOAUTH2/OAUTHBEARER tokens, checked at ``oauth_server``."""
+    with Dovecot(introspection_url=oauth_server.url + "/introspect") as server:
+        yield server

@@ -30,7 +30,7 @@ log_path = {root}/dovecot.log
 info_log_path = {root}/dovecot.log
 ssl = {ssl}
 disable_plaintext_auth = no
-auth_mechanisms = plain login
+auth_mechanisms = plain login{mechanisms}
 auth_failure_delay = 0
 login_trusted_networks = 127.0.0.0/8
 default_login_user = dovenull
@@ -60,7 +60,7 @@ service stats {{
     mode = 0666
   }}
 }}
-passdb {{
+{oauth2_passdb}passdb {{
   driver = passwd-file
   args = scheme=PLAIN username_format=%u {root}/users/%u
 }}
@@ -77,6 +77,25 @@ namespace inbox {{
 }}
 """
 
+# The oauth2 variant: XOAUTH2 and OAUTHBEARER tokens are checked by asking a local
+# authorization server's RFC 7662 introspection endpoint whose the token is; passwords
+# still work for the tests' own APPENDs.
+OAUTH2_PASSDB = """\
+passdb {{
+  driver = oauth2
+  mechanisms = xoauth2 oauthbearer
+  args = {root}/oauth2.conf.ext
+}}
+"""
+OAUTH2_CONF = """\
+introspection_mode = post
+introspection_url = {url}
+username_attribute = username
+active_attribute = active
+active_value = true
+force_introspection = yes
+"""
+
 
 def available() -> bool:
     return shutil.which("dovecot") is not None
@@ -89,9 +108,13 @@ def free_port() -> int:
 
 
 class Dovecot:
-    """``with Dovecot() as server: server.add_user("ola", "pw"); server.append(...)``."""
+    """``with Dovecot() as server: server.add_user("ola", "pw"); server.append(...)``.
 
-    def __init__(self, *, tls: tuple[Path, Path] | None = None):
+    ``introspection_url``: also accept OAuth 2.0 access tokens (XOAUTH2, OAUTHBEARER),
+    checked at that URL. ``tls``: a certificate and key, for STARTTLS and ``tls_port``."""
+
+    def __init__(self, introspection_url: str = "", *, tls: tuple[Path, Path] | None = None):
+        self.introspection_url = introspection_url
         self.root = Path(tempfile.mkdtemp(prefix="crm-dovecot-"))
         self.port = free_port()
         self.tls = tls  # (certificate, key) PEM files
@@ -119,6 +142,11 @@ class Dovecot:
             shutil.copy(self.tls[0], cert)
             shutil.copy(self.tls[1], key)
             ssl = f"yes\nssl_cert = <{cert}\nssl_key = <{key}"
+        oauth2 = bool(self.introspection_url)
+        if oauth2:
+            (self.root / "oauth2.conf.ext").write_text(
+                OAUTH2_CONF.format(url=self.introspection_url)
+            )
         self.conf.write_text(
             CONFIG.format(
                 root=self.root,
@@ -127,6 +155,8 @@ class Dovecot:
                 ssl=ssl,
                 uid=self.uid,
                 gid=self.gid,
+                mechanisms=" xoauth2 oauthbearer" if oauth2 else "",
+                oauth2_passdb=OAUTH2_PASSDB.format(root=self.root) if oauth2 else "",
             )
         )
         # The daemon keeps inherited pipes open: give it no pipes to wait on.
