@@ -122,7 +122,7 @@ class Message(models.Model):
     size = models.PositiveIntegerField(default=0)
     # The conversation: messages sharing a Message-ID (their own or one they answer, by
     # References and In-Reply-To) share a thread key, one of those IDs, kept from the
-    # first stored message of the conversation (storing.threads_assign). ``thread_ids``
+    # first stored message of the conversation (storing._threads_assign). ``thread_ids``
     # are the message's own ID and those it answers, looked up with the GIN index when
     # a later message names one of them — also when the reply arrived first.
     thread_key = models.CharField(max_length=300, editable=False, default="")
@@ -147,6 +147,12 @@ class Message(models.Model):
 
     def __str__(self):
         return self.subject or str(_("(no subject)"))
+
+    def save(self, *args, **kwargs):
+        if not self.thread_key:
+            # A conversation of its own until storing threads it (storing._threads_assign).
+            self.thread_key = self.message_id[:300] or self.dedupe_key
+        super().save(*args, **kwargs)
 
     def addresses(self) -> set[str]:
         found = {self.from_address, *self.to_addresses, *self.cc_addresses}

@@ -11,6 +11,8 @@ urlpatterns = [
     path("accounts/<int:pk>/test/", views.account_test, name="account_test"),
     path("accounts/<int:pk>/delete/", views.account_delete, name="account_delete"),
     path("contacts/<int:contact_pk>/messages/<int:pk>/", views.message_detail, name="detail"),
+    # The conversation of a message (any of its messages names it).
+    path("contacts/<int:contact_pk>/threads/<int:pk>/", views.thread_detail, name="thread"),
     path("contacts/<int:contact_pk>/compose/", views.compose, name="compose"),
     path("contacts/<int:contact_pk>/lock/", views.contact_lock, name="lock"),
     path("messages/<int:pk>/body/", views.message_body, name="body"),

@@ -600,6 +600,7 @@ def crm_urls(world, me) -> dict[str, list[str]]:
         "mailbox:account_test": [],  # POST only
         "mailbox:account_delete": [{"pk": acc}],
         "mailbox:detail": [{"contact_pk": c, "pk": m}],
+        "mailbox:thread": [{"contact_pk": c, "pk": m}],
         "mailbox:compose": [{"contact_pk": c}],
         "mailbox:lock": [],  # POST only
         "mailbox:body": [{"pk": m}],
