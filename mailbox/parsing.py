@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from email import policy
 from email.headerregistry import Address, HeaderRegistry
-from email.parser import BytesParser
+from email.parser import BytesHeaderParser, BytesParser
 from email.utils import getaddresses, parsedate_to_datetime
 
 import nh3
@@ -177,11 +177,16 @@ def _message_id(msg) -> str:
 
 
 def parse_headers(raw: bytes) -> ParsedHeaders:
-    """The Message-ID and the From/To/Cc addresses of a header block, read the same
-    way :func:`parse_message` reads them from the whole message."""
-    msg = BytesParser(policy=POLICY).parsebytes(raw, headersonly=True)
-    addresses = {_storable(a) for name in ("From", "To", "Cc") for _n, a in _addresses(msg, name)}
-    return ParsedHeaders(message_id=_message_id(msg), addresses=addresses)
+    """The Message-ID and the From/To/Cc addresses of a header block, as
+    :func:`parse_message` reads them. With the legacy policy: the modern one's header
+    objects cost more than the rest of a sync's look at a message (a tenth of a whole
+    sync of 10,000), and addresses need no decoding (a display name's encoded words
+    hold no comma or angle bracket to confuse ``getaddresses``)."""
+    msg = BytesHeaderParser(policy=policy.compat32).parsebytes(raw)
+    values = [str(v) for name in ("From", "To", "Cc") for v in msg.get_all(name, [])]
+    addresses = {_storable(a.strip().lower()) for _n, a in getaddresses(values) if a and "@" in a}
+    message_id = re.sub(r"\s+", " ", str(msg.get("Message-ID") or "")).strip()
+    return ParsedHeaders(message_id=_storable(message_id.strip("<> ")[:900]), addresses=addresses)
 
 
 def parse_message(raw: bytes) -> ParsedMessage:

@@ -101,7 +101,7 @@ def contact_thread(*, user, contact, pk: int) -> list[MessageContact]:
         raise Http404
     return list(
         links.filter(message__thread_key=key)
-        .only(*CONTACT_LINK_FIELDS, "message__cc_addresses")
+        .only(*CONTACT_LINK_FIELDS)
         .prefetch_related(
             Prefetch(
                 "message__attachments",
