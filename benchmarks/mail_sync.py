@@ -6,7 +6,8 @@ Needs Dovecot (Debian's dovecot-imapd) and root, like the tests. Prints one JSON
 ``--tracemalloc`` also the peak of Python allocations (slower: tracing costs time).
 ``--foreign=P`` sends P percent of the messages from addresses no contact has (a
 newsletter, a colleague): the sync reads their headers only and stores none of them
-("messages" counts those stored, "seen" all that were looked at).
+("messages" counts those stored, "seen" all that were looked at). ``--no-link`` syncs an
+account with linking off (nothing is fetched or stored: the time of reading the marks).
 """
 
 import resource
@@ -18,6 +19,7 @@ from common import ROOT, emit, setup_django
 
 TRACE = "--tracemalloc" in sys.argv
 FOREIGN = next((int(a.split("=")[1]) for a in sys.argv if a.startswith("--foreign=")), 0)
+NO_LINK = "--no-link" in sys.argv
 _args = [a for a in sys.argv[1:] if not a.startswith("--")]
 COUNT = int(_args[0]) if _args else 10_000
 
@@ -43,6 +45,7 @@ def main():
     setup_django("mailbench")
     from contacts.models import Contact, ContactEmail
     from crm.users import crm_user_save
+    from mailbox.models import MailFolderState
     from mailbox.services.accounts import mail_account_save
     from mailbox.services.sync import account_sync
     from tests.mailbox.dovecot import Dovecot
@@ -66,7 +69,7 @@ def main():
             username=name,
             password="pw",
             folders="INBOX",
-            link_to_crm=True,
+            link_to_crm=not NO_LINK,
         )
         if TRACE:
             tracemalloc.start()
@@ -84,6 +87,7 @@ def main():
             "skipped": report.skipped,
             "seconds": round(seconds, 1),
             "messages_per_second": round(report.seen / seconds, 1),
+            "folder_mark": MailFolderState.objects.get(account=account).last_uid,
             "peak_python_memory_mb": round(peak / 1024 / 1024, 1) if peak else None,
             "max_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
         }

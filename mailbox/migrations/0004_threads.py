@@ -42,6 +42,6 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='message',
-            index=django.contrib.postgres.indexes.GinIndex(fields=['thread_ids'], name='mail_message_thread_ids_idx'),
+            index=django.contrib.postgres.indexes.GinIndex(fastupdate=False, fields=['thread_ids'], name='mail_message_thread_ids_idx'),
         ),
     ]

@@ -74,12 +74,15 @@ def _new_message(parsed: ParsedMessage) -> Message:
 
 # Thread keys beside IDs in one union-find: a prefix no Message-ID has.
 _KEY = "\x00"
-# The stored conversations sharing an ID with new messages: (thread key, shared ID).
+# The stored conversations sharing an ID with new messages: (thread key, shared ID). One
+# GIN lookup per ID (``@>`` a one-element array): ``thread_ids && <all the chunk's IDs>``
+# is estimated so unselective that the planner reads the whole table instead (270 ms a
+# chunk of 200 at 40,000 messages, against 9 ms this way).
 _THREADS_SHARING = """
-    SELECT DISTINCT m.thread_key, t.id
-    FROM mailbox_message m CROSS JOIN LATERAL unnest(m.thread_ids) AS t(id)
-    WHERE m.thread_ids && %(ids)s::varchar(300)[] AND t.id = ANY(%(ids)s)
-      AND NOT (m.id = ANY(%(new)s))
+    SELECT DISTINCT m.thread_key, q.id
+    FROM unnest(%(ids)s::varchar(300)[]) AS q(id)
+    JOIN mailbox_message m ON m.thread_ids @> ARRAY[q.id]
+    WHERE NOT (m.id = ANY(%(new)s))
 """
 
 
