@@ -4,6 +4,10 @@
 Needs Dovecot (Debian's dovecot-imapd) and root, like the tests. Prints one JSON line:
 {"bench": "mail_sync", "messages", "seconds", "messages_per_second", "max_rss_mb"}; with
 ``--tracemalloc`` also the peak of Python allocations (slower: tracing costs time).
+``--foreign=P`` sends P percent of the messages from addresses no contact has (a
+newsletter, a colleague): the sync reads their headers only and stores none of them
+("messages" counts those stored, "seen" all that were looked at). ``--no-link`` syncs an
+account with linking off (nothing is fetched or stored: the time of reading the marks).
 """
 
 import resource
@@ -14,7 +18,9 @@ import tracemalloc
 from common import ROOT, emit, setup_django
 
 TRACE = "--tracemalloc" in sys.argv
-_args = [a for a in sys.argv[1:] if a != "--tracemalloc"]
+FOREIGN = next((int(a.split("=")[1]) for a in sys.argv if a.startswith("--foreign=")), 0)
+NO_LINK = "--no-link" in sys.argv
+_args = [a for a in sys.argv[1:] if not a.startswith("--")]
 COUNT = int(_args[0]) if _args else 10_000
 
 
@@ -23,7 +29,8 @@ def build_messages(count):
 
     for i in range(count):
         msg = EmailMessage()
-        msg["From"] = f"Kunde {i % 300} <kunde{i % 300}@example.no>"
+        foreign = i % 100 < FOREIGN
+        msg["From"] = f"Kunde {i % 300} <{'ukjent' if foreign else 'kunde'}{i % 300}@example.no>"
         msg["To"] = "ola@firma.no"
         msg["Subject"] = f"Melding nummer {i} – ærlig talt"
         msg["Date"] = "Tue, 24 Nov 2026 10:00:00 +0100"
@@ -38,6 +45,7 @@ def main():
     setup_django("mailbench")
     from contacts.models import Contact, ContactEmail
     from crm.users import crm_user_save
+    from mailbox.models import MailFolderState
     from mailbox.services.accounts import mail_account_save
     from mailbox.services.sync import account_sync
     from tests.mailbox.dovecot import Dovecot
@@ -61,7 +69,7 @@ def main():
             username=name,
             password="pw",
             folders="INBOX",
-            link_to_crm=True,
+            link_to_crm=not NO_LINK,
         )
         if TRACE:
             tracemalloc.start()
@@ -74,9 +82,12 @@ def main():
         {
             "bench": "mail_sync",
             "messages": report.new,
+            "seen": report.seen,
+            "foreign_percent": FOREIGN,
             "skipped": report.skipped,
             "seconds": round(seconds, 1),
-            "messages_per_second": round(report.new / seconds, 1),
+            "messages_per_second": round(report.seen / seconds, 1),
+            "folder_mark": MailFolderState.objects.get(account=account).last_uid,
             "peak_python_memory_mb": round(peak / 1024 / 1024, 1) if peak else None,
             "max_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
         }

@@ -276,6 +276,14 @@ def file_unlink(*, link: FileLink, actor=None) -> bool:
 
 
 @transaction.atomic
+def files_release(*, file_ids) -> int:
+    """Delete those of the files ``file_ids`` that nothing refers to any more (no file
+    link, no e-mail attachment): for an app that let go of its own references to them.
+    Returns how many were deleted."""
+    return sum(_delete_if_orphan(file) for file in StoredFile.objects.filter(pk__in=file_ids))
+
+
+@transaction.atomic
 def file_delete(*, file: StoredFile, actor=None) -> bool:
     """Delete the file from every place it is linked; the bytes go when nothing else
     (such as an e-mail) still refers to it. Returns True when the bytes were deleted."""

@@ -37,6 +37,12 @@ class MailAccountForm(forms.ModelForm):
             "smtp_username",
             "smtp_password",
         ]
+        help_texts = {
+            "link_to_crm": _(
+                "Only e-mail to or from a contact's address is kept. Switched off, no e-mail "
+                "is kept, and e-mail kept only for this account is removed."
+            )
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

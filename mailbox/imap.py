@@ -153,7 +153,17 @@ def fetch_sizes(box, last_uid: int) -> list[tuple[int, int]]:
 def fetch_messages(box, uids: list[int]) -> Iterator[tuple[int, bytes]]:
     """(UID, raw message) for ``uids`` of the selected folder, each let go of once
     handed out (the UID is 0 when the server's answer does not name it)."""
-    _ok, data = box.client.uid("fetch", ",".join(map(str, uids)), "(BODY.PEEK[])")
+    return _fetch(box, uids, "(BODY.PEEK[])")
+
+
+def fetch_headers(box, uids: list[int], fields: tuple[str, ...]) -> Iterator[tuple[int, bytes]]:
+    """(UID, header lines) of ``uids`` of the selected folder: only the header ``fields``
+    (a few hundred bytes a message), for deciding which messages to fetch in full."""
+    return _fetch(box, uids, f"(BODY.PEEK[HEADER.FIELDS ({' '.join(fields).upper()})])")
+
+
+def _fetch(box, uids: list[int], items: str) -> Iterator[tuple[int, bytes]]:
+    _ok, data = box.client.uid("fetch", ",".join(map(str, uids)), items)
     for i, item in enumerate(data):
         if not isinstance(item, tuple):
             continue

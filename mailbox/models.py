@@ -2,6 +2,8 @@
 to contacts. A message seen in several mailboxes is stored once (``dedupe_key``)."""
 
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Exists, OuterRef
@@ -214,6 +216,15 @@ class Message(models.Model):
     html_body = models.TextField(_("HTML"), blank=True)
     has_attachments = models.BooleanField(_("attachments"), default=False)
     size = models.PositiveIntegerField(default=0)
+    # The conversation: messages sharing a Message-ID (their own or one they answer, by
+    # References and In-Reply-To) share a thread key, one of those IDs, kept from the
+    # first stored message of the conversation (storing._threads_assign). ``thread_ids``
+    # are the message's own ID and those it answers, looked up with the GIN index when
+    # a later message names one of them — also when the reply arrived first.
+    thread_key = models.CharField(max_length=300, editable=False, default="")
+    thread_ids = ArrayField(
+        models.CharField(max_length=300), default=list, blank=True, editable=False
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     contacts = models.ManyToManyField(
         "contacts.Contact", through="MessageContact", related_name="mail_messages"
@@ -225,9 +236,22 @@ class Message(models.Model):
         verbose_name = _("e-mail")
         verbose_name_plural = _("e-mails")
         ordering = ["-sent_at", "-id"]
+        indexes = [
+            models.Index(fields=["thread_key"], name="mail_message_thread_idx"),
+            # Without the pending list (fastupdate): every sync chunk looks IDs up right
+            # after inserting, and a long pending list is read through on each lookup
+            # (7 ms an ID at 40,000 messages, against 0.01 ms).
+            GinIndex(fields=["thread_ids"], name="mail_message_thread_ids_idx", fastupdate=False),
+        ]
 
     def __str__(self):
         return self.subject or str(_("(no subject)"))
+
+    def save(self, *args, **kwargs):
+        if not self.thread_key:
+            # A conversation of its own until storing threads it (storing._threads_assign).
+            self.thread_key = self.message_id[:300] or self.dedupe_key
+        super().save(*args, **kwargs)
 
     def addresses(self) -> set[str]:
         found = {self.from_address, *self.to_addresses, *self.cc_addresses}

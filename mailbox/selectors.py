@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from django.db.models import Exists, OuterRef
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.db.models import Count, Exists, F, Max, OuterRef, Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -26,10 +29,99 @@ def can_read_contact_mail(*, user, contact) -> bool:
     return not contact.email_locked or is_firm_admin(user)
 
 
-def contact_messages_page(*, user, contact, query: str = "", page: str | int | None = 1):
-    """A page of the contact's linked messages, newest first (None when locked to ``user``)."""
-    links = contact_message_links(user=user, contact=contact, query=query)
-    return None if links is None else page_of(links, page, PAGE_SIZE)
+# What a row of the E-post tab reads of a link and its message.
+CONTACT_LINK_FIELDS = (
+    "direction",
+    "sent_at",
+    "message__id",
+    "message__subject",
+    "message__from_name",
+    "message__from_address",
+    "message__to_addresses",
+    "message__sent_at",
+    "message__has_attachments",
+    # The state of a message written on the card (never its bytes).
+    "message__outgoing__id",
+    "message__outgoing__created_by_id",
+    "message__outgoing__state",
+    "message__outgoing__attempts",
+    "message__outgoing__error",
+    "message__outgoing__next_attempt_at",
+    "message__outgoing__sent_folder_error",
+)
+
+
+@dataclass
+class Thread:
+    """One row of the E-post tab: a conversation as far as it is linked to the contact
+    and readable by the user."""
+
+    key: str
+    last_at: datetime
+    count: int
+    # The newest message's link (its subject, direction and sender head the row).
+    newest: MessageContact | None = None
+    participants: list[str] = field(default_factory=list)
+    has_attachments: bool = False
+
+
+def contact_threads_page(*, user, contact, query: str = "", page: str | int | None = 1):
+    """A page of the contact's conversations, the newest first, each with its count of
+    messages, participants and last date (None when locked to ``user``). Three queries:
+    the count, the page's conversations, and their messages. With ``query``, the
+    conversations holding a message whose subject matches."""
+    links = contact_message_links(user=user, contact=contact)
+    if links is None:
+        return None
+    if query:
+        matching = links.filter(message__subject__icontains=query)
+        links = links.filter(message__thread_key__in=matching.values("message__thread_key"))
+    threads = (
+        links.order_by()
+        .values(key=F("message__thread_key"))
+        .annotate(last_at=Max("sent_at"), count=Count("pk"))
+        .order_by("-last_at", "key")
+    )
+    page = page_of(threads, page, PAGE_SIZE)
+    rows = {row["key"]: Thread(**row) for row in page.object_list}
+    members = links.filter(message__thread_key__in=list(rows)).only(
+        *CONTACT_LINK_FIELDS, "message__thread_key"
+    )
+    # Oldest first: the participants in the order they joined; the last is the newest.
+    for link in members.order_by("sent_at", "message_id"):
+        thread = rows[link.message.thread_key]
+        thread.newest = link
+        sender = link.message.from_name or link.message.from_address
+        if sender and sender not in thread.participants:
+            thread.participants.append(sender)
+        thread.has_attachments |= link.message.has_attachments
+    page.object_list = list(rows.values())
+    return page
+
+
+def contact_thread(*, user, contact, pk: int) -> list[MessageContact]:
+    """The conversation of the message ``pk`` as linked to the contact and readable by
+    ``user``, oldest first, each link with its message and attachments; 404 when the
+    message itself is not readable there. Three queries."""
+    links = contact_message_links(user=user, contact=contact)
+    if links is None:
+        raise Http404
+    key = links.filter(message_id=pk).values_list("message__thread_key", flat=True).first()
+    if key is None:
+        raise Http404
+    return list(
+        links.filter(message__thread_key=key)
+        .only(*CONTACT_LINK_FIELDS)
+        .prefetch_related(
+            Prefetch(
+                "message__attachments",
+                queryset=MessageAttachment.objects.only(
+                    "message_id", "file_id", "filename", "size"
+                ),
+            )
+        )
+        .order_by("sent_at", "message_id")
+    )
 
 
 def contact_message_links(*, user, contact, query: str = ""):
@@ -39,24 +131,7 @@ def contact_message_links(*, user, contact, query: str = ""):
     links = (
         MessageContact.objects.filter(contact=contact)
         .select_related("message", "message__outgoing")
-        .only(
-            "direction",
-            "message__id",
-            "message__subject",
-            "message__from_name",
-            "message__from_address",
-            "message__to_addresses",
-            "message__sent_at",
-            "message__has_attachments",
-            # The state of a message written on the card (never its bytes).
-            "message__outgoing__id",
-            "message__outgoing__created_by_id",
-            "message__outgoing__state",
-            "message__outgoing__attempts",
-            "message__outgoing__error",
-            "message__outgoing__next_attempt_at",
-            "message__outgoing__sent_folder_error",
-        )
+        .only(*CONTACT_LINK_FIELDS)
     )
     if not is_firm_admin(user):
         # A message also linked to a locked contact stays hidden.

@@ -10,12 +10,15 @@ from .forms import MailSearchForm
 def email_tab_context(request, contact) -> dict:
     form = MailSearchForm(request.GET or None)
     query = form.cleaned_data["q"].strip() if form.is_valid() else ""
-    page = selectors.contact_messages_page(
+    page = selectors.contact_threads_page(
         user=request.user, contact=contact, query=query, page=request.GET.get("page")
     )
     if page is not None:
+        newest = [thread.newest for thread in page.object_list]
         add_row_urls(
-            page.object_list, detail_url=(url_for("mailbox:detail", contact.pk), "message_id")
+            newest,
+            detail_url=(url_for("mailbox:detail", contact.pk), "message_id"),
+            thread_url=(url_for("mailbox:thread", contact.pk), "message_id"),
         )
     return {
         "mail_page": page,

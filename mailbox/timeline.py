@@ -1,5 +1,5 @@
 """The contact's linked e-mail in the card's «Aktivitet» time line (registered in apps.py;
-see contacts/activity.py). Read through ``contact_messages_page``, so a locked contact's
+see contacts/activity.py). Read through ``contact_message_links``, so a locked contact's
 mail shows to administrators alone."""
 
 from __future__ import annotations

@@ -16,6 +16,8 @@ urlpatterns = [
     path("accounts/oauth/callback/", oauth_views.oauth_callback, name="oauth_callback"),
     path("accounts/oauth/apps/", oauth_views.oauth_apps, name="oauth_apps"),
     path("contacts/<int:contact_pk>/messages/<int:pk>/", views.message_detail, name="detail"),
+    # The conversation of a message (any of its messages names it).
+    path("contacts/<int:contact_pk>/threads/<int:pk>/", views.thread_detail, name="thread"),
     path("contacts/<int:contact_pk>/compose/", views.compose, name="compose"),
     path(
         "contacts/<int:contact_pk>/outbox/<int:pk>/retry/",

@@ -13,6 +13,7 @@ from contacts.models import Contact, ContactEmail
 from crm.access import admin_view, crm_view, is_firm_admin
 from crm.deletion import confirm_page
 from crm.forms import apply_validation_error
+from crm.rows import add_row_urls, url_for
 
 from . import selectors
 from .forms import (
@@ -150,6 +151,20 @@ def message_detail(request, contact_pk: int, pk: int):
     if request.htmx:
         return render(request, "mailbox/message_detail.html#message", context)
     return render(request, "mailbox/message_detail.html", context)
+
+
+@require_GET
+@crm_view
+def thread_detail(request, contact_pk: int, pk: int):
+    """A conversation's messages: unfolded under its row on the E-post tab (htmx), or a
+    page of its own."""
+    contact = get_object_or_404(Contact, pk=contact_pk)
+    links = selectors.contact_thread(user=request.user, contact=contact, pk=pk)
+    add_row_urls(links, detail_url=(url_for("mailbox:detail", contact.pk), "message_id"))
+    context = {"contact": contact, "links": links, "subject": links[-1].message.subject}
+    if request.htmx:
+        return render(request, "mailbox/thread_detail.html#thread", context)
+    return render(request, "mailbox/thread_detail.html", context)
 
 
 @require_GET

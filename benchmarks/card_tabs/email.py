@@ -1,4 +1,5 @@
-"""The E-post tab with 2,000 linked messages (rows made directly, no IMAP)."""
+"""The E-post tab with 2,000 linked messages in conversations of four (rows made directly,
+no IMAP)."""
 
 from datetime import timedelta
 
@@ -29,6 +30,8 @@ def build(contact):
                 sent_at=now - timedelta(minutes=i),
                 text_body="Hei\n" * 20,
                 has_attachments=i % 7 == 0,
+                thread_key=f"bench-{contact.pk}-{i - i % 4}@example.no",
+                thread_ids=[f"bench-{contact.pk}-{i}@example.no"],
             )
             for i in range(have, COUNT)
         ],

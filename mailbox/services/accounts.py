@@ -7,15 +7,24 @@ import smtplib
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext as _
 from imap_tools.errors import MailboxLoginError
 
 from crm import outbound
 from crm.outbound import OutboundError
+from files.services import files_release
 
 from .. import crypto
 from ..imap import imap_connect, not_reached
-from ..models import MailAccount, Message
+from ..models import (
+    MailAccount,
+    MailFolderState,
+    Message,
+    MessageAttachment,
+    MessageContact,
+    MessageCopy,
+)
 from ..oauth.services import oauth_tokens_revoke
 from ..smtp import smtp_connect
 from . import linking
@@ -44,7 +53,17 @@ def mail_account_save(
     smtp_password: str = "",
 ) -> MailAccount:
     """Create or update a user's account; an empty password keeps the stored one. The SMTP
-    login falls back to the IMAP one where its user name or password is left empty."""
+    login falls back to the IMAP one where its user name or password is left empty.
+
+    Switching «Link e-mail to the CRM» off lets go of the account's mail (see
+    :func:`_collected_mail_release`); switching it on again reads its folders from the
+    start at the next sync (headers first: only mail with a contact's address is
+    fetched), so what came meanwhile is collected too."""
+    was_linking = (
+        MailAccount.objects.filter(pk=account.pk).values_list("link_to_crm", flat=True).first()
+        if account and account.pk
+        else None
+    )
     account = account or MailAccount(user=user)
     account.email, account.host, account.port = email.strip(), host.strip(), port
     account.security, account.username = security, username.strip()
@@ -74,10 +93,19 @@ def mail_account_save(
         raise ValidationError({"folders": _("Name at least one folder, e.g. INBOX.")})
     account.full_clean()
     account.save()
+    _linking_switched(account=account, was_linking=was_linking)
+    return account
+
+
+def _linking_switched(*, account: MailAccount, was_linking: bool | None) -> None:
+    """What «Link e-mail to the CRM» switched off or on does to the account's mail."""
+    if was_linking and not account.link_to_crm:
+        _collected_mail_release(account=account)
+    if was_linking is False and account.link_to_crm:
+        MailFolderState.objects.filter(account=account).update(last_uid=0)
     if account.link_to_crm:
         messages = Message.objects.filter(copies__account=account).distinct()
         linking.messages_link(messages=messages)
-    return account
 
 
 @transaction.atomic
@@ -91,18 +119,46 @@ def mail_account_options_save(
     if not account.folders:
         raise ValidationError({"folders": _("Name at least one folder, e.g. INBOX.")})
     account.full_clean()
+    was_linking = (
+        MailAccount.objects.filter(pk=account.pk).values_list("link_to_crm", flat=True).first()
+    )
     account.save(update_fields=["folders", "link_to_crm", "updated_at"])
-    if account.link_to_crm:
-        messages = Message.objects.filter(copies__account=account).distinct()
-        linking.messages_link(messages=messages)
+    _linking_switched(account=account, was_linking=was_linking)
     return account
 
 
 @transaction.atomic
 def mail_account_delete(*, account: MailAccount) -> None:
+    _collected_mail_release(account=account)
     account.delete()
     # The provider forgets the tokens too, once the account is gone for good here.
     transaction.on_commit(lambda: oauth_tokens_revoke(account=account))
+
+
+def _collected_mail_release(*, account: MailAccount) -> int:
+    """Forget where the account's mail was seen; the messages it alone kept (in no
+    linking account's folders, linked to no contact) go, with the attachments' files
+    nothing else refers to. Mail linked to contacts stays on their cards, as sent mail
+    does. Returns how many messages went."""
+    seen = MessageCopy.objects.filter(account=account)
+    message_ids = list(seen.values_list("message_id", flat=True))
+    seen.delete()
+    alone = (
+        Message.objects.filter(pk__in=message_ids)
+        .exclude(
+            Exists(MessageCopy.objects.filter(message=OuterRef("pk"), account__link_to_crm=True))
+        )
+        .exclude(Exists(MessageContact.objects.filter(message=OuterRef("pk"))))
+    )
+    alone_ids = list(alone.values_list("pk", flat=True))
+    file_ids = list(
+        MessageAttachment.objects.filter(message_id__in=alone_ids).values_list(
+            "file_id", flat=True
+        )
+    )
+    Message.objects.filter(pk__in=alone_ids).delete()
+    files_release(file_ids=file_ids)
+    return len(alone_ids)
 
 
 def mail_account_test(*, account: MailAccount) -> tuple[bool, str]:

@@ -101,6 +101,15 @@ def messages_link(*, messages, contact_ids=None) -> int:
     return len(links)
 
 
+def contact_addresses(*, addresses: set[str]) -> set[str]:
+    """Those of ``addresses`` (lower-case) that belong to a contact: a sync stores only
+    messages carrying one (one query, by the contacts' lower-case e-mail index)."""
+    if not addresses:
+        return set()
+    emails = ContactEmail.objects.annotate(lower=Lower("email")).filter(lower__in=addresses)
+    return set(emails.values_list("lower", flat=True))
+
+
 @transaction.atomic
 def contact_link_past_mail(*, contact: Contact | int) -> int:
     """Link a contact to every stored message carrying one of its addresses (call after

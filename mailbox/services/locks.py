@@ -26,6 +26,8 @@ SYNC_LOCK = 7410
 # would miss the other's uncommitted row and the message would never be linked; two syncs
 # of one message into linking mailboxes would both find it unlinked and put it on the
 # timeline twice. Held only from linking to commit, after the slow part of a sync.
+# Threading new messages (storing._threads_assign) takes it too, for the same reason: two
+# syncs storing a message and its reply side by side would each miss the other's row.
 LINK_LOCK = (7411, 0)
 
 

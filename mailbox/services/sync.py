@@ -1,5 +1,14 @@
 """Reading new messages from an account's IMAP folders: incremental by UID, in chunks of
-bounded size, each stored in one transaction with the folder's high-water mark."""
+bounded size, each stored in one transaction with the folder's high-water mark.
+
+Only what is linked is collected. An account that does not link to the CRM stores
+nothing: its folders' high-water marks move to the newest UID without a message being
+fetched. A linking account fetches each chunk's From/To/Cc/Message-ID headers first,
+looks the addresses up in one query, and fetches in full only the messages carrying an
+address of a contact's; those stored already (from a colleague's mailbox) just get this
+account's copy. The rest are passed over: the mark moves past them, and they are not
+fetched again (a contact given their address later gets the mail from then on).
+"""
 
 from __future__ import annotations
 
@@ -12,11 +21,12 @@ from django.utils import timezone
 
 from files.services import stored_bytes_removed_on_error
 
-from ..imap import fetch_messages, fetch_sizes, imap_connect
+from ..imap import fetch_headers, fetch_messages, fetch_sizes, imap_connect
 from ..models import MailAccount, MailFolderState, MessageCopy
-from ..parsing import ParsedMessage, parse_message
+from ..parsing import DECIDING_HEADERS, ParsedMessage, parse_headers, parse_message
+from .linking import contact_addresses
 from .locks import account_sync_lock
-from .storing import messages_store
+from .storing import copies_store, messages_store, stored_dedupe_keys
 
 logger = logging.getLogger("mailbox")
 # Seconds a sync waits for each answer of the server before it gives the account up for
@@ -81,25 +91,64 @@ def _folder_sync(box, *, account: MailAccount, folder: str, report: SyncReport, 
             state.save()
     if status["UIDNEXT"] and status["UIDNEXT"] <= state.last_uid + 1:
         return
+    if not account.link_to_crm and status["UIDNEXT"]:
+        # Nothing is collected: every UID below UIDNEXT is passed over unread.
+        MailFolderState.objects.filter(pk=state.pk).update(last_uid=status["UIDNEXT"] - 1)
+        state.last_uid = status["UIDNEXT"] - 1
+        return
     pending = fetch_sizes(box, state.last_uid)
     done = 0
     if progress:
         progress(folder=folder, total=len(pending), done=0)
     for uids in _chunks(pending):
+        wanted, known = (
+            _chunk_select(box, uids, account=account, folder=folder, report=report)
+            if account.link_to_crm
+            else ([], {})
+        )
         # Parse first: a malformed message is skipped before it can spoil the chunk.
         messages = []
-        for uid, raw in fetch_messages(box, uids):
-            report.seen += 1
+        for uid, raw in fetch_messages(box, wanted) if wanted else ():
             try:
                 messages.append((parse_message(raw), uid))
             except Exception as error:
                 _skip(report, account=account, folder=folder, uid=uid, error=error)
         _chunk_store(
-            account=account, state=state, messages=messages, last_uid=uids[-1], report=report
+            account=account,
+            state=state,
+            messages=messages,
+            known=known,
+            last_uid=uids[-1],
+            report=report,
         )
         done += len(uids)
         if progress:
             progress(folder=folder, total=len(pending), done=done)
+
+
+def _chunk_select(
+    box, uids: list[int], *, account: MailAccount, folder: str, report: SyncReport
+) -> tuple[list[int], dict[str, int]]:
+    """Of a chunk's messages, by their headers alone: the UIDs to fetch in full (an
+    address of a contact's, not stored yet) and those stored already (dedupe key → UID,
+    whatever their addresses: the account notes its copy). Two queries a chunk."""
+    headers = {}
+    for uid, raw in fetch_headers(box, uids, DECIDING_HEADERS):
+        report.seen += 1
+        try:
+            headers[uid] = parse_headers(raw)
+        except Exception as error:
+            _skip(report, account=account, folder=folder, uid=uid, error=error)
+    stored = stored_dedupe_keys(keys={h.dedupe_key for h in headers.values() if h.dedupe_key})
+    ours = contact_addresses(addresses={a for h in headers.values() for a in h.addresses})
+    wanted: list[int] = []
+    known: dict[str, int] = {}
+    for uid, found in headers.items():
+        if found.dedupe_key in stored:
+            known.setdefault(found.dedupe_key, uid)
+        elif found.addresses & ours:
+            wanted.append(uid)
+    return wanted, known
 
 
 def _chunks(pending: list[tuple[int, int]]) -> Iterator[list[int]]:
@@ -120,6 +169,7 @@ def _chunk_store(
     account: MailAccount,
     state: MailFolderState,
     messages: list[tuple[ParsedMessage, int]],
+    known: dict[str, int],
     last_uid: int,
     report: SyncReport,
 ) -> None:
@@ -130,6 +180,8 @@ def _chunk_store(
     try:
         with stored_bytes_removed_on_error(), transaction.atomic():
             results = messages_store(messages=messages, account=account, folder=state.name)
+            if known:
+                copies_store(account=account, folder=state.name, uids=known)
             MailFolderState.objects.filter(pk=state.pk).update(last_uid=last_uid)
     except (OperationalError, InterfaceError):
         raise  # the database is gone, not the chunk at fault
@@ -152,6 +204,8 @@ def _chunk_store(
                 raise
             except Exception as error:
                 _skip(report, account=account, folder=state.name, uid=uid, error=error)
+        if known:
+            copies_store(account=account, folder=state.name, uids=known)
         MailFolderState.objects.filter(pk=state.pk).update(last_uid=last_uid)
     state.last_uid = last_uid
     report.new += sum(result.created for result in results)

@@ -634,6 +634,7 @@ def crm_urls(world, me) -> dict[str, list[str]]:
         "mailbox:oauth_apps": [{}] if firm_admin else [],
         "mailbox:account_delete": [{"pk": acc}],
         "mailbox:detail": [{"contact_pk": c, "pk": m}],
+        "mailbox:thread": [{"contact_pk": c, "pk": m}],
         "mailbox:compose": [{"contact_pk": c}],
         "mailbox:lock": [],  # POST only
         "mailbox:outgoing_retry": [],  # POST only

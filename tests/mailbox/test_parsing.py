@@ -1,6 +1,12 @@
 import pytest
 
-from mailbox.parsing import MalformedMessage, parse_message, rewrite_cid, sanitise_html
+from mailbox.parsing import (
+    MalformedMessage,
+    parse_headers,
+    parse_message,
+    rewrite_cid,
+    sanitise_html,
+)
 from tests.mailbox.conftest import raw_mail
 
 
@@ -67,3 +73,27 @@ def test_html_is_sanitised_and_cid_images_point_at_attachments():
 
 def test_remote_javascript_links_are_dropped():
     assert "javascript" not in sanitise_html('<a href="javascript:alert(1)">x</a>')
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        raw_mail(to='"Hansen, Kari" <KARI@example.no>, ola@firma.no', cc="Per <per@example.no>"),
+        (
+            b"From: =?utf-8?q?Bj=C3=B8rn_=2C_=C3=85s?= <bjorn@example.no>\r\n"
+            b"To: a@example.no,\r\n b@example.no\r\nMessage-ID:\r\n <folded@example.no>\r\n"
+            b"Subject: x\r\n\r\nx\r\n"
+        ),
+        (
+            b"From: K\xf8ster <kunde@example.no>\r\nTo: ola@firma.no\r\n"
+            b"Message-ID: <8bit\x00@example.no>\r\nSubject: x\r\n\r\nHei\r\n"
+        ),
+        raw_mail(message_id=None),
+    ],
+)
+def test_headers_alone_give_the_addresses_and_key_the_whole_message_gives(raw):
+    whole = parse_message(raw)
+    header, _sep, _body = raw.partition(b"\r\n\r\n") if b"\r\n\r\n" in raw else (raw, 0, 0)
+    headers = parse_headers(header.partition(b"\n\n")[0] + b"\r\n\r\n")
+    assert headers.addresses == {whole.from_address, *whole.to, *whole.cc}
+    assert headers.dedupe_key == (whole.dedupe_key if whole.message_id else "")

@@ -10,7 +10,9 @@ from django.urls import reverse
 
 from history.models import Entry
 from mailbox import crypto
+from mailbox import parsing as storing_parsing
 from mailbox.models import (
+    MailAccount,
     MailFolderState,
     Message,
     MessageAddress,
@@ -28,6 +30,12 @@ from tests.contacts.factories import ContactEmailFactory, ContactFactory
 from tests.mailbox.conftest import raw_mail
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def customer():
+    """A contact with the address raw_mail() sends from: a sync collects its mail."""
+    return ContactEmailFactory(email="kunde@example.no").contact
 
 
 def test_sync_stores_and_links_messages(dovecot, imap_user, make_account, staff):
@@ -49,7 +57,7 @@ def test_sync_stores_and_links_messages(dovecot, imap_user, make_account, staff)
     assert Entry.objects.filter(contact=contact, verb="mailbox.linked", mail=True).count() == 2
 
 
-def test_running_sync_again_adds_nothing(dovecot, imap_user, make_account, staff):
+def test_running_sync_again_adds_nothing(dovecot, imap_user, make_account, staff, customer):
     account = make_account(staff, imap_user)
     dovecot.append(imap_user[0], [raw_mail(subject=f"M{i}") for i in range(3)])
     account_sync(account=account)
@@ -59,7 +67,7 @@ def test_running_sync_again_adds_nothing(dovecot, imap_user, make_account, staff
     assert Message.objects.count() == 3
 
 
-def test_new_messages_are_read_incrementally(dovecot, imap_user, make_account, staff):
+def test_new_messages_are_read_incrementally(dovecot, imap_user, make_account, staff, customer):
     account = make_account(staff, imap_user)
     dovecot.append(imap_user[0], raw_mail(subject="one"))
     account_sync(account=account)
@@ -70,7 +78,7 @@ def test_new_messages_are_read_incrementally(dovecot, imap_user, make_account, s
 
 
 def test_changed_uidvalidity_rereads_the_folder_without_duplicates(
-    dovecot, imap_user, make_account, staff
+    dovecot, imap_user, make_account, staff, customer
 ):
     account = make_account(staff, imap_user)
     same = raw_mail(subject="same", message_id="<same@example.no>")
@@ -89,7 +97,7 @@ def test_changed_uidvalidity_rereads_the_folder_without_duplicates(
 
 
 def test_same_message_in_two_mailboxes_is_stored_once(
-    dovecot, imap_user, make_account, staff, other_staff
+    dovecot, imap_user, make_account, staff, other_staff, customer
 ):
     second_user = ("dup" + imap_user[0], "pw-dup")
     dovecot.add_user(*second_user)
@@ -103,16 +111,33 @@ def test_same_message_in_two_mailboxes_is_stored_once(
     assert Message.objects.get(subject="Til begge").copies.count() == 2
 
 
-def test_malformed_message_is_logged_and_skipped(dovecot, imap_user, make_account, staff, caplog):
+def test_malformed_message_is_not_stored(dovecot, imap_user, make_account, staff, customer):
     account = make_account(staff, imap_user)
     dovecot.append(imap_user[0], [b"\x00\x01garbage", raw_mail(subject="good")])
+    report = account_sync(account=account)
+    assert (report.seen, report.new) == (2, 1)
+    assert list(Message.objects.values_list("subject", flat=True)) == ["good"]
+
+
+def test_message_that_cannot_be_parsed_is_logged_and_skipped(
+    dovecot, imap_user, make_account, staff, customer, monkeypatch, caplog
+):
+    def refuse(raw):
+        raise storing_parsing.MalformedMessage("unreadable body")
+
+    account = make_account(staff, imap_user, folders="INBOX")
+    dovecot.append(imap_user[0], raw_mail(subject="broken"))
+    monkeypatch.setattr(sync, "parse_message", refuse)
     with caplog.at_level(logging.WARNING, logger="mailbox"):
         report = account_sync(account=account)
-    assert (report.new, report.skipped) == (1, 1)
-    assert "Skipped message" in caplog.text
+    assert (report.new, report.skipped) == (0, 1)
+    assert "Skipped message UID 1" in caplog.text
+    assert MailFolderState.objects.get(account=account, name="INBOX").last_uid == 1
 
 
-def test_large_attachment_and_inline_image_are_stored(dovecot, imap_user, make_account, staff):
+def test_large_attachment_and_inline_image_are_stored(
+    dovecot, imap_user, make_account, staff, customer
+):
     msg = EmailMessage()
     msg["From"], msg["To"], msg["Subject"] = "kunde@example.no", "ola@firma.no", "Vedlegg"
     msg["Message-ID"] = "<big@example.no>"
@@ -136,25 +161,104 @@ def test_large_attachment_and_inline_image_are_stored(dovecot, imap_user, make_a
     assert message.has_attachments
 
 
-def test_account_without_linking_links_nothing(dovecot, imap_user, make_account, staff):
-    ContactEmailFactory(email="kunde@example.no")
+def test_account_without_linking_stores_nothing_and_moves_its_mark(
+    dovecot, imap_user, make_account, staff, customer
+):
     account = make_account(staff, imap_user, link=False)
+    dovecot.append(imap_user[0], [raw_mail(), raw_mail()])
+    report = account_sync(account=account)
+    assert (report.seen, report.new) == (0, 0)
+    assert not Message.objects.exists() and not MessageCopy.objects.exists()
+    assert MailFolderState.objects.get(account=account, name="INBOX").last_uid == 2
     dovecot.append(imap_user[0], raw_mail())
     account_sync(account=account)
-    assert Message.objects.count() == 1
-    assert not MessageContact.objects.exists()
+    assert MailFolderState.objects.get(account=account, name="INBOX").last_uid == 3
+    assert not Message.objects.exists()
 
 
-def test_new_contact_address_links_past_messages(dovecot, imap_user, make_account, staff):
+def test_linking_account_stores_only_mail_with_a_contacts_address(
+    dovecot, imap_user, make_account, staff, customer, monkeypatch
+):
+    account = make_account(staff, imap_user, folders="INBOX")
+    dovecot.append(
+        imap_user[0],
+        [
+            raw_mail(subject="Nyhetsbrev", sender="nyheter@example.com"),
+            raw_mail(subject="Kopi", sender="kollega@firma.no", cc="Kunde <KUNDE@example.no>"),
+            raw_mail(subject="Reklame", sender="reklame@example.com", to="ola@firma.no"),
+            raw_mail(subject="Fra kunden"),
+        ],
+    )
+    fetched = []
+    real_fetch = sync.fetch_messages
+    monkeypatch.setattr(
+        sync, "fetch_messages", lambda box, uids: fetched.extend(uids) or real_fetch(box, uids)
+    )
+    report = account_sync(account=account)
+
+    assert (report.seen, report.new) == (4, 2)
+    # Only the two kept were fetched in full; the others were read as headers alone.
+    assert fetched == [2, 4]
+    assert set(Message.objects.values_list("subject", flat=True)) == {"Kopi", "Fra kunden"}
+    assert MessageContact.objects.filter(contact=customer).count() == 2
+    assert MailFolderState.objects.get(account=account, name="INBOX").last_uid == 4
+    again = account_sync(account=account)
+    assert (again.seen, again.new) == (0, 0)
+
+
+def _switch_linking(account, link: bool):
+    from mailbox.services.accounts import mail_account_save
+
+    fields = ("email", "host", "port", "security", "username", "folders")
+    mail_account_save(
+        user=account.user,
+        account=MailAccount.objects.get(pk=account.pk),
+        link_to_crm=link,
+        **{name: getattr(account, name) for name in fields},
+    )
+
+
+def test_switching_linking_off_lets_go_of_the_accounts_unlinked_mail(
+    dovecot, imap_user, make_account, staff, customer
+):
+    from files.models import StoredFile
+
+    account = make_account(staff, imap_user, folders="INBOX")
+    msg = EmailMessage()
+    msg["From"], msg["To"], msg["Subject"] = "kunde@example.no", "ola@firma.no", "Vedlegg"
+    msg["Message-ID"] = "<unlinked@example.no>"
+    msg.set_content("Se vedlegg")
+    msg.add_attachment(b"PDF", "application", "pdf", filename="kontrakt.pdf")
+    dovecot.append(imap_user[0], [msg.as_bytes(), raw_mail(subject="Lenket")])
+    account_sync(account=account)
+    # The contact link of one goes (say, removed by hand): only this account kept it.
+    MessageContact.objects.filter(message__subject="Vedlegg").delete()
+
+    _switch_linking(account, False)
+
+    assert not MessageCopy.objects.exists()
+    assert list(Message.objects.values_list("subject", flat=True)) == ["Lenket"]
+    assert not StoredFile.objects.exists()
+    # Switched on again, the folder is read from the start: the linked mail comes back.
+    _switch_linking(account, True)
+    assert MailFolderState.objects.get(account=account, name="INBOX").last_uid == 0
+    report = account_sync(account=account)
+    assert (report.seen, report.new) == (2, 1)
+    assert MessageCopy.objects.filter(account=account).count() == 2
+
+
+def test_new_contact_address_links_past_messages(
+    dovecot, imap_user, make_account, staff, customer
+):
     account = make_account(staff, imap_user)
-    dovecot.append(imap_user[0], raw_mail(sender="ny@example.no"))
+    dovecot.append(imap_user[0], raw_mail(sender="ny@example.no", cc="kunde@example.no"))
     account_sync(account=account)
     contact = ContactFactory()
     ContactEmailFactory(contact=contact, email="NY@example.no")
 
     assert contact_link_past_mail(contact=contact) == 1
     assert contact_link_past_mail(contact=contact) == 0
-    assert MessageContact.objects.get().contact == contact
+    assert MessageContact.objects.filter(contact=contact).count() == 1
 
 
 def test_test_connection_says_what_is_wrong(dovecot, imap_user, make_account, staff):
@@ -212,7 +316,7 @@ def test_password_is_stored_encrypted(imap_user, make_account, staff):
     assert imap_user[1] not in account.password_encrypted
 
 
-def test_sync_mail_command_reads_every_account(dovecot, imap_user, make_account, staff):
+def test_sync_mail_command_reads_every_account(dovecot, imap_user, make_account, staff, customer):
     make_account(staff, imap_user)
     dovecot.append(imap_user[0], raw_mail())
     call_command("sync_mail", "--user", staff.username, verbosity=0)
@@ -302,7 +406,7 @@ def test_sync_stopped_mid_run_resumes_without_storing_anything_twice(
 
 
 def test_message_the_database_refuses_is_skipped_and_the_rest_of_its_chunk_stored(
-    dovecot, imap_user, make_account, staff, monkeypatch, caplog
+    dovecot, imap_user, make_account, staff, monkeypatch, caplog, customer
 ):
     real_new_message = storing._new_message
 
@@ -359,17 +463,29 @@ def test_message_with_undecodable_8bit_headers_is_stored(dovecot, imap_user, mak
     assert MessageContact.objects.get().contact == contact
 
 
-def test_existing_message_seen_in_a_linking_account_is_linked(
-    dovecot, imap_user, make_account, staff, other_staff
+def test_stored_message_gets_its_copy_without_being_fetched_again(
+    dovecot, imap_user, make_account, staff, monkeypatch
 ):
+    raw = raw_mail(subject="Delt", sender="ukjent@example.com", message_id="<shared@example.no>")
+    message_store(parsed=parse_message(raw), account=None)
+    dovecot.append(imap_user[0], raw)
+    account = make_account(staff, imap_user, folders="INBOX")
+    monkeypatch.setattr(sync, "fetch_messages", lambda box, uids: pytest.fail("fetched"))
+
+    report = account_sync(account=account)
+
+    assert (report.seen, report.new) == (1, 0)
+    assert MessageCopy.objects.get(account=account).message.subject == "Delt"
+
+
+def test_existing_message_seen_in_a_linking_account_is_linked(
+    dovecot, imap_user, make_account, staff
+):
+    raw = raw_mail(subject="Delt", message_id="<shared@example.no>")
+    message_store(parsed=parse_message(raw), account=None)
     contact = ContactFactory()
     ContactEmailFactory(contact=contact, email="kunde@example.no")
-    silent = _imap_user(dovecot, "silent" + imap_user[0])
-    raw = raw_mail(subject="Delt", message_id="<shared@example.no>")
-    dovecot.append(silent[0], raw)
     dovecot.append(imap_user[0], raw)
-    account_sync(account=make_account(other_staff, silent, link=False))
-    assert not MessageContact.objects.exists()
 
     report = account_sync(account=make_account(staff, imap_user))
 
