@@ -83,10 +83,13 @@ class TokenRateThrottle(BaseThrottle):
         if cache.add(key, 1, seconds + 1):
             return True
         try:
-            return cache.incr(key) <= limit
+            count = cache.incr(key)
         except ValueError:  # the key expired between add() and incr()
             cache.add(key, 1, seconds + 1)
             return True
+        # None: the shared cache is out of reach (django-redis answers so instead of
+        # failing). Nothing can be counted then; the requests go through uncounted.
+        return count is None or count <= limit
 
     def wait(self) -> float:
         return max(1.0, self.retry_after)

@@ -7,6 +7,7 @@ has their permissions read in one.
 """
 
 import functools
+import threading
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
@@ -50,7 +51,20 @@ def _session_user_sql() -> str:
     """
 
 
+# A password check costs ~0.8 s of CPU (PBKDF2, which runs outside the GIL). Fifty people
+# signing in at nine o'clock would otherwise hash on every thread of every worker at once
+# and starve everyone else's pages; here each process checks one password at a time and
+# the others wait their turn (gunicorn: one per worker, so at most a worker count's worth
+# of cores is ever spent on it).
+PASSWORD_CHECKS_AT_ONCE = 1
+_password_checks = threading.BoundedSemaphore(PASSWORD_CHECKS_AT_ONCE)
+
+
 class CrmModelBackend(ModelBackend):
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        with _password_checks:
+            return super().authenticate(request, username, password, **kwargs)
+
     def get_user(self, user_id):
         user_model = get_user_model()
         try:

@@ -401,7 +401,8 @@ def test_with_redis_url_the_cache_is_redis_and_sessions_are_cached_in_it(
     monkeypatch.setenv("REDIS_URL", "redis://redis.internal:6379/2")
     base = reloaded_base()
     cache = base.CACHES["default"]
-    assert cache["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    assert cache["BACKEND"] == "django_redis.cache.RedisCache"
+    assert cache["OPTIONS"]["IGNORE_EXCEPTIONS"] is True
     assert cache["LOCATION"] == "redis://redis.internal:6379/2"
     assert base.SESSION_ENGINE == "django.contrib.sessions.backends.cached_db"
 
