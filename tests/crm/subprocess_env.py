@@ -1,7 +1,9 @@
 """The environment of the servers and workers that tests start as subprocesses against
-the test database (tests/crm/test_two_servers.py, tests/crm/test_two_workers.py)."""
+the test database (tests/crm/test_two_servers.py, tests/crm/test_two_workers.py, tests/crm/test_outage.py)."""
 
 import os
+import subprocess
+import sys
 from urllib.parse import quote
 
 from django.db import connection
@@ -40,3 +42,32 @@ def production_env(**settings: str) -> dict[str, str]:
         **settings,
     )
     return env
+
+
+def gunicorn(env: dict[str, str], *, port: int, logfile, cwd) -> subprocess.Popen:
+    """A one-worker gunicorn serving the CRM on loopback ``port`` with ``env``, its output
+    in ``logfile``; the caller waits for it to answer and stops it."""
+    with open(logfile, "wb") as log:
+        return subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "crm.wsgi:application",
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--workers",
+                "1",
+                "--timeout",
+                "60",
+                "--graceful-timeout",
+                "5",
+                # Not the shared ~/.gunicorn/gunicorn.ctl of other servers on the machine.
+                "--no-control-socket",
+            ],
+            cwd=cwd,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )

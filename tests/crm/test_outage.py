@@ -24,6 +24,7 @@ from django import db
 from django.db import connection
 
 from crm.outage import is_database_unavailable
+from tests.crm.subprocess_env import gunicorn
 from tests.crm.throwaway_postgres import ThrowawayPostgres, free_port
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -160,30 +161,7 @@ def web(postgres, tmp_path_factory):
     _manage({**env, "CRM_USER_PASSWORD": PASSWORD}, "crm_user", USERNAME)
     port = free_port()
     logfile = tmp_path_factory.mktemp("web") / "gunicorn.log"
-    with logfile.open("wb") as log:
-        process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "crm.wsgi:application",
-                "--bind",
-                f"127.0.0.1:{port}",
-                "--workers",
-                "1",
-                "--timeout",
-                "60",
-                "--graceful-timeout",
-                "5",
-                # Not the shared ~/.gunicorn/gunicorn.ctl of other servers on the machine.
-                "--no-control-socket",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdin=subprocess.DEVNULL,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
+    process = gunicorn(env, port=port, logfile=logfile, cwd=ROOT)
     server = WebServer(port, process, logfile)
     try:
         _wait_for(

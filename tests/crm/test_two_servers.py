@@ -13,7 +13,6 @@ from __future__ import annotations
 import importlib
 import re
 import subprocess
-import sys
 import time
 import uuid
 from dataclasses import dataclass
@@ -28,7 +27,7 @@ from contacts.models import Contact
 from files.models import StoredFile
 from tests.api.factories import token_for
 from tests.crm.factories import UserFactory
-from tests.crm.subprocess_env import production_env
+from tests.crm.subprocess_env import gunicorn, production_env
 from tests.crm.throwaway_postgres import free_port
 from tests.crm.throwaway_redis import ThrowawayRedis
 
@@ -122,30 +121,7 @@ def _server_env(*, redis_url, s3_endpoint, bucket_name, static_root, media_root)
 def _start(name: str, env: dict, folder: Path) -> Server:
     port = free_port()
     logfile = folder / f"gunicorn-{name}.log"
-    with logfile.open("wb") as log:
-        process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "crm.wsgi:application",
-                "--bind",
-                f"127.0.0.1:{port}",
-                "--workers",
-                "1",
-                "--timeout",
-                "60",
-                "--graceful-timeout",
-                "5",
-                # Not the shared ~/.gunicorn/gunicorn.ctl of other servers on the machine.
-                "--no-control-socket",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdin=subprocess.DEVNULL,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
+    process = gunicorn(env, port=port, logfile=logfile, cwd=ROOT)
     return Server(name, port, process, logfile, Path(env["DJANGO_MEDIA_ROOT"]))
 
 

@@ -24,6 +24,7 @@ from mailbox.services.sending import mail_send
 from mailbox.tasks import send_outgoing_mail
 from tests.contacts.factories import ContactEmailFactory, ContactFactory
 from tests.crm.factories import UserFactory
+from tests.mailbox.certificates import make_certificates
 
 pytestmark = pytest.mark.django_db
 
@@ -575,50 +576,17 @@ def test_test_connection_signs_in_to_the_smtp_server_too(
 
 
 @pytest.fixture
-def certificate(tmp_path, monkeypatch):
-    """A self-signed certificate for 127.0.0.1, trusted by this process alone (OpenSSL
-    reads SSL_CERT_FILE whenever a default context is made); (cert path, key path)."""
-    import ipaddress
-
-    from cryptography import x509
-    from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import ec
-    from cryptography.x509.oid import NameOID
-
-    key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
-    now = timezone.now()
-    cert = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - dt.timedelta(days=1))
-        .not_valid_after(now + dt.timedelta(days=1))
-        .add_extension(
-            x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
-            critical=False,
-        )
-        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-        .sign(key, hashes.SHA256())
-    )
-    cert_path, key_path = tmp_path / "cert.pem", tmp_path / "key.pem"
-    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    key_path.write_bytes(
-        key.private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
-        )
-    )
-    monkeypatch.setenv("SSL_CERT_FILE", str(cert_path))
-    return cert_path, key_path
+def certificate(tmp_path, settings):
+    """A certificate for 127.0.0.1 from a throwaway authority that the CRM is told to
+    trust (OUTBOUND_CA_FILE); (cert path, key path)."""
+    made = make_certificates(tmp_path, names=["127.0.0.1"])
+    settings.OUTBOUND_CA_FILE = str(made.ca)
+    return made.cert, made.key
 
 
 @pytest.mark.parametrize("security", ["starttls", "ssl"])
 def test_the_mail_goes_out_encrypted_with_the_certificate_checked(
-    security, certificate, sender, contact, account, monkeypatch
+    security, certificate, sender, contact, account, settings
 ):
     import ssl
 
@@ -662,7 +630,7 @@ def test_the_mail_goes_out_encrypted_with_the_certificate_checked(
         assert encrypted and login == account.username
         assert envelope.rcpt_tos == ["pat@example.no"]
         # A certificate this process does not trust: refused for good, nothing sent.
-        monkeypatch.delenv("SSL_CERT_FILE")
+        settings.OUTBOUND_CA_FILE = ""
         _send(sender, contact, subject="Uten tillit")
         _run()
         refused = OutgoingMail.objects.get(message__subject="Uten tillit")
