@@ -1,7 +1,8 @@
 """The load test's users (``make load``, driven by ``benchmarks/load.py``): an open model.
 
 Requests arrive at a fixed rate whatever the answers take: each simulated user sends one
-request every ``PACING`` seconds (``constant_pacing``), and the shape (:class:`Steps`)
+request every ``PACING`` seconds (``constant_pacing``) from a random phase within that
+interval, so that arrivals are spread evenly, and the shape (:class:`Steps`)
 sets the number of users to rate × ``PACING`` for each step of ``LOAD_STEPS`` (25, 50,
 100, 150 requests/s). A user whose answer takes longer than ``PACING`` falls behind, so
 the *achieved* rate (answers counted in the step's window) is what the report gives, next
@@ -61,6 +62,9 @@ class Visitor(FastHttpUser):
 
     def on_start(self):
         _loopback_only(self.host)
+        # A random phase within the pacing interval: users started together would
+        # otherwise send together every PACING seconds, bursts rather than a steady rate.
+        gevent.sleep(random.uniform(0, PACING))
         session = random.choice(DATA["sessions"])
         self.headers = {
             "X-Forwarded-Proto": "https",  # as behind the TLS proxy (prod settings)
