@@ -49,12 +49,17 @@ def _names(relation: str, *fields: str) -> list[str]:
     return [f"{relation}__{field}" for field in fields]
 
 
+def notes_concerning(*, user, contact):
+    """The notes on the card's notes tab, bare: those ``user`` may read that concern the
+    contact. Counting needs no more (``notes_for_contact`` adds what a row shows)."""
+    return Note.objects.visible_to(user).for_contact(contact)
+
+
 def notes_for_contact(*, user, contact):
     """The card's notes tab: only the columns a row shows, so the join before the sort
     stays narrow (the contact's own wide row is not needed on its own card)."""
     return (
-        Note.objects.visible_to(user)
-        .for_contact(contact)
+        notes_concerning(user=user, contact=contact)
         .select_related("author", "company", "project")
         .only(
             "created_at",

@@ -18,7 +18,7 @@ from .forms import NoteForm
 from .models import AppointmentStatus, TaskPriority, TaskStatus
 from .views.lists import PAGE_SIZE, status_filter
 
-project_tabs = TabSet(order=["participants", "notes", "files"])
+project_tabs = TabSet(order=["participants", "notes", "files"], url_name="activities:project_tab")
 
 
 def card_tab_panel(request, contact_id: int, slug: str, **overrides):
@@ -195,4 +195,4 @@ def contact_tasks_count(request, pk):
 
 
 def contact_notes_count(request, pk):
-    return count_subquery(selectors.notes_for_contact(user=request.user, contact=pk))
+    return count_subquery(selectors.notes_concerning(user=request.user, contact=pk))

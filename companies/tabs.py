@@ -10,7 +10,9 @@ from crm.tabs import TabSet, count_subquery
 from . import selectors
 from .models import CompanyLink
 
-company_tabs = TabSet(order=["people", "notes", "files", "orders", "history"])
+company_tabs = TabSet(
+    order=["people", "notes", "files", "orders", "history"], url_name="companies:tab"
+)
 
 LINKS_PER_PAGE = 25
 

@@ -14,5 +14,6 @@ card_tabs = TabSet(
         "files",
         "email",
         "orders",
-    ]
+    ],
+    url_name="contacts:tab",
 )

@@ -32,6 +32,7 @@ from typing import Any
 
 from django.db.models import Expression, F, Func, Subquery
 from django.http import Http404, HttpRequest
+from django.urls import reverse
 
 
 @dataclass(frozen=True)
@@ -64,9 +65,9 @@ class _StripTab:
     when its selector brought the counts along, else from one query for all of them, run
     on first use so a panel-only answer (which draws no strip) runs none."""
 
-    def __init__(self, tab: Tab, counts: Callable[[], dict]):
+    def __init__(self, tab: Tab, counts: Callable[[], dict], url: str):
         self._tab, self._counts = tab, counts
-        self.slug, self.label, self.template = tab.slug, tab.label, tab.template
+        self.slug, self.label, self.template, self.url = tab.slug, tab.label, tab.template, url
 
     @cached_property
     def count(self) -> int | None:
@@ -77,8 +78,10 @@ class TabSet:
     """An ordered set of tabs. ``order`` fixes where known slugs stand, whatever the
     order in which apps happen to register them."""
 
-    def __init__(self, order: list[str]):
+    def __init__(self, order: list[str], url_name: str):
+        """``url_name``: the URL of one tab, taking (the object's pk, the tab's slug)."""
         self.order = order
+        self.url_name = url_name
         self._tabs: dict[str, Tab] = {}
 
     def register(self, tab: Tab) -> None:
@@ -111,10 +114,13 @@ class TabSet:
 
         def counts() -> dict:
             if not found:
-                annotations = self.count_annotations(request, obj.pk)
-                if all(hasattr(obj, name) for name in annotations):
-                    found.update({name: getattr(obj, name) for name in annotations})
-                elif annotations:
+                # The names alone first: building the expressions costs milliseconds, and
+                # the page's selector has usually brought the counts along already.
+                names = [count_name(t.slug) for t in self if t.count]
+                if all(hasattr(obj, name) for name in names):
+                    found.update({name: getattr(obj, name) for name in names})
+                elif names:
+                    annotations = self.count_annotations(request, obj.pk)
                     rows = type(obj)._default_manager.filter(pk=obj.pk).values(**annotations)
                     found.update(rows.first() or {})
             return found
@@ -124,8 +130,10 @@ class TabSet:
     def render_context(self, request: HttpRequest, obj, slug: str | None, **overrides) -> dict:
         tab = self.get(slug)
         counts = self._counts(request, obj)
+        # One reverse() for the strip, not one per tab: «-» stands in for the slug.
+        prefix = reverse(self.url_name, args=[obj.pk, "-"]).removesuffix("-/")
         return {
-            "tabs": [_StripTab(t, counts) for t in self],
+            "tabs": [_StripTab(t, counts, f"{prefix}{t.slug}/") for t in self],
             "active_tab": tab,
             **tab.context(request, obj, **overrides),
         }
