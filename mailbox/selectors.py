@@ -63,6 +63,8 @@ class Thread:
     newest: MessageContact | None = None
     participants: list[str] = field(default_factory=list)
     has_attachments: bool = False
+    # The newest message's sending, when it was written here (None for collected mail).
+    outgoing: OutgoingMail | None = None
 
 
 def contact_threads_page(*, user, contact, query: str = "", page: str | int | None = 1):
@@ -91,6 +93,9 @@ def contact_threads_page(*, user, contact, query: str = "", page: str | int | No
     for link in members.order_by("sent_at", "message_id"):
         thread = rows[link.message.thread_key]
         thread.newest = link
+        # Read here, not in the template: a missing reverse one-to-one raises, and the
+        # template engine answers a raised lookup with dir() of the whole message.
+        thread.outgoing = getattr(link.message, "outgoing", None)
         sender = link.message.from_name or link.message.from_address
         if sender and sender not in thread.participants:
             thread.participants.append(sender)
