@@ -4,11 +4,11 @@ through the same selectors as their own tabs (so others' private notes never sho
 
 from __future__ import annotations
 
-from django.urls import reverse
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from contacts.activity import TimelineEntry
+from crm.rows import url_for
 from crm.users import display_name as user_name
 
 from . import selectors
@@ -39,6 +39,7 @@ def appointments_source(request, contact, limit: int) -> list[TimelineEntry]:
     )[:limit]
     labels = dict(AppointmentStatus.choices)
     label = _("Appointment")
+    detail_url = url_for("activities:appointment_detail")
     return [
         TimelineEntry(
             kind="appointment",
@@ -46,7 +47,7 @@ def appointments_source(request, contact, limit: int) -> list[TimelineEntry]:
             label=label,
             when=row.start_at,
             title=row.title,
-            url=reverse("activities:appointment_detail", args=[row.pk]),
+            url=detail_url(row.pk),
             detail=str(labels.get(row.status, row.status)),
         )
         for row in rows
@@ -59,6 +60,7 @@ def tasks_source(request, contact, limit: int) -> list[TimelineEntry]:
     )[:limit]
     labels = dict(TaskStatus.choices)
     label = _("Task")
+    edit_url = url_for("activities:task_update")
     return [
         TimelineEntry(
             kind="task",
@@ -66,7 +68,7 @@ def tasks_source(request, contact, limit: int) -> list[TimelineEntry]:
             label=label,
             when=row.created_at,
             title=row.title,
-            url=reverse("activities:task_update", args=[row.pk]),
+            url=edit_url(row.pk),
             detail=str(labels.get(row.status, row.status)),
         )
         for row in rows

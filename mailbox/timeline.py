@@ -4,10 +4,10 @@ mail shows to administrators alone."""
 
 from __future__ import annotations
 
-from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from contacts.activity import TimelineEntry
+from crm.rows import url_for
 
 from . import selectors
 
@@ -18,14 +18,16 @@ def emails_source(request, contact, limit: int) -> list[TimelineEntry]:
         return []
     links = links[:limit]
     label = _("E-mail")
+    no_subject = _("(no subject)")
+    detail_url = url_for("mailbox:detail", contact.pk)
     return [
         TimelineEntry(
             kind="email",
             icon="bi-envelope",
             label=label,
             when=link.message.sent_at,
-            title=link.message.subject or _("(no subject)"),
-            url=reverse("mailbox:detail", args=[contact.pk, link.message_id]),
+            title=link.message.subject or no_subject,
+            url=detail_url(link.message_id),
             detail=link.message.from_name or link.message.from_address,
         )
         for link in links

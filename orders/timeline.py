@@ -3,11 +3,11 @@ contacts/activity.py)."""
 
 from __future__ import annotations
 
-from django.urls import reverse
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from contacts.activity import TimelineEntry
+from crm.rows import url_for
 
 from . import selectors
 from .models import OrderStatus
@@ -18,6 +18,7 @@ def orders_source(request, contact, limit: int) -> list[TimelineEntry]:
         "date", "status", "gross_total", "reference"
     )[:limit]
     labels = dict(OrderStatus.choices)
+    detail_url = url_for("orders:detail")
     return [
         TimelineEntry(
             kind="order",
@@ -25,7 +26,7 @@ def orders_source(request, contact, limit: int) -> list[TimelineEntry]:
             label=str(order),
             when=order.date,
             title=order.reference or str(order),
-            url=reverse("orders:detail", args=[order.pk]),
+            url=detail_url(order.pk),
             detail=f"{labels.get(order.status, order.status)} · "
             + _("%(amount)s kr")
             % {"amount": number_format(order.gross_total, 2, force_grouping=True)},
