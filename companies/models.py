@@ -157,10 +157,11 @@ class Company(TimeStampedModel):
 
 
 class CompanyLinkQuerySet(models.QuerySet):
-    def current(self):
+    def current(self, today=None):
+        """Links not ended by ``today`` (the local date unless given)."""
         from django.utils import timezone
 
-        today = timezone.localdate()
+        today = today or timezone.localdate()
         return self.filter(Q(end_date__isnull=True) | Q(end_date__gte=today))
 
     def former(self):
