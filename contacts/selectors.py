@@ -1,5 +1,7 @@
 """Every read the contact pages need."""
 
+import functools
+
 from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import OuterRef, Prefetch
 from django.shortcuts import get_object_or_404
@@ -11,20 +13,28 @@ def contact_recent(*, limit: int = 10):
     return list(Contact.objects.order_by("-created_at", "-id")[:limit])
 
 
+@functools.cache
+def _card_arrays() -> dict:
+    """The card's e-mail addresses and category names as arrays of the contact's row, built
+    once: ``annotate()`` resolves a copy, so the same expressions serve every card."""
+    return {
+        "email_addresses": ArraySubquery(
+            ContactEmail.objects.filter(contact=OuterRef("pk"))
+            .order_by("position", "id")
+            .values("email")
+        ),
+        "category_names": ArraySubquery(
+            Category.objects.filter(contacts=OuterRef("pk")).order_by("name").values("name")
+        ),
+    }
+
+
 def contact_for_card(*, pk: int, annotations: dict | None = None) -> Contact:
     """The contact with what the card shows around its tabs, in one query: its e-mail
     addresses (``email_addresses``, main one first) and ``category_names`` ride along as
     arrays, and ``annotations`` (the tabs' counts, other apps' card fields) as columns."""
     queryset = Contact.objects.select_related("owner").annotate(
-        **(annotations or {}),
-        email_addresses=ArraySubquery(
-            ContactEmail.objects.filter(contact=OuterRef("pk"))
-            .order_by("position", "id")
-            .values("email")
-        ),
-        category_names=ArraySubquery(
-            Category.objects.filter(contacts=OuterRef("pk")).order_by("name").values("name")
-        ),
+        **(annotations or {}), **_card_arrays()
     )
     return get_object_or_404(queryset, pk=pk)
 
