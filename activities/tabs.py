@@ -3,8 +3,10 @@ the company page and the project page (registered in apps.py; see crm/tabs.py)."
 
 from __future__ import annotations
 
+import functools
 from urllib.parse import quote
 
+from django.db.models import OuterRef
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -181,16 +183,29 @@ def project_participants_tab_context(request, project):
 
 
 def contact_appointments_count(request, pk):
+    return _open_appointments_count()
+
+
+def contact_tasks_count(request, pk):
+    return _open_tasks_count()
+
+
+# The contact's row as OuterRef("pk"): nothing of the request, so built once (crm/tabs.py).
+@functools.cache
+def _open_appointments_count():
     return count_subquery(
         selectors.appointments_for_contact(
-            contact=pk, statuses=list(AppointmentStatus.open_values())
+            contact=OuterRef("pk"), statuses=list(AppointmentStatus.open_values())
         )
     )
 
 
-def contact_tasks_count(request, pk):
+@functools.cache
+def _open_tasks_count():
     return count_subquery(
-        selectors.tasks_for_contact(contact=pk, statuses=list(TaskStatus.open_values()))
+        selectors.tasks_for_contact(
+            contact=OuterRef("pk"), statuses=list(TaskStatus.open_values())
+        )
     )
 
 

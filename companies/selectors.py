@@ -1,6 +1,18 @@
 """Every read the company pages and the Companies tab need."""
 
-from django.db.models import BooleanField, Case, JSONField, Prefetch, Q, Subquery, Value, When
+import functools
+
+from django.db.models import (
+    BooleanField,
+    Case,
+    JSONField,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import JSONObject
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -77,10 +89,10 @@ def company_search(*, term: str, limit: int = 20):
     return list(Company.objects.filter(name__icontains=term).order_by("sort_key", "id")[:limit])
 
 
-def _current_link_rows(contact_id):
+def _current_link_rows(contact_id, today=None):
     """The contact's current company link first: the newest."""
     return (
-        CompanyLink.objects.current()
+        CompanyLink.objects.current(today)
         .filter(contact_id=contact_id)
         .order_by("-start_date", "-id")
         .values(
@@ -105,4 +117,11 @@ CARD_FIELD = "current_company_link"
 
 
 def current_link_annotation(request, pk):
-    return Subquery(_current_link_rows(pk)[:1], output_field=JSONField())
+    return _current_link_expression(timezone.localdate())
+
+
+@functools.lru_cache(maxsize=2)
+def _current_link_expression(today):
+    """Correlated with the contact's row (the card's query), so built once a day."""
+    rows = _current_link_rows(OuterRef("pk"), today=today)
+    return Subquery(rows[:1], output_field=JSONField())

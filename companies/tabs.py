@@ -1,6 +1,9 @@
 """The tabs of a company page (apps register theirs; see crm/tabs.py), and what companies
 shows in them and on the contact card (registered in apps.py)."""
 
+import functools
+
+from django.db.models import OuterRef
 from django.urls import reverse
 
 from crm.pagination import page_with_total
@@ -48,5 +51,11 @@ def companies_tab_context(request, contact):
 
 
 def companies_tab_count(request, pk):
-    """The contact's company links, current and former (the tab lists both)."""
-    return count_subquery(CompanyLink.objects.filter(contact_id=pk))
+    return _links_count()
+
+
+@functools.cache
+def _links_count():
+    """The contact's company links, current and former (the tab lists both); correlated
+    with the contact's row, so built once (crm/tabs.py)."""
+    return count_subquery(CompanyLink.objects.filter(contact_id=OuterRef("pk")))

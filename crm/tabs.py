@@ -45,7 +45,10 @@ class Tab:
     # (request, pk) -> an expression for how many rows the tab holds for the object with
     # that pk, shown beside its label («Notater 12»): a COUNT subquery. A page's selector
     # may fold them into its own query of the object (``count_annotations``); otherwise the
-    # strip reads them all in one query, only when it is drawn.
+    # strip reads them all in one query, only when it is drawn. Either way the expression
+    # stands in a query of the object itself, so it may correlate with the object's row
+    # (``OuterRef("pk")``) instead of naming ``pk``: one that then depends on nothing of the
+    # request is built once (``functools.cache``), as building costs more than running.
     count: Callable[[HttpRequest, Any], Expression] | None = None
 
 

@@ -1,6 +1,9 @@
 """The Ordre og faktura tab of the contact card and of the company page (registered in
 apps.py; see crm/tabs.py)."""
 
+import functools
+
+from django.db.models import OuterRef
 from django.urls import reverse
 
 from crm.pagination import page_with_total
@@ -48,5 +51,11 @@ def company_orders_tab_context(request, company):
 
 
 def contact_orders_count(request, pk):
-    """The contact's orders (their invoices are counted with them, not beside)."""
-    return count_subquery(selectors.orders_for_contact(contact=pk))
+    return _orders_count()
+
+
+@functools.cache
+def _orders_count():
+    """The contact's orders (their invoices are counted with them, not beside); correlated
+    with the contact's row, so built once (crm/tabs.py)."""
+    return count_subquery(selectors.orders_for_contact(contact=OuterRef("pk")))

@@ -49,6 +49,12 @@ def test_tab_labels_carry_counts_of_what_the_viewer_may_see(staff_client, staff,
     CompanyLinkFactory.create_batch(2, contact=contact)
     OrderFactory.create_batch(2, contact=contact)
     MessageContactFactory.create_batch(4, contact=contact)
+    # Another person's rows are not this card's (the counts are correlated with the row).
+    neighbour = ContactFactory()
+    TaskFactory().contacts.add(neighbour)
+    AppointmentFactory().contacts.add(neighbour)
+    CompanyLinkFactory(contact=neighbour)
+    OrderFactory(contact=neighbour)
     html = staff_client.get(contact.get_absolute_url()).content.decode()
     assert tab_count(html, "notes") == "3"
     assert tab_count(html, "tasks") == "1"
