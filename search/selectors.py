@@ -222,11 +222,12 @@ def search_all(*, params, user):
     return kind, match_term(filterset.qs, kind, data, term, user=user, indexed=True).order_by()
 
 
-def _page_and_count(result, ordered, counted, *, page, reads, known_count=None):
+def _page_and_count(result, ordered, counted, *, page, reads, known_count=None, keep_order=False):
     """Fill in one page of ``ordered`` and the capped count of ``counted``.
 
     The count is skipped when page 1 is not full (its length is the count) or when the
-    caller knows it (``known_count``).
+    caller knows it (``known_count``). With ``keep_order`` the capped count keeps
+    ``counted``'s order, so that it walks the same index as the page.
     """
     size = result.per_page
     start = (page - 1) * size
@@ -243,7 +244,8 @@ def _page_and_count(result, ordered, counted, *, page, reads, known_count=None):
     elif page == 1 and len(result.hits) < size:
         result.count = len(result.hits)
     else:
-        result.count = counted.order_by()[: cap + 1].count()
+        capped = counted if keep_order else counted.order_by()
+        result.count = capped[: cap + 1].count()
     result.over_cap = result.count > cap
     if result.over_cap:
         result.count = cap
@@ -340,12 +342,15 @@ def _by_last_names(result, matching, names, *, page, narrowing):
         return Contact.objects.filter(pk__in=ids.values("pk")).order_by("sort_key", "id")
 
     if narrowing:
+        # Counted along the walk, in its order: an index-only walk of the same index
+        # (e.g. contact_private_sort_idx). Unordered, PostgreSQL took the customer-number
+        # index for «Privatkunder» and read each row from the table (25 ms instead of 8).
         counted = walk
     else:
         counted = Contact.objects.alias(name_key=_name_key()).filter(
             name_key__in=keys, last_name__in=[name for _key, name in names]
         )
-    _page_and_count(result, walk, counted, page=page, reads=reads)
+    _page_and_count(result, walk, counted, page=page, reads=reads, keep_order=narrowing)
 
 
 def _name_key():
