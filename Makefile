@@ -80,7 +80,7 @@ bench-search: install
 	@$(DB) $(PY) benchmarks/search.py
 
 # An open-model load test on loopback (benchmarks/load.py, benchmarks/locustfile.py):
-# e.g. LOAD_ARGS="--login-storm 50" or "--worker-class sync --workers 4".
+# e.g. LOAD_ARGS="--login-storm 50" or "--worker-class gthread --workers 3 --threads 4".
 load: install
 	@$(DB) $(PY) benchmarks/load.py $(LOAD_ARGS)
 
