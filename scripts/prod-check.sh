@@ -52,7 +52,7 @@ contact_id="$(cd "$work/app" && "$py" manage.py shell -c \
 port="$("$py" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
 echo "--- gunicorn on 127.0.0.1:$port"
 (cd "$work/app" && exec "$work/venv/bin/gunicorn" crm.wsgi:application --bind "127.0.0.1:$port" \
-  --worker-class gthread --workers 2 --threads 4 --access-logfile - --log-level warning) >"$work/gunicorn.log" 2>&1 &
+  --workers 2 --access-logfile - --log-level warning) >"$work/gunicorn.log" 2>&1 &
 gunicorn_pid=$!
 
 echo "--- over HTTP: log in, the card, a search, a hashed CSS file, /healthz"
