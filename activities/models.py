@@ -9,7 +9,7 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db import models
-from django.db.models import Q
+from django.db.models import OuterRef, Q
 from django.db.models.functions import Upper
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -250,15 +250,21 @@ class NoteQuerySet(models.QuerySet):
         """Notes on the card itself, on a company naming the person as a contact person,
         and on projects the person takes part in (:func:`_contact_routes`)."""
         contact_id = getattr(contact, "pk", contact)
+        in_route = in_links = contact_id
+        if isinstance(contact_id, OuterRef):
+            # ``OuterRef("pk")``: the contact is the row of the query these notes are a
+            # subquery of (a count on the card's own query). Each route's query stands one
+            # level deeper, and its link rows two, so the reference reaches that far out.
+            in_route, in_links = OuterRef(contact_id), OuterRef(OuterRef(contact_id))
         # The ids of each route's notes, as one UNION for ``pk IN``: PostgreSQL reads each
         # route on its own index and the few notes by key. An OR of the routes could use
         # no index and read every note (0.2 s on a million).
         parts = []
         for column, links, link_column, _path in _contact_routes():
             if links is None:
-                part = Note.objects.filter(**{column: contact_id}).values("pk")
+                part = Note.objects.filter(**{column: in_route}).values("pk")
             else:
-                rows = links.objects.filter(contact_id=contact_id).values(link_column)
+                rows = links.objects.filter(contact_id=in_links).values(link_column)
                 part = Note.objects.filter(**{f"{column}__in": rows}).values("pk")
             parts.append(part.order_by())
         return self.filter(pk__in=parts[0].union(*parts[1:], all=True))

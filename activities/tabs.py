@@ -210,4 +210,11 @@ def _open_tasks_count():
 
 
 def contact_notes_count(request, pk):
-    return count_subquery(selectors.notes_concerning(user=request.user, contact=pk))
+    return _notes_count(request.user, request.user.is_active)
+
+
+# The contact's row as OuterRef("pk"), and the viewer: built once per user (and whether
+# active, which the privacy rule also reads) for the users seen lately (crm/tabs.py).
+@functools.lru_cache(maxsize=1024)
+def _notes_count(user, _active: bool):
+    return count_subquery(selectors.notes_concerning(user=user, contact=OuterRef("pk")))

@@ -5,12 +5,24 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db.models import Count, Exists, F, Max, OuterRef, Prefetch
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    Max,
+    OuterRef,
+    Prefetch,
+    Value,
+    When,
+)
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from crm.access import is_firm_admin
 from crm.pagination import page_of
+from crm.tabs import count_subquery
 
 from .models import (
     MailAccount,
@@ -153,16 +165,20 @@ def contact_message_links(*, user, contact, query: str = ""):
     return links.order_by("-sent_at", "-message_id")
 
 
-def contact_message_links_count_rows(*, user, pk):
-    """The links the E-mail tab of contact ``pk`` lists for ``user``, to be counted."""
-    links = MessageContact.objects.filter(contact_id=pk)
-    if not is_firm_admin(user):
-        links = links.filter(contact__email_locked=False).exclude(
-            message_id__in=MessageContact.objects.filter(contact__email_locked=True).values(
-                "message_id"
-            )
-        )
-    return links
+def contact_message_count(*, firm_admin: bool):
+    """For a query of contacts: how many of each contact's messages its E-post tab lists.
+    All for a firm administrator; else none on a locked contact (read off the contact's
+    own row, once, rather than joined to each link) and none of a message also linked to
+    a locked contact."""
+    links = MessageContact.objects.filter(contact_id=OuterRef("pk"))
+    if firm_admin:
+        return count_subquery(links)
+    locked_mail = MessageContact.objects.filter(contact__email_locked=True).values("message_id")
+    return Case(
+        When(email_locked=True, then=Value(0)),
+        default=count_subquery(links.exclude(message_id__in=locked_mail)),
+        output_field=IntegerField(),
+    )
 
 
 def contact_message(*, user, contact, pk: int) -> tuple[Message, str]:

@@ -10,7 +10,12 @@ from django.utils import timezone
 
 from contacts.models import RecentlyViewed
 from contacts.recently_viewed import KEEP, recently_viewed, record_view
-from tests.activities.factories import AppointmentFactory, NoteFactory, TaskFactory
+from tests.activities.factories import (
+    AppointmentFactory,
+    NoteFactory,
+    ProjectFactory,
+    TaskFactory,
+)
 from tests.companies.factories import CompanyFactory, CompanyLinkFactory
 from tests.contacts.factories import ContactFactory
 from tests.crm.factories import UserFactory
@@ -64,16 +69,48 @@ def test_tab_labels_carry_counts_of_what_the_viewer_may_see(staff_client, staff,
     assert tab_count(html, "email") == "4"
 
 
+def test_notes_count_follows_every_route_and_each_viewer(client, staff, other_staff):
+    """The notes count is built once per viewer and correlated with the card's row: each
+    route (on the card, as a company's contact person, as a project participant) counts
+    this contact's notes only, and a private note only for its author."""
+    contact, neighbour = ContactFactory(), ContactFactory()
+    NoteFactory(contact=contact, author=staff)
+    NoteFactory(contact=contact, author=other_staff, private=True)
+    on_company = NoteFactory(contact=None, company=CompanyFactory(), author=staff)
+    on_company.contact_persons.add(contact)
+    project = ProjectFactory()
+    project.participants.add(contact)
+    NoteFactory(contact=None, project=project, author=staff)
+    # The neighbour's notes on each route.
+    NoteFactory(contact=neighbour, author=staff)
+    theirs = NoteFactory(contact=None, company=CompanyFactory(), author=staff)
+    theirs.contact_persons.add(neighbour)
+    their_project = ProjectFactory()
+    their_project.participants.add(neighbour)
+    NoteFactory(contact=None, project=their_project, author=staff)
+    for viewer, expected in ((staff, "3"), (other_staff, "4"), (staff, "3")):
+        client.force_login(viewer)
+        assert tab_count(client.get(contact.get_absolute_url()).content.decode(), "notes") == (
+            expected
+        )
+    client.force_login(staff)
+    assert tab_count(client.get(neighbour.get_absolute_url()).content.decode(), "notes") == "3"
+
+
 def test_email_count_leaves_out_locked_mail_for_all_but_administrators(client, staff, firm_admin):
     contact = ContactFactory()
     MessageContactFactory.create_batch(2, contact=contact)
     # Also linked to a contact whose e-mail is locked: hidden from staff on every card.
     shared = MessageContactFactory(contact=contact).message
     MessageContactFactory(message=shared, contact=ContactFactory(email_locked=True))
+    locked = ContactFactory(email_locked=True)
+    MessageContactFactory.create_batch(2, contact=locked)
     client.force_login(staff)
     assert tab_count(client.get(contact.get_absolute_url()).content.decode(), "email") == "2"
+    assert tab_count(client.get(locked.get_absolute_url()).content.decode(), "email") == "0"
     client.force_login(firm_admin)
     assert tab_count(client.get(contact.get_absolute_url()).content.decode(), "email") == "3"
+    assert tab_count(client.get(locked.get_absolute_url()).content.decode(), "email") == "2"
 
 
 def test_a_tab_answered_alone_redraws_no_counts(staff_client, staff):
