@@ -1,9 +1,11 @@
 """Every read the contact pages need."""
 
 import functools
+import threading
+from collections import OrderedDict
 
 from django.contrib.postgres.expressions import ArraySubquery
-from django.db.models import OuterRef, Prefetch
+from django.db.models import OuterRef, Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 
 from .models import Category, Contact, ContactEmail
@@ -33,10 +35,31 @@ def contact_for_card(*, pk: int, annotations: dict | None = None) -> Contact:
     """The contact with what the card shows around its tabs, in one query: its e-mail
     addresses (``email_addresses``, main one first) and ``category_names`` ride along as
     arrays, and ``annotations`` (the tabs' counts, other apps' card fields) as columns."""
-    queryset = Contact.objects.select_related("owner").annotate(
-        **(annotations or {}), **_card_arrays()
-    )
-    return get_object_or_404(queryset, pk=pk)
+    return get_object_or_404(_card_queryset({**(annotations or {}), **_card_arrays()}), pk=pk)
+
+
+# The card's query with its annotations resolved, for the sets of annotations seen lately.
+# Resolving copies each subquery (a third of the card's Python), and the annotations are
+# mostly the same objects from card to card (built once, or once per viewer or day): an
+# entry is named by the identity of its expressions and holds them, so that no other
+# object can take their ids while it lives. A set built afresh simply misses.
+_CARD_QUERYSETS_KEPT = 256
+_card_querysets: OrderedDict[tuple, tuple[dict, QuerySet]] = OrderedDict()
+_card_querysets_lock = threading.Lock()
+
+
+def _card_queryset(annotations: dict) -> QuerySet:
+    key = tuple((name, id(expression)) for name, expression in annotations.items())
+    with _card_querysets_lock:
+        if key in _card_querysets:
+            _card_querysets.move_to_end(key)
+            return _card_querysets[key][1]
+    queryset = Contact.objects.select_related("owner").annotate(**annotations)
+    with _card_querysets_lock:
+        _card_querysets[key] = (annotations, queryset)
+        if len(_card_querysets) > _CARD_QUERYSETS_KEPT:
+            _card_querysets.popitem(last=False)
+    return queryset
 
 
 def contact_for_edit(*, pk: int) -> Contact:
