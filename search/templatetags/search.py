@@ -1,13 +1,10 @@
-import re
-
 from django import template
 from django.core.cache import cache
 from django.template.loader import render_to_string
-from django.utils.html import escape
-from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
 from contacts.models import Contact
+from search import rows
 from search.filters import PANEL_CACHE_KEY, SearchFilter
 
 register = template.Library()
@@ -40,17 +37,16 @@ def _render(form, *, live, request):
     )
 
 
-@register.filter
-def highlight(value, term):
-    """``value`` escaped, each case-insensitive occurrence of ``term`` wrapped in <mark>."""
-    text = "" if value is None else str(value)
-    term = (term or "").strip()
-    if not term:
-        return escape(text)
-    parts = re.split(f"({re.escape(term)})", text, flags=re.IGNORECASE)
-    return mark_safe(
-        "".join(
-            f"<mark>{escape(part)}</mark>" if i % 2 else escape(part)
-            for i, part in enumerate(parts)
-        )
+register.filter("highlight", rows.highlight)
+
+
+@register.simple_tag(takes_context=True)
+def hit_rows(context, result):
+    """The hit list's rows (search/rows.py); the table around them is the template's."""
+    return rows.hit_rows(
+        result,
+        term=context.get("term", ""),
+        selectable=bool(context.get("hit_actions")),
+        contact_base=context["contact_base"],
+        company_base=context["company_base"],
     )

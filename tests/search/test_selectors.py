@@ -8,13 +8,13 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 from django.http import QueryDict
-from django.template.loader import render_to_string
 
 from activities import services
 from activities.models import Note
 from companies.models import Company, CompanyLink
 from contacts.models import Contact, ContactEmail
 from search.probe import name_probe, noted_contact_ids
+from search.rows import note_snippet_cell
 from search.selectors import search
 from search.snippets import SNIPPET_CONTEXT, Snippet, note_snippets, snippet, term_pattern
 from tests.activities.factories import ProjectFactory
@@ -191,7 +191,7 @@ def test_snippet_shows_the_start_when_python_does_not_find_the_match():
 
 def test_the_snippet_is_shown_escaped_with_the_match_marked():
     cut = snippet("<b>Ringte</b> om <script>julebord</script>", term_pattern("julebord"))
-    html = render_to_string("search/partials/note_snippet.html", {"snippet": cut})
+    html = note_snippet_cell(cut)
     assert "&lt;b&gt;Ringte&lt;/b&gt; om &lt;script&gt;<mark>julebord</mark>&lt;/script&gt;" in (
         html
     )
@@ -200,7 +200,7 @@ def test_the_snippet_is_shown_escaped_with_the_match_marked():
 
 def test_the_snippet_escapes_html_in_the_match_itself():
     cut = snippet("Avtalt <i>pris</i> i dag", term_pattern("<i>pris</i>"))
-    html = render_to_string("search/partials/note_snippet.html", {"snippet": cut})
+    html = note_snippet_cell(cut)
     assert "<mark>&lt;i&gt;pris&lt;/i&gt;</mark>" in html
 
 

@@ -483,6 +483,26 @@ def test_the_matched_letters_are_marked_and_names_escaped(staff_client):
     assert "&lt;b&gt;<mark>Hans</mark>en&lt;/b&gt;" in text
 
 
+def test_every_cell_of_a_hit_row_is_escaped(staff_client):
+    contact = ContactFactory(last_name="Hansen", first_name="<i>Kari</i>", customer_number=None)
+    contact.categories.add(CategoryFactory(name="<u>VIP</u>"))
+    ContactEmailFactory(contact=contact, email="kari@<x>.no")
+    CompanyLinkFactory(
+        contact=contact, company=CompanyFactory(name="<s>Fjord</s> AS"), position="<em>Sjef</em>"
+    )
+    CompanyFactory(name="<s>Hansen</s> AS", email="post@<y>.no")
+    text = get(staff_client, q="hans").text
+    for shown in ("&lt;i&gt;Kari&lt;/i&gt;", "&lt;u&gt;VIP&lt;/u&gt;", "kari@&lt;x&gt;.no"):
+        assert shown in text
+    assert "&lt;s&gt;Fjord&lt;/s&gt; AS</a>" in text
+    assert '<span class="text-body-secondary">(&lt;em&gt;Sjef&lt;/em&gt;)</span>' in text
+    companies = get(staff_client, q="hans", kind="company").text
+    assert "&lt;s&gt;<mark>Hans</mark>en&lt;/s&gt; AS" in companies
+    assert "post@&lt;y&gt;.no" in companies
+    for raw in ("<i>", "<u>", "<x>", "<y>", "<s>", "<em>"):
+        assert raw not in text + companies
+
+
 def test_a_page_change_scrolls_to_the_top_of_the_list(staff_client):
     ContactFactory.create_batch(51, last_name="Hansen")
     assert 'hx-swap="outerHTML show:#hit-list:top"' in get(staff_client, q="hans").text
