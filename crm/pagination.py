@@ -29,8 +29,14 @@ def page_with_total(queryset, number, per_page: int) -> Page:
     rows = list(queryset.annotate(page_total=Window(Count("*")))[bottom : bottom + per_page])
     if not rows and number > 1:
         return paginator.get_page(number)
-    # Paginator.count is a cached property: give it the total the rows carried.
-    paginator.__dict__["count"] = rows[0].page_total if rows else 0
+    # Paginator.count is a cached property: give it the total the rows carried (from
+    # a values() query, as a key, which is then taken out of each row).
+    if rows and isinstance(rows[0], dict):
+        paginator.__dict__["count"] = rows[0]["page_total"]
+        for row in rows:
+            del row["page_total"]
+    else:
+        paginator.__dict__["count"] = rows[0].page_total if rows else 0
     return Page(rows, number, paginator)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from django.contrib.postgres.aggregates import ArrayAgg
 from django.db.models import (
     Case,
     Count,
@@ -21,7 +22,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from crm.access import is_firm_admin
-from crm.pagination import page_of
+from crm.pagination import page_with_total
 from crm.tabs import count_subquery
 
 from .models import (
@@ -81,8 +82,8 @@ class Thread:
 
 def contact_threads_page(*, user, contact, query: str = "", page: str | int | None = 1):
     """A page of the contact's conversations, the newest first, each with its count of
-    messages, participants and last date (None when locked to ``user``). Three queries:
-    the count, the page's conversations, and their messages. With ``query``, the
+    messages, participants and last date (None when locked to ``user``). Two queries:
+    the page's conversations (with their total), and their messages. With ``query``, the
     conversations holding a message whose subject matches."""
     links = contact_message_links(user=user, contact=contact)
     if links is None:
@@ -93,12 +94,17 @@ def contact_threads_page(*, user, contact, query: str = "", page: str | int | No
     threads = (
         links.order_by()
         .values(key=F("message__thread_key"))
-        .annotate(last_at=Max("sent_at"), count=Count("pk"))
+        # Each conversation's messages ride along, so that the page's are then read by
+        # key rather than by joining every link of the contact to its message again.
+        .annotate(last_at=Max("sent_at"), count=Count("pk"), message_ids=ArrayAgg("message_id"))
         .order_by("-last_at", "key")
     )
-    page = page_of(threads, page, PAGE_SIZE)
-    rows = {row["key"]: Thread(**row) for row in page.object_list}
-    members = links.filter(message__thread_key__in=list(rows)).only(
+    page = page_with_total(threads, page, PAGE_SIZE)
+    rows, message_ids = {}, []
+    for row in page.object_list:
+        message_ids += row.pop("message_ids")
+        rows[row["key"]] = Thread(**row)
+    members = links.filter(message_id__in=message_ids).only(
         *CONTACT_LINK_FIELDS, "message__thread_key"
     )
     # Oldest first: the participants in the order they joined; the last is the newest.

@@ -98,6 +98,9 @@ def test_tab_pages_keep_the_search_and_stay_on_the_tab(client, staff, linked):
     assert f'href="{url}?q=tilbud&amp;page=2"' in first
     second = client.get(url, {"q": "tilbud", "page": 2}).content.decode()
     assert "Side 2 av 2" in second and second.count('data-testid="mail-row"') == 1
+    # A page past the end (an old link) shows the last one.
+    past = client.get(url, {"q": "tilbud", "page": 9}).content.decode()
+    assert "Side 2 av 2" in past and past.count('data-testid="mail-row"') == 1
 
 
 def test_tab_query_count_is_pinned(client, staff, linked, django_assert_max_num_queries):
