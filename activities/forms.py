@@ -108,7 +108,9 @@ class AppointmentForm(forms.Form):
             "title": appointment.title,
             "start_date": start.date(),
             "start_time": None if appointment.all_day else start.time(),
-            "end_date": end.date(),
+            # Empty for the same day (the field's help text): moving the date then moves
+            # the whole appointment, instead of stretching it over several days.
+            "end_date": end.date() if end.date() != start.date() else None,
             "end_time": None if appointment.all_day else end.time(),
             "all_day": appointment.all_day,
             "location": appointment.location,

@@ -39,9 +39,13 @@ def appointment_create(request):
     if (company_id := id_param(request.GET, "company")) is not None:
         initial["company"] = get_object_or_404(Company, pk=company_id)
     start = _parse_start(request.GET.get("start", ""))
-    initial["start_date"] = initial["end_date"] = start.date()
+    end = start + dt.timedelta(hours=1)
+    initial["start_date"] = start.date()
+    # The end date only when it is another day (23:00–00:00): left empty it follows the
+    # start date, so a user who picks another date keeps a one-hour appointment.
+    initial["end_date"] = end.date() if end.date() != start.date() else None
     initial["start_time"] = start.time()
-    initial["end_time"] = (start + dt.timedelta(hours=1)).time()
+    initial["end_time"] = end.time()
     form = AppointmentForm(pickers.posted(request), initial=initial)
     return activity_form_page(
         request,

@@ -115,6 +115,37 @@ def test_new_appointment_form_takes_the_slot_time(staff_client):
     assert form.initial["start_time"] == dt.time(9)
 
 
+def test_a_new_appointment_moved_to_another_day_stays_one_hour(staff_client):
+    """The form opens on tomorrow's first hour (late in the evening, say) and the user
+    picks another date: the end date, left empty, follows it."""
+    url = reverse("activities:appointment_create") + "?start=2026-12-01T00:00"
+    form = staff_client.get(url).context["form"]
+    assert form.initial["end_date"] is None
+    assert 'name="end_date" value=' not in form["end_date"].as_widget()
+    response = staff_client.post(
+        url,
+        {
+            **form.initial,
+            "title": "Flyttet",
+            "start_date": "30.11.2026",
+            "participants": [],
+            "contacts": [],
+            "company": "",
+            "start_time": "10:00",
+            "end_time": "11:00",
+            "end_date": "",
+        },
+    )
+    assert response.status_code == 302
+    appointment = Appointment.objects.get(title="Flyttet")
+    assert appointment.end_at - appointment.start_at == dt.timedelta(hours=1)
+
+
+def test_an_evening_slot_ends_the_next_day(staff_client):
+    url = reverse("activities:appointment_create") + "?start=2026-11-30T23:00"
+    assert staff_client.get(url).context["form"].initial["end_date"] == dt.date(2026, 12, 1)
+
+
 def test_next_parameter_cannot_leave_the_site(staff_client):
     response = staff_client.post(
         reverse("activities:task_create"),
