@@ -26,8 +26,8 @@ def company_recent(*, limit: int = 10):
     return list(Company.objects.order_by("-created_at", "-id")[:limit])
 
 
-def _with_is_current(queryset):
-    today = timezone.localdate()
+def _with_is_current(queryset, *, today=None):
+    today = today or timezone.localdate()
     return queryset.annotate(
         current=Case(
             When(Q(end_date__isnull=True) | Q(end_date__gte=today), then=Value(True)),
@@ -39,8 +39,15 @@ def _with_is_current(queryset):
 
 def company_links_for_contact(*, contact):
     """The contact's company links: current ones first, then former, each by company name."""
+    return _links_for_contacts(timezone.localdate()).filter(contact=contact)
+
+
+@functools.lru_cache(maxsize=2)
+def _links_for_contacts(today):
+    """What the Companies tab reads of a link, in its order, before naming the contact:
+    resolved once a day (``today`` decides which links are current), then only filtered."""
     return (
-        _with_is_current(CompanyLink.objects.filter(contact=contact))
+        _with_is_current(CompanyLink.objects.all(), today=today)
         .select_related("company")
         # Only what the tab shows: the company's other columns cost per row to load.
         .only(
