@@ -165,12 +165,15 @@ def search(*, params, user, page: int = 1, limit: int | None = None) -> SearchRe
     page = max(1, page)
     starts = data["match"] == "starts"
     narrowed = filterset.qs
-    matching = match_term(narrowed, result.kind, data, result.term, user=user, indexed=True)
+    # Built where a plan uses it: the note plans have their own, and building it costs.
+    matching = functools.partial(
+        match_term, narrowed, result.kind, data, result.term, user=user, indexed=True
+    )
     if result.term and result.kind == "contact" and data["type"] in NAME_PROBES:
         names = name_probe(data["type"], result.term, starts=starts)
         if names is not None:
             if data["type"] == "last_name":
-                _by_last_names(result, matching, names, page=page, narrowing=narrowing)
+                _by_last_names(result, matching(), names, page=page, narrowing=narrowing)
             else:
                 _by_first_names(result, narrowed, names, page=page)
             return result
@@ -189,8 +192,8 @@ def search(*, params, user, page: int = 1, limit: int | None = None) -> SearchRe
         result.plan = "trigram"
         # CONCAT(sort_key, ''): an order no btree serves, so PostgreSQL takes the matches
         # from the trigram index and sorts them (top-N) instead of walking the btree.
-        ordered = matching.order_by(Concat("sort_key", Value("")).asc(), "id")
-        counted = matching
+        counted = matching()
+        ordered = counted.order_by(Concat("sort_key", Value("")).asc(), "id")
     else:
         result.plan = "walk" if result.term else "all"
         shaped = match_term(narrowed, result.kind, data, result.term, user=user, indexed=False)
