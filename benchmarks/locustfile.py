@@ -1,8 +1,8 @@
 """The load test's users (``make load``, driven by ``benchmarks/load.py``): an open model.
 
 Requests arrive at a fixed rate whatever the answers take: each simulated user sends one
-request every ``PACING`` seconds (``constant_pacing``) from a random phase within that
-interval, so that arrivals are spread evenly, and the shape (:class:`Steps`)
+request every ``PACING`` seconds on its own fixed schedule (:meth:`Visitor.wait_time`), from
+a random phase within that interval, so that arrivals are spread evenly, and the shape (:class:`Steps`)
 sets the number of users to rate × ``PACING`` for each step of ``LOAD_STEPS`` (25, 50,
 100, 150 requests/s). A user whose answer takes longer than ``PACING`` falls behind, so
 the *achieved* rate (answers counted in the step's window) is what the report gives, next
@@ -27,7 +27,7 @@ from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
 import gevent
-from locust import LoadTestShape, constant_pacing, events, task
+from locust import LoadTestShape, events, task
 from locust.contrib.fasthttp import FastHttpUser
 
 DATA = json.loads(Path(os.environ["LOAD_DATA"]).read_text()) if os.environ.get("LOAD_DATA") else {}
@@ -58,13 +58,14 @@ def _record(request_type, name, response_time, response_length, exception, **_kw
 class Visitor(FastHttpUser):
     """One arrival stream: a request every ``PACING`` seconds."""
 
-    wait_time = constant_pacing(PACING)
+    next_arrival = 0.0
 
     def on_start(self):
         _loopback_only(self.host)
         # A random phase within the pacing interval: users started together would
         # otherwise send together every PACING seconds, bursts rather than a steady rate.
-        gevent.sleep(random.uniform(0, PACING))
+        self.next_arrival = time.perf_counter() + random.uniform(0, PACING)
+        gevent.sleep(self.next_arrival - time.perf_counter())
         session = random.choice(DATA["sessions"])
         self.headers = {
             "X-Forwarded-Proto": "https",  # as behind the TLS proxy (prod settings)
@@ -81,6 +82,14 @@ class Visitor(FastHttpUser):
                 response.success()
             else:
                 response.failure(f"{name} answered {response.status_code}")
+
+    def wait_time(self) -> float:
+        """Until this user's next arrival: every ``PACING`` seconds from its phase, whatever
+        the last answer took (at once when it took longer). Locust's ``constant_pacing``
+        counts from the user's creation, so it undid the phase: every user of a step sent
+        in the same instant, a burst of rate × PACING requests every PACING seconds."""
+        self.next_arrival += PACING
+        return max(0.0, self.next_arrival - time.perf_counter())
 
     def contact(self) -> int:
         return random.choice(DATA["contacts"])
