@@ -74,6 +74,7 @@ from .filters import SearchFilter
 from .matching import match_term, normalise, noted
 from .probe import (
     NAME_PROBES,
+    frequent_emails,
     name_probe,
     note_probe,
 )
@@ -103,7 +104,7 @@ class SearchResult:
     page: int = 1
     pages: int = 1
     searched: bool = False
-    plan: str = ""  # which query shape answered: "names", "note-ids", "trigram", "walk", "all"
+    plan: str = ""  # which query shape answered: "names", "note-ids", "email-walk", "trigram", "walk", "all"
     notes: bool = False  # a note search: each hit has ``note_snippet``
     per_page: int = PER_PAGE
     counted: bool = True  # False for the typing dropdown: no count, ``count`` is len(hits)
@@ -188,6 +189,17 @@ def search(*, params, user, page: int = 1, limit: int | None = None) -> SearchRe
             _by_note_ids(result, narrowed, probe.count, probe.ids, page=page, narrowing=narrowing)
             note_snippets(result, user, starts=starts)
             return result
+    if (
+        result.term
+        and result.kind == "contact"
+        and data["type"] == "email"
+        and not narrowing
+        and page <= EMAIL_WALK_PAGES
+        and frequent_emails(result.term, starts=starts)
+    ):
+        walked = match_term(narrowed, result.kind, data, result.term, user=user, indexed=False)
+        if _by_email_walk(result, narrowed, walked, matching(), page=page):
+            return result
     if result.term and len(result.term) >= TRIGRAM_MIN:
         result.plan = "trigram"
         # CONCAT(sort_key, ''): an order no btree serves, so PostgreSQL takes the matches
@@ -225,19 +237,22 @@ def search_all(*, params, user):
     return kind, match_term(filterset.qs, kind, data, term, user=user, indexed=True).order_by()
 
 
-def _page_and_count(result, ordered, counted, *, page, reads, known_count=None, keep_order=False):
+def _page_and_count(
+    result, ordered, counted, *, page, reads, known_count=None, keep_order=False, hits=None
+):
     """Fill in one page of ``ordered`` and the capped count of ``counted``.
 
     The count is skipped when page 1 is not full (its length is the count) or when the
     caller knows it (``known_count``). With ``keep_order`` the capped count keeps
-    ``counted``'s order, so that it walks the same index as the page.
+    ``counted``'s order, so that it walks the same index as the page. ``hits``: the page,
+    when the caller has read it already.
     """
     size = result.per_page
     start = (page - 1) * size
     result.page = page
-    result.hits = list(
-        _annotate(reads(ordered[start : start + size]), result.kind, brief=not result.counted)
-    )
+    if hits is None:
+        hits = _page_of(ordered, result, start=start, reads=reads)
+    result.hits = hits
     cap = count_cap()
     if not result.counted:
         result.count = len(result.hits)
@@ -259,6 +274,43 @@ def _page_and_count(result, ordered, counted, *, page, reads, known_count=None, 
         result.page = result.pages
         start = (result.page - 1) * size
         result.hits = list(_annotate(reads(ordered[start : start + size]), result.kind))
+
+
+def _page_of(ordered, result, *, start, reads):
+    rows = reads(ordered[start : start + result.per_page])
+    return list(_annotate(rows, result.kind, brief=not result.counted))
+
+
+# How many contacts in name order an e-mail walk tests per page before it gives way, and
+# the deepest page it is tried for (see _by_email_walk).
+EMAIL_WALK_WINDOW = 2000
+EMAIL_WALK_PAGES = 10
+
+
+def _by_email_walk(result, narrowed, walked, counted, *, page) -> bool:
+    """An e-mail search for a frequent address (``probe.frequent_emails``: «gmail», a third
+    of the addresses) from the first ``EMAIL_WALK_WINDOW × page`` contacts in name order,
+    each tested by its own addresses: a page in a few milliseconds, where joining and
+    sorting the matches' contacts took 0.3 s. The count comes from the trigram index.
+
+    False, with nothing filled in, when the window holds less than the page: a frequent part of
+    a *name* («hansen») matches contacts that lie together further on in the name order,
+    and walking there would read most of the million (1.6 s); the trigram plan then
+    answers, after a walk of about 10 ms."""
+    # The window ends at the sort key of its last contact (one index-only read of a few
+    # thousand entries), so the walk below still stops as soon as the page is full.
+    last = EMAIL_WALK_WINDOW * page
+    bound = narrowed.order_by("sort_key", "id").values("sort_key")[last : last + 1]
+    ordered = walked.filter(sort_key__lte=Coalesce(Subquery(bound), Value(_HIGHEST))).order_by(
+        "sort_key", "id"
+    )
+    start = (page - 1) * result.per_page
+    hits = _page_of(ordered, result, start=start, reads=lambda qs: qs)
+    if len(hits) < result.per_page:
+        return False
+    result.plan = "email-walk"
+    _page_and_count(result, ordered, counted, page=page, reads=lambda qs: qs, hits=hits)
+    return True
 
 
 # From this many noted contacts on, the page walks the sort order (see _by_note_ids);

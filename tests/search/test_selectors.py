@@ -405,6 +405,21 @@ SHAPES = {
         "trigram",
         {"contact_email_trgm"},
     ),
+    "e-mail, an address in most: contacts walked in name order": (
+        "contact",
+        {"q": "example", "type": "email"},
+        {},
+        "email-walk",
+        # The walk probes each contact's addresses.
+        {"contact_sort_idx", "contacts_contactemail_contact_id_8dd35e56"},
+    ),
+    "e-mail, a frequent part of a name: trigram after a short walk": (
+        "contact",
+        {"q": "hansen", "type": "email"},
+        {"search.probe.EMAIL_WALK_SHARE": 0, "search.selectors.EMAIL_WALK_WINDOW": 10},
+        "trigram",
+        {"contact_email_trgm"},
+    ),
     "phone": ("contact", {"q": "41 0012", "type": "phone"}, {}, "trigram", {"contact_phone_trgm"}),
     "customer number": (
         "contact",
@@ -488,6 +503,44 @@ def test_each_query_shape_is_planned_on_its_index(firm, shape, monkeypatch):
     assert result.hits, "the term should find something"
     assert indexes <= plans.indexes, plans
     assert not plans.seq_scans & BIG_TABLES, plans
+
+
+def _email_search(user, term, page=1, **more):
+    query = QueryDict(mutable=True)
+    query.update({"q": term, "type": "email", **more})
+    result = search(params=query, user=user, page=page)
+    return result.plan, [hit.pk for hit in result.hits], result.count, result.over_cap
+
+
+@pytest.mark.parametrize("page", [1, 2, 7])
+def test_a_frequent_address_walked_in_name_order_gives_the_trigram_plans_pages(
+    firm, page, monkeypatch
+):
+    plan, hits, count, over = _email_search(firm, "example", page)
+    monkeypatch.setattr("search.probe.EMAIL_WALK_SHARE", 2)  # never frequent
+    assert plan == "email-walk"
+    assert ("trigram", hits, count, over) == _email_search(firm, "example", page)
+    assert len(hits) == 50 and count == CONTACTS
+
+
+def test_a_frequent_name_part_beyond_the_walks_window_is_found_by_the_trigram_plan(
+    firm, monkeypatch
+):
+    monkeypatch.setattr("search.probe.EMAIL_WALK_SHARE", 0)  # every term frequent
+    monkeypatch.setattr("search.selectors.EMAIL_WALK_WINDOW", 10)  # only Aasen in reach
+    plan, hits, count, _over = _email_search(firm, "thorhansen")
+    assert plan == "trigram"
+    assert count == CONTACTS // len(LAST_NAMES)
+    assert set(Contact.objects.filter(pk__in=hits).values_list("last_name", flat=True)) == {
+        "Thorhansen"
+    }
+
+
+def test_a_narrowed_frequent_address_search_is_not_walked(firm):
+    plan, hits, count, _over = _email_search(firm, "example", selection="mine")
+    assert plan == "trigram"
+    assert count == Contact.objects.filter(owner=firm).count()
+    assert set(Contact.objects.filter(pk__in=hits).values_list("owner", flat=True)) == {firm.pk}
 
 
 def test_the_apis_cursor_pages_walk_the_names_like_the_panel(firm):
