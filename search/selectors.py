@@ -42,6 +42,10 @@ statement): the page walks ``contact_sort_idx`` in name order and probes each co
 notes on each route until the page is full, and the count is proved «over 10 000» from
 the newest matching notes. On 1M contacts and 1,000,000 notes both stay within a few
 tens of milliseconds (``benchmarks/search.py``).
+
+An e-mail search for an address part in a twentieth of the addresses or more
+(``probe.frequent_emails``, from the trigram index's statistics) walks the contacts in name
+order, probing each one's addresses (``_by_email_walk``), within a bounded window.
 """
 
 import functools
