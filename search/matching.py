@@ -10,7 +10,17 @@ index (see :mod:`search.selectors`). Which lookup a type and «match» mean is
 
 import string
 
-from django.db.models import BooleanField, Exists, F, Func, OuterRef, Q, TextField, Value
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    F,
+    Func,
+    OuterRef,
+    Q,
+    TextField,
+    Value,
+)
 from django.db.models.functions import Cast, Concat, StrIndex, Upper
 
 from activities.models import Note
@@ -41,6 +51,24 @@ def match_term(qs, kind, data, term, *, user, indexed: bool):
         emails = ContactEmail.objects.filter(contact=OuterRef("pk"))
         return qs.filter(Exists(term_filter(emails, "email", lookup, term, indexed)))
     return term_filter(qs, name, lookup, term, indexed)
+
+
+def email_contacts(data, term, cap: int) -> int | None:
+    """How many contacts have an address that matches, up to ``cap + 1``, from the
+    addresses alone: the first ``cap + 1`` the trigram index finds and their distinct
+    contacts, without joining a contact or collecting every match («hansen»: 15 ms,
+    where the join took 49). None when that cannot tell: ``cap + 1`` addresses found, but
+    on fewer contacts (some have two that match). For the unnarrowed search only, which
+    lists every contact."""
+    _name, lookup = term_lookup(type=data["type"], match=data["match"], kind="contact")
+    found = (
+        term_filter(ContactEmail.objects.order_by(), "email", lookup, term, True)
+        .values("contact_id")[: cap + 1]
+        .aggregate(rows=Count("*"), contacts=Count("contact_id", distinct=True))
+    )
+    if found["rows"] <= cap or found["contacts"] > cap:
+        return found["contacts"]
+    return None
 
 
 def note_hits(user, kind, lookup, term, indexed):

@@ -75,7 +75,7 @@ from contacts.models import Contact, ContactEmail
 from contacts.sorting import NorwegianSortKey
 
 from .filters import SearchFilter
-from .matching import match_term, normalise, noted
+from .matching import email_contacts, match_term, normalise, noted
 from .probe import (
     NAME_PROBES,
     frequent_emails,
@@ -202,20 +202,24 @@ def search(*, params, user, page: int = 1, limit: int | None = None) -> SearchRe
         and frequent_emails(result.term, starts=starts)
     ):
         walked = match_term(narrowed, result.kind, data, result.term, user=user, indexed=False)
-        if _by_email_walk(result, narrowed, walked, matching(), page=page):
+        counter = functools.partial(email_contacts, data, result.term)
+        if _by_email_walk(result, narrowed, walked, matching(), page=page, counter=counter):
             return result
+    counter = None
     if result.term and len(result.term) >= TRIGRAM_MIN:
         result.plan = "trigram"
         # CONCAT(sort_key, ''): an order no btree serves, so PostgreSQL takes the matches
         # from the trigram index and sorts them (top-N) instead of walking the btree.
         counted = matching()
         ordered = counted.order_by(Concat("sort_key", Value("")).asc(), "id")
+        if result.kind == "contact" and data["type"] == "email" and not narrowing:
+            counter = functools.partial(email_contacts, data, result.term)
     else:
         result.plan = "walk" if result.term else "all"
         shaped = match_term(narrowed, result.kind, data, result.term, user=user, indexed=False)
         ordered = shaped.order_by("sort_key", "id")
         counted = shaped
-    _page_and_count(result, ordered, counted, page=page, reads=lambda qs: qs)
+    _page_and_count(result, ordered, counted, page=page, reads=lambda qs: qs, counter=counter)
     if result.term and data["type"] == "note":
         note_snippets(result, user, starts=starts)
     return result
@@ -242,14 +246,24 @@ def search_all(*, params, user):
 
 
 def _page_and_count(
-    result, ordered, counted, *, page, reads, known_count=None, keep_order=False, hits=None
+    result,
+    ordered,
+    counted,
+    *,
+    page,
+    reads,
+    known_count=None,
+    keep_order=False,
+    hits=None,
+    counter=None,
 ):
     """Fill in one page of ``ordered`` and the capped count of ``counted``.
 
     The count is skipped when page 1 is not full (its length is the count) or when the
     caller knows it (``known_count``). With ``keep_order`` the capped count keeps
     ``counted``'s order, so that it walks the same index as the page. ``hits``: the page,
-    when the caller has read it already.
+    when the caller has read it already. ``counter(cap)``: a cheaper way to the capped
+    count, or None where it cannot tell.
     """
     size = result.per_page
     start = (page - 1) * size
@@ -266,8 +280,11 @@ def _page_and_count(
     elif page == 1 and len(result.hits) < size:
         result.count = len(result.hits)
     else:
-        capped = counted if keep_order else counted.order_by()
-        result.count = capped[: cap + 1].count()
+        found = counter(cap) if counter else None
+        if found is None:
+            capped = counted if keep_order else counted.order_by()
+            found = capped[: cap + 1].count()
+        result.count = found
     result.over_cap = result.count > cap
     if result.over_cap:
         result.count = cap
@@ -291,7 +308,7 @@ EMAIL_WALK_WINDOW = 2000
 EMAIL_WALK_PAGES = 10
 
 
-def _by_email_walk(result, narrowed, walked, counted, *, page) -> bool:
+def _by_email_walk(result, narrowed, walked, counted, *, page, counter) -> bool:
     """An e-mail search for a frequent address (``probe.frequent_emails``: «gmail», a third
     of the addresses) from the first ``EMAIL_WALK_WINDOW × page`` contacts in name order,
     each tested by its own addresses: a page in a few milliseconds, where joining and
@@ -313,7 +330,9 @@ def _by_email_walk(result, narrowed, walked, counted, *, page) -> bool:
     if len(hits) < result.per_page:
         return False
     result.plan = "email-walk"
-    _page_and_count(result, ordered, counted, page=page, reads=lambda qs: qs, hits=hits)
+    _page_and_count(
+        result, ordered, counted, page=page, reads=lambda qs: qs, hits=hits, counter=counter
+    )
     return True
 
 

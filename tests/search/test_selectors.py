@@ -13,6 +13,7 @@ from activities import services
 from activities.models import Note
 from companies.models import Company, CompanyLink
 from contacts.models import Contact, ContactEmail
+from search.matching import email_contacts
 from search.probe import name_probe, noted_contact_ids
 from search.rows import note_snippet_cell
 from search.selectors import search
@@ -250,6 +251,52 @@ def test_note_snippets_of_no_hits_read_nothing(staff, django_assert_num_queries)
     with django_assert_num_queries(0):
         note_snippets(result, staff, starts=False)
     assert result.notes
+
+
+# --- the e-mail search's count (search/matching.py) --------------------------------------
+
+EMAIL_DATA = {"type": "email", "match": "contains"}
+
+
+@pytest.fixture
+def tvillinger(db):
+    """Three contacts with a «tvilling» address, one of them with two."""
+    first = ContactFactory(last_name="Tvilling")
+    ContactEmail.objects.create(contact=first, email="a.tvilling@firma.no", position=0)
+    ContactEmail.objects.create(contact=first, email="tvilling@hjemme.no", position=1)
+    for name in ("Tvillingsen", "Tvillingstad"):
+        ContactEmail.objects.create(
+            contact=ContactFactory(last_name=name), email=f"{name.lower()}@firma.no", position=0
+        )
+
+
+def test_the_email_count_counts_contacts_not_addresses(tvillinger):
+    assert email_contacts(EMAIL_DATA, "tvilling", 10) == 3
+
+
+def test_the_email_count_gives_way_when_the_first_addresses_share_a_contact(tvillinger):
+    # Four addresses found for a cap of 3, on three contacts: more may lie beyond.
+    assert email_contacts(EMAIL_DATA, "tvilling", 3) is None
+
+
+def test_the_email_count_proves_more_than_the_cap(db):
+    for name in ("Enkelsen", "Enkelstad", "Enkelmo", "Enkeland"):
+        ContactEmail.objects.create(
+            contact=ContactFactory(last_name=name), email=f"{name.lower()}@firma.no", position=0
+        )
+    assert email_contacts(EMAIL_DATA, "enkel", 3) == 4  # over a cap of 3
+
+
+@pytest.mark.parametrize(("cap", "count", "over"), [(10, 3, False), (3, 3, False), (2, 2, True)])
+def test_an_email_search_counts_each_contact_once_up_to_the_cap(
+    tvillinger, staff, settings, cap, count, over
+):
+    settings.SEARCH_COUNT_CAP = cap
+    query = QueryDict(mutable=True)
+    query.update({"q": "tvilling", "type": "email"})
+    # Page 2 of three hits: the count is asked for (page 1, not full, is its own count).
+    result = search(params=query, user=staff, page=2)
+    assert (result.count, result.over_cap) == (count, over)
 
 
 # --- the query plan of each query shape (search/selectors.py) ------------------------------
