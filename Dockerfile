@@ -12,8 +12,8 @@ RUN DJANGO_SECRET_KEY=build-only-not-secret-$(date +%s)-padding-to-fifty-charact
 RUN useradd --system --home /app crm && mkdir -p /app/media && chown crm /app/media
 USER crm
 EXPOSE 8000
-# 4 sync workers (two per core), chosen by `make load` (benchmarks/load.py) on 2 cores: the
-# same CPU per request as gthread 3 × 4, but the requests' own time in the server was a
-# third (p95 120-160 ms against 365-427 ms at 25-150 requests/s): threads of one process
-# take turns at Python's lock, so each request waited on the others'.
+# 4 sync workers (two per core), chosen by `make load` (benchmarks/load.py) on 2 cores:
+# 100 requests/s at p95 63 ms (median of three runs), and 3 sync workers about the same;
+# 6 sync workers and gthread 2 x 4 were slower at 100/s (p95 118 and 127 ms): threads of
+# one process take turns at Python's lock, so each request waits on the others'.
 CMD ["gunicorn", "crm.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "4", "--access-logfile", "-"]
