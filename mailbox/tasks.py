@@ -33,11 +33,15 @@ def sync_account_mail(account_id: int) -> dict:
 
 @task
 def sync_all_mail() -> int:
+    """The scheduled mail round: every account's sync, and the outbox's recovery of what a
+    stopped worker left waiting (``outbox.outgoing_recover``)."""
     from .models import MailAccount
+    from .services.outbox import outgoing_recover
 
     ids = list(MailAccount.objects.order_by("id").values_list("id", flat=True))
     for account_id in ids:
         sync_account_mail.enqueue(account_id)
+    outgoing_recover()
     schedule_next_sync()
     return len(ids)
 

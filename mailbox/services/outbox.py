@@ -15,6 +15,11 @@ firm's mail server for a relay message, and notes the outcome:
 
 Each task carries its attempt's number and claims it with one conditional UPDATE, so a
 task run twice (or a «Prøv igjen» racing a waiting retry) never sends twice.
+
+A worker that stops (killed, the machine down) must not leave a message «waiting» for
+ever: the scheduled mail round (``tasks.sync_all_mail``) calls :func:`outgoing_recover`,
+which queues again an attempt whose task never ran and marks «not sent» an attempt cut
+off while sending (it may have left, so only the sender may send it again).
 """
 
 from __future__ import annotations
@@ -31,6 +36,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage, mailers
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from imap_tools import AND, H
@@ -50,6 +56,12 @@ logger = logging.getLogger("mailbox")
 SEND_TIMEOUT = 30
 # Reasons are shown on the card; a server's long answer is cut.
 ERROR_LENGTH = 500
+# An attempt claimed this long ago with no outcome was cut off (its worker stopped): a live
+# attempt gives up after SEND_TIMEOUT on any answer of the server.
+INTERRUPTED_AFTER = dt.timedelta(minutes=30)
+# A message whose attempt was due this long ago and never claimed lost its task (a worker
+# that stopped between the queue and the claim, or an enqueue that failed).
+OVERDUE_AFTER = dt.timedelta(minutes=10)
 # Where the sent copy goes when the server marks no folder \Sent (RFC 6154).
 SENT_FOLDER_NAMES = ("Sent", "Sendt", "Sent Items", "Sendte elementer", "Sent Messages")
 
@@ -285,3 +297,42 @@ def outgoing_retry(*, outgoing: OutgoingMail, user) -> OutgoingMail:
     locked.save(update_fields=["state", "attempts", "error", "next_attempt_at"])
     outgoing_enqueue(outgoing=locked)
     return locked
+
+
+def outgoing_recover(*, now: dt.datetime | None = None) -> dict:
+    """Messages a stopped worker left «waiting», for the scheduled mail round:
+
+    - an attempt claimed ``INTERRUPTED_AFTER`` ago with no outcome was cut off while
+      sending; the server may have taken the message, so it is not sent again unasked: it
+      becomes «not sent» with that reason, and the sender decides on «Prøv igjen»;
+    - a message whose attempt was due ``OVERDUE_AFTER`` ago (queued, or a retry's time
+      come) and never claimed gets that attempt queued again: the claim lets only one
+      task send it, should the first still run.
+
+    Returns how many of each: {"interrupted": n, "requeued": n}."""
+    now = now or timezone.now()
+    waiting = OutgoingMail.objects.filter(state=OutgoingState.QUEUED)
+    interrupted = waiting.filter(
+        attempts__gt=0, next_attempt_at__isnull=True, last_attempt_at__lt=now - INTERRUPTED_AFTER
+    ).update(
+        state=OutgoingState.FAILED,
+        error=_(
+            "Sending was interrupted (the worker stopped), so the e-mail may or may not have "
+            "reached the recipient. Check the Sent folder before you try again."
+        ),
+    )
+    overdue = waiting.filter(
+        Q(attempts=0, next_attempt_at__isnull=True, created_at__lt=now - OVERDUE_AFTER)
+        | Q(attempts__gt=0, next_attempt_at__lt=now - OVERDUE_AFTER)
+    ).only("pk", "attempts")
+    requeued = 0
+    for outgoing in overdue:
+        outgoing_enqueue(outgoing=outgoing)
+        requeued += 1
+    if interrupted or requeued:
+        logger.warning(
+            "Outbox: %s interrupted attempt(s) marked not sent, %s overdue attempt(s) queued again",
+            interrupted,
+            requeued,
+        )
+    return {"interrupted": interrupted, "requeued": requeued}

@@ -19,9 +19,9 @@ from django_tasks_db.models import DBTaskResult
 from history.models import Entry
 from mailbox.models import MailSendingPolicy, Message, OutgoingMail, OutgoingState
 from mailbox.services.accounts import mail_account_save
-from mailbox.services.outbox import outgoing_attempt, sent_folder_name
+from mailbox.services.outbox import outgoing_attempt, outgoing_recover, sent_folder_name
 from mailbox.services.sending import mail_send
-from mailbox.tasks import send_outgoing_mail
+from mailbox.tasks import send_outgoing_mail, sync_all_mail
 from tests.contacts.factories import ContactEmailFactory, ContactFactory
 from tests.crm.factories import UserFactory
 from tests.mailbox.certificates import make_certificates
@@ -306,6 +306,97 @@ def test_try_again_sends_a_failed_message(client, sender, contact, account, smtp
     _run()
     outgoing.refresh_from_db()
     assert outgoing.state == OutgoingState.SENT
+    assert len(handler.messages) == 1
+
+
+# --- a worker that stops ------------------------------------------------------------------
+
+
+def _claimed(outgoing, *, minutes_ago):
+    """What a worker leaves when it stops after claiming attempt 1 (the claim's own
+    UPDATE), ``minutes_ago``."""
+    OutgoingMail.objects.filter(pk=outgoing.pk).update(
+        attempts=1, last_attempt_at=timezone.now() - dt.timedelta(minutes=minutes_ago)
+    )
+    DBTaskResult.objects.filter(task_path=TASK_PATH).delete()  # the task ran (and died)
+
+
+def _recover():
+    """The scheduled round's recovery; what it queues goes in at its commit."""
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return outgoing_recover()
+
+
+def test_an_attempt_cut_off_by_a_stopped_worker_becomes_not_sent_for_the_sender_to_decide(
+    client, sender, contact, account, smtp_login_server
+):
+    _controller, handler = smtp_login_server
+    outgoing = _send(sender, contact).outgoing
+    _claimed(outgoing, minutes_ago=31)
+    assert _recover() == {"interrupted": 1, "requeued": 0}
+    outgoing.refresh_from_db()
+    assert outgoing.state == OutgoingState.FAILED
+    assert "avbrutt" in outgoing.error  # it may have left: never sent again unasked
+    assert not DBTaskResult.objects.filter(task_path=TASK_PATH).exists()
+    client.force_login(sender)
+    row = _row(_tab(client, contact))
+    assert "Ikke sendt" in row and "Sendt-mappen" in row
+    assert reverse("mailbox:outgoing_retry", args=[contact.pk, outgoing.pk]) in row
+    assert handler.messages == []
+
+
+def test_an_attempt_still_within_its_time_is_left_to_its_worker(
+    sender, contact, account, smtp_login_server
+):
+    outgoing = _send(sender, contact).outgoing
+    _claimed(outgoing, minutes_ago=5)
+    assert _recover() == {"interrupted": 0, "requeued": 0}
+    outgoing.refresh_from_db()
+    assert (outgoing.state, outgoing.attempts) == (OutgoingState.QUEUED, 1)
+
+
+def test_a_message_whose_task_was_lost_is_queued_again_and_sent_once(
+    sender, contact, account, smtp_login_server
+):
+    _controller, handler = smtp_login_server
+    outgoing = _send(sender, contact).outgoing
+    OutgoingMail.objects.filter(pk=outgoing.pk).update(
+        created_at=timezone.now() - dt.timedelta(minutes=11)
+    )
+    # The first task is still there (a busy queue, not a lost task) and the round comes
+    # twice: three tasks for attempt 1, one e-mail.
+    assert _recover() == {"interrupted": 0, "requeued": 1}
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        sync_all_mail.call()
+    tasks = DBTaskResult.objects.filter(task_path=TASK_PATH, status="READY")
+    assert [row.args_kwargs["args"] for row in tasks] == [[outgoing.pk, 1]] * 3
+    _run()
+    outgoing.refresh_from_db()
+    assert outgoing.state == OutgoingState.SENT
+    assert len(handler.messages) == 1
+
+
+def test_a_fresh_message_waits_for_its_own_task(sender, contact, account, smtp_login_server):
+    _send(sender, contact)
+    assert _recover() == {"interrupted": 0, "requeued": 0}
+
+
+def test_a_retry_whose_task_was_lost_is_queued_again_when_overdue(
+    settings, sender, contact, account, smtp_login_server
+):
+    _controller, handler = smtp_login_server
+    handler.rcpt_replies = ["451 4.7.1 Greylisted, try again later"]
+    outgoing = _send(sender, contact).outgoing
+    _run()
+    DBTaskResult.objects.filter(task_path=TASK_PATH).delete()  # the retry's task is lost
+    OutgoingMail.objects.filter(pk=outgoing.pk).update(
+        next_attempt_at=timezone.now() - dt.timedelta(minutes=11)
+    )
+    assert _recover() == {"interrupted": 0, "requeued": 1}
+    assert DBTaskResult.objects.get(task_path=TASK_PATH).args_kwargs["args"] == [outgoing.pk, 2]
+    _run()
+    outgoing.refresh_from_db()
+    assert (outgoing.state, outgoing.attempts) == (OutgoingState.SENT, 2)
     assert len(handler.messages) == 1
 
 
