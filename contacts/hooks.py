@@ -22,6 +22,22 @@ def addresses_changed(contact) -> None:
         callback(contact)
 
 
+_addresses_imported: list[Callable] = []
+
+
+def on_addresses_imported(callback: Callable) -> None:
+    """``callback(addresses)``: an import wrote these addresses onto contacts in bulk,
+    where no per-contact ``addresses_changed`` is called."""
+    _addresses_imported.append(callback)
+
+
+def addresses_imported(addresses: list[str]) -> None:
+    """Called by an import once its batches are written and committed."""
+    if addresses:
+        for callback in _addresses_imported:
+            callback(addresses)
+
+
 _erased: list[Callable] = []
 
 

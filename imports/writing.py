@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from companies.models import Company, CompanyLink
 from contacts.customer_numbers import continue_series_above, lock_series
+from contacts.hooks import addresses_imported
 from contacts.models import Category, Contact, ContactEmail
 from history.bulk import bulk_inserts, record_inserted, record_on_contacts
 
@@ -58,6 +59,8 @@ def write_plan(
             ImportJob.objects.filter(pk=job.pk).update(processed_rows=done)
         if progress is not None:
             progress(len(rows))
+    # The mail from and to the new addresses (the mailbox links and collects it).
+    addresses_imported(sorted({a for e in entities if e.kind == "contact" for a in e.emails_add}))
 
 
 def _write_batch(plan: Plan, batch: list[Entity], job: ImportJob, actor) -> None:

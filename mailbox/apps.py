@@ -12,7 +12,7 @@ class MailboxConfig(AppConfig):
         from .timeline import emails_source
 
         register_timeline_source("email", emails_source)
-        from contacts.hooks import on_addresses_changed
+        from contacts.hooks import on_addresses_changed, on_addresses_imported
         from contacts.tabs import card_tabs
         from crm.tabs import Tab
         from crm.visibility import register_visibility
@@ -21,10 +21,13 @@ class MailboxConfig(AppConfig):
         from history.visibility import register_hiding_rule
 
         from . import models, selectors, tabs
-        from .services import email_lock, linking, sending
+        from .services import backfill, email_lock, linking, sending
 
-        # A new address on a contact links the e-mail already synced from and to it (K9).
+        # A new address on a contact links the e-mail already synced from and to it (K9),
+        # and the worker collects what the syncs passed over before the contact had it.
         on_addresses_changed(lambda contact: linking.contact_link_past_mail(contact=contact))
+        on_addresses_changed(lambda contact: backfill.backfill_enqueue(contact=contact))
+        on_addresses_imported(backfill.imported_backfill)
 
         card_tabs.register(
             Tab(

@@ -150,6 +150,21 @@ def fetch_sizes(box, last_uid: int) -> list[tuple[int, int]]:
     return sorted(pending)
 
 
+def fetch_sizes_of(box, uids: list[int]) -> list[tuple[int, int]]:
+    """(UID, size) of ``uids`` of the selected folder, oldest first."""
+    if not uids:
+        return []
+    _ok, data = box.client.uid("fetch", ",".join(map(str, uids)), "(RFC822.SIZE)")
+    sizes = []
+    for line in data:
+        line = (line[0] if isinstance(line, tuple) else line) or b""
+        uid = UID_ITEM.search(line)
+        size = SIZE_ITEM.search(line)
+        if uid:
+            sizes.append((int(uid.group(1)), int(size.group(1)) if size else 0))
+    return sorted(sizes)
+
+
 def fetch_messages(box, uids: list[int]) -> Iterator[tuple[int, bytes]]:
     """(UID, raw message) for ``uids`` of the selected folder, each let go of once
     handed out (the UID is 0 when the server's answer does not name it)."""

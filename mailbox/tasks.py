@@ -73,3 +73,24 @@ def send_outgoing_mail(outgoing_id: int, attempt: int) -> dict:
     if outgoing is None:
         return {"outgoing": outgoing_id, "attempt": attempt, "skipped": True}
     return {"outgoing": outgoing_id, "attempt": attempt, "state": outgoing.state}
+
+
+# Seconds before a back-fill tries again an account that was busy (its sync running).
+BACKFILL_RETRY = 60
+
+
+@task
+def backfill_mail(
+    addresses: list[str], account_ids: list[int] | None = None, rescan: bool = False
+) -> dict:
+    """Collect the mail a sync passed over, now that contacts have these addresses (with
+    ``rescan``: any address, after an import; mailbox/services/backfill.py); a busy
+    account is tried again a minute later."""
+    from .services.backfill import addresses_backfill
+
+    reports = addresses_backfill(addresses=addresses, account_ids=account_ids, rescan=rescan)
+    busy = [report.account_id for report in reports if report.busy]
+    if busy:
+        run_after = timezone.now() + timedelta(seconds=BACKFILL_RETRY)
+        backfill_mail.using(run_after=run_after).enqueue(addresses, busy, rescan=rescan)
+    return {"accounts": len(reports), "new": sum(r.new for r in reports), "busy": busy}

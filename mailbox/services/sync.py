@@ -6,12 +6,14 @@ nothing: its folders' high-water marks move to the newest UID without a message 
 fetched. A linking account fetches each chunk's From/To/Cc/Message-ID headers first,
 looks the addresses up in one query, and fetches in full only the messages carrying an
 address of a contact's; those stored already (from a colleague's mailbox) just get this
-account's copy. The rest are passed over: the mark moves past them, and they are not
-fetched again (a contact given their address later gets the mail from then on).
+account's copy. The rest are passed over: the mark moves past them, and the sync does
+not fetch them again (a contact given their address later gets them from the back-fill,
+:mod:`.backfill`).
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -48,27 +50,48 @@ class SyncReport:
     seen: int = 0
     skipped: int = 0
     errors: list[str] = field(default_factory=list)
+    failure: str = ""  # what ended the run, if anything did
+
+    @property
+    def busy(self) -> bool:
+        """Another run held the account's lock: nothing was done."""
+        return "busy" in self.errors
+
+
+@contextlib.contextmanager
+def locked_session(account: MailAccount, report: SyncReport, *, what: str):
+    """The account's IMAP session under its sync lock, so that no two runs (a sync, a
+    back-fill) store from one account at once: yields the mailbox, or None when another
+    run holds the lock (``report.busy``) or the server cannot be reached. An error ends the
+    run: logged, and noted in the report (``failure``)."""
+    with account_sync_lock(account.pk) as ours:
+        if not ours:
+            report.errors.append("busy")
+            yield None
+            return
+        connected = False
+        try:
+            with imap_connect(account, timeout=SYNC_TIMEOUT) as box:
+                connected = True
+                yield box
+        except Exception as error:
+            logger.warning("Mail %s of account %s failed: %s", what, account.pk, error)
+            report.errors.append(str(error))
+            report.failure = str(error)
+            if not connected:
+                yield None
 
 
 def account_sync(*, account: MailAccount, progress=None) -> SyncReport:
     """Read new messages from every folder of ``account`` (incremental by UID; a changed
     UIDVALIDITY starts the folder over, which dedupe makes harmless)."""
     report = SyncReport(account_id=account.pk)
-    with account_sync_lock(account.pk) as ours:
-        if not ours:
-            report.errors.append("busy")
+    with locked_session(account, report, what="sync") as box:
+        if report.busy:
             return report
-        try:
-            with imap_connect(account, timeout=SYNC_TIMEOUT) as box:
-                for folder in account.folder_list():
-                    _folder_sync(
-                        box, account=account, folder=folder, report=report, progress=progress
-                    )
-            account.last_error = ""
-        except Exception as error:
-            logger.warning("Mail sync of account %s failed: %s", account.pk, error)
-            report.errors.append(str(error))
-            account.last_error = str(error)[:LAST_ERROR_LENGTH]
+        for folder in account.folder_list() if box else ():
+            _folder_sync(box, account=account, folder=folder, report=report, progress=progress)
+    account.last_error = report.failure[:LAST_ERROR_LENGTH]
     account.last_synced_at = timezone.now()
     MailAccount.objects.filter(pk=account.pk).update(
         last_synced_at=account.last_synced_at, last_error=account.last_error
@@ -100,9 +123,9 @@ def _folder_sync(box, *, account: MailAccount, folder: str, report: SyncReport, 
     done = 0
     if progress:
         progress(folder=folder, total=len(pending), done=0)
-    for uids in _chunks(pending):
+    for uids in size_chunks(pending):
         wanted, known = (
-            _chunk_select(box, uids, account=account, folder=folder, report=report)
+            chunk_select(box, uids, account=account, folder=folder, report=report)
             if account.link_to_crm
             else ([], {})
         )
@@ -112,7 +135,7 @@ def _folder_sync(box, *, account: MailAccount, folder: str, report: SyncReport, 
             try:
                 messages.append((parse_message(raw), uid))
             except Exception as error:
-                _skip(report, account=account, folder=folder, uid=uid, error=error)
+                message_skip(report, account=account, folder=folder, uid=uid, error=error)
         _chunk_store(
             account=account,
             state=state,
@@ -126,7 +149,7 @@ def _folder_sync(box, *, account: MailAccount, folder: str, report: SyncReport, 
             progress(folder=folder, total=len(pending), done=done)
 
 
-def _chunk_select(
+def chunk_select(
     box, uids: list[int], *, account: MailAccount, folder: str, report: SyncReport
 ) -> tuple[list[int], dict[str, int]]:
     """Of a chunk's messages, by their headers alone: the UIDs to fetch in full (an
@@ -138,7 +161,7 @@ def _chunk_select(
         try:
             headers[uid] = parse_headers(raw)
         except Exception as error:
-            _skip(report, account=account, folder=folder, uid=uid, error=error)
+            message_skip(report, account=account, folder=folder, uid=uid, error=error)
     stored = stored_dedupe_keys(keys={h.dedupe_key for h in headers.values() if h.dedupe_key})
     ours = contact_addresses(addresses={a for h in headers.values() for a in h.addresses})
     wanted: list[int] = []
@@ -151,7 +174,9 @@ def _chunk_select(
     return wanted, known
 
 
-def _chunks(pending: list[tuple[int, int]]) -> Iterator[list[int]]:
+def size_chunks(pending: list[tuple[int, int]]) -> Iterator[list[int]]:
+    """(UID, size) pairs cut into chunks of at most ``BATCH`` messages and ``BATCH_BYTES``
+    (one alone may be larger)."""
     chunk: list[int] = []
     size = 0
     for uid, message_size in pending:
@@ -203,7 +228,7 @@ def _chunk_store(
             except (OperationalError, InterfaceError):
                 raise
             except Exception as error:
-                _skip(report, account=account, folder=state.name, uid=uid, error=error)
+                message_skip(report, account=account, folder=state.name, uid=uid, error=error)
         if known:
             copies_store(account=account, folder=state.name, uids=known)
         MailFolderState.objects.filter(pk=state.pk).update(last_uid=last_uid)
@@ -211,7 +236,9 @@ def _chunk_store(
     report.new += sum(result.created for result in results)
 
 
-def _skip(report: SyncReport, *, account: MailAccount, folder: str, uid: int, error) -> None:
+def message_skip(
+    report: SyncReport, *, account: MailAccount, folder: str, uid: int, error
+) -> None:
     report.skipped += 1
     logger.warning(
         "Skipped message UID %s in %s of account %s: %s", uid, folder, account.pk, error

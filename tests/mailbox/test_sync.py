@@ -8,6 +8,7 @@ from django.db import OperationalError, connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from contacts.models import ContactEmail
 from history.models import Entry
 from mailbox import crypto
 from mailbox import parsing as storing_parsing
@@ -21,7 +22,7 @@ from mailbox.models import (
     MessageCopy,
 )
 from mailbox.parsing import parse_message
-from mailbox.services import storing, sync
+from mailbox.services import backfill, storing, sync
 from mailbox.services.accounts import mail_account_test
 from mailbox.services.linking import contact_link_past_mail
 from mailbox.services.storing import message_store, messages_store
@@ -520,3 +521,172 @@ def test_message_another_sync_stored_meanwhile_is_not_stored_twice(
     assert results[0].message.pk == other.pk
     assert Message.objects.count() == 2
     assert MessageCopy.objects.filter(account=account).count() == 2
+
+
+# --- the back-fill: mail passed over before a contact had the address -------------------
+
+
+def _passed_over(dovecot, imap_user, make_account, staff):
+    """A linking account whose sync passed over two messages from a stranger (one in
+    Sent, to them) and kept one from the customer."""
+    account = make_account(staff, imap_user)
+    dovecot.append(
+        imap_user[0],
+        [
+            raw_mail(subject="Forespørsel", sender="Ny Kunde <ny@example.no>"),
+            raw_mail(subject="Fra kunden"),
+            raw_mail(subject="Nyhetsbrev", sender="nyheter@example.com"),
+        ],
+    )
+    dovecot.append(
+        imap_user[0],
+        raw_mail(subject="Tilbud", sender="ola@firma.no", to="NY@example.no"),
+        folder="Sent",
+    )
+    account_sync(account=account)
+    assert set(Message.objects.values_list("subject", flat=True)) == {"Fra kunden"}
+    return account
+
+
+def test_a_new_address_collects_the_mail_the_syncs_passed_over(
+    dovecot, imap_user, make_account, staff, customer, django_capture_on_commit_callbacks
+):
+    from django_tasks_db.models import DBTaskResult
+
+    from contacts.services import contact_create
+    from mailbox.tasks import backfill_mail
+
+    account = _passed_over(dovecot, imap_user, make_account, staff)
+    with django_capture_on_commit_callbacks(execute=True):
+        contact = contact_create(last_name="Kunde", emails=["ny@example.no"])
+    task = DBTaskResult.objects.get(task_path="mailbox.tasks.backfill_mail")
+    assert task.args_kwargs["args"] == [["ny@example.no"]]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        result = backfill_mail.call(*task.args_kwargs["args"])
+
+    assert result == {"accounts": 1, "new": 2, "busy": []}
+    links = {
+        m.message.subject: m.direction for m in MessageContact.objects.filter(contact=contact)
+    }
+    assert links == {"Forespørsel": "received", "Tilbud": "sent"}
+    assert not Message.objects.filter(subject="Nyhetsbrev").exists()
+    assert MessageCopy.objects.filter(account=account).count() == 3
+    # The marks stay where the syncs left them, and a second back-fill adds nothing.
+    assert MailFolderState.objects.get(account=account, name="INBOX").last_uid == 3
+    assert backfill_mail.call(["ny@example.no"])["new"] == 0
+    assert account_sync(account=account).new == 0
+    assert Message.objects.count() == 3
+
+
+def test_the_back_fill_reads_only_below_the_syncs_mark(
+    dovecot, imap_user, make_account, staff, customer
+):
+    account = _passed_over(dovecot, imap_user, make_account, staff)
+    dovecot.append(imap_user[0], raw_mail(subject="Etterpå", sender="ny@example.no"))
+    ContactEmailFactory(email="ny@example.no")
+    [report] = backfill.addresses_backfill(addresses=["NY@example.no"])
+    assert (report.new, report.errors) == (2, [])
+    assert not Message.objects.filter(subject="Etterpå").exists()  # the next sync's
+    assert account_sync(account=account).new == 1
+
+
+def test_a_busy_account_is_back_filled_again_a_minute_later(
+    dovecot, imap_user, make_account, staff, customer
+):
+    from django.utils import timezone
+    from django_tasks_db.models import DBTaskResult
+
+    from mailbox.services.locks import account_sync_lock
+    from mailbox.tasks import backfill_mail
+
+    account = _passed_over(dovecot, imap_user, make_account, staff)
+    ContactEmailFactory(email="ny@example.no")
+    with account_sync_lock(account.pk):  # a sync of the account runs meanwhile
+        result = backfill_mail.call(["ny@example.no"])
+    assert result == {"accounts": 1, "new": 0, "busy": [account.pk]}
+    retry = DBTaskResult.objects.get(task_path="mailbox.tasks.backfill_mail", status="READY")
+    assert retry.args_kwargs["args"] == [["ny@example.no"], [account.pk]]
+    assert retry.run_after > timezone.now()
+    assert backfill_mail.call(*retry.args_kwargs["args"])["new"] == 2
+
+
+def test_an_address_change_without_a_linking_account_queues_nothing(
+    staff, django_capture_on_commit_callbacks
+):
+    from django_tasks_db.models import DBTaskResult
+
+    from contacts.services import contact_create
+
+    with django_capture_on_commit_callbacks(execute=True):
+        contact_create(last_name="Kunde", emails=["ny@example.no"])
+    assert not DBTaskResult.objects.filter(task_path="mailbox.tasks.backfill_mail").exists()
+
+
+@pytest.mark.parametrize("rescan", [False, True])
+def test_an_import_links_the_stored_mail_and_collects_what_was_passed_over(
+    dovecot,
+    imap_user,
+    make_account,
+    staff,
+    firm_admin,
+    customer,
+    rescan,
+    monkeypatch,
+    django_capture_on_commit_callbacks,
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django_tasks_db.models import DBTaskResult
+
+    from imports import services as imports
+    from mailbox.tasks import backfill_mail
+    from tests.imports.files import csv_bytes
+
+    if rescan:  # an import of more addresses than are searched for one by one
+        monkeypatch.setattr(backfill, "SEARCH_ALL_MAX", 0)
+    account = _passed_over(dovecot, imap_user, make_account, staff)
+    # Stored already (the customer was on copy): linked at once by the import.
+    dovecot.append(
+        imap_user[0], raw_mail(subject="Kopi", sender="to@example.no", cc="kunde@example.no")
+    )
+    account_sync(account=account)
+    header = ["Etternavn", "Fornavn", "E-post"]
+    rows = [["Kunde", "Ny", "ny@example.no"], ["Kunde", "To", "TO@example.no"]]
+
+    upload = SimpleUploadedFile("kunder.csv", csv_bytes(rows, header=header))
+    job = imports.job_create(upload=upload, user=firm_admin)
+    imports.job_preview(job=job)
+    with django_capture_on_commit_callbacks(execute=True):
+        imports.job_run(job=job)
+
+    second = ContactEmail.objects.get(email="TO@example.no").contact
+    assert MessageContact.objects.filter(contact=second, message__subject="Kopi").exists()
+    task = DBTaskResult.objects.get(task_path="mailbox.tasks.backfill_mail")
+    expected = ([[]], {"rescan": True}) if rescan else ([["ny@example.no", "to@example.no"]], {})
+    assert (task.args_kwargs["args"], task.args_kwargs["kwargs"]) == expected
+    with django_capture_on_commit_callbacks(execute=True):
+        result = backfill_mail.call(*task.args_kwargs["args"], **task.args_kwargs["kwargs"])
+    assert result["new"] == 2
+    first = ContactEmail.objects.get(email="ny@example.no").contact
+    assert set(
+        MessageContact.objects.filter(contact=first).values_list("message__subject", flat=True)
+    ) == {"Forespørsel", "Tilbud"}
+    assert not Message.objects.filter(subject="Nyhetsbrev").exists()
+
+
+def test_the_back_fill_fetches_in_chunks_of_bounded_size(
+    dovecot, imap_user, make_account, staff, customer, monkeypatch
+):
+    account = _passed_over(dovecot, imap_user, make_account, staff)
+    dovecot.append(imap_user[0], raw_mail(subject="Purring", sender="ny@example.no"))
+    account_sync(account=account)  # passed over too: INBOX UIDs 1 and 4 are the stranger's
+    ContactEmailFactory(email="ny@example.no")
+    monkeypatch.setattr(sync, "BATCH_BYTES", 1)  # every message a chunk of its own
+    parts = []
+    real_fetch = backfill.fetch_messages
+    monkeypatch.setattr(
+        backfill, "fetch_messages", lambda box, uids: parts.append(uids) or real_fetch(box, uids)
+    )
+    [report] = backfill.addresses_backfill(addresses=["ny@example.no"])
+    assert report.new == 3
+    assert parts == [[1], [4], [1]]  # INBOX's two one by one, then Sent's
