@@ -90,7 +90,10 @@ def account_backfill(*, account: MailAccount, addresses: list[str] | None) -> Sy
     reports «busy» and the caller tries again later."""
     report = SyncReport(account_id=account.pk)
     with locked_session(account, report, what="back-fill") as box:
-        states = MailFolderState.objects.filter(account=account, last_uid__gt=0)
+        # The folders the account syncs now, where a sync has passed over something.
+        states = MailFolderState.objects.filter(
+            account=account, name__in=account.folder_list(), last_uid__gt=0
+        )
         for state in states if box else ():
             _folder_backfill(box, account=account, state=state, addresses=addresses, report=report)
     return report

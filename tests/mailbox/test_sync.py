@@ -690,3 +690,14 @@ def test_the_back_fill_fetches_in_chunks_of_bounded_size(
     [report] = backfill.addresses_backfill(addresses=["ny@example.no"])
     assert report.new == 3
     assert parts == [[1], [4], [1]]  # INBOX's two one by one, then Sent's
+
+
+def test_the_back_fill_leaves_a_folder_the_account_no_longer_syncs(
+    dovecot, imap_user, make_account, staff, customer
+):
+    account = _passed_over(dovecot, imap_user, make_account, staff)
+    MailAccount.objects.filter(pk=account.pk).update(folders="INBOX")
+    ContactEmailFactory(email="ny@example.no")
+    [report] = backfill.addresses_backfill(addresses=["ny@example.no"])
+    assert report.new == 1
+    assert not Message.objects.filter(subject="Tilbud").exists()  # in Sent
