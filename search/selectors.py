@@ -44,8 +44,9 @@ the newest matching notes. On 1M contacts and 1,000,000 notes both stay within a
 tens of milliseconds (``benchmarks/search.py``).
 
 An e-mail search for an address part in a twentieth of the addresses or more
-(``probe.frequent_emails``, from the trigram index's statistics) walks the contacts in name
-order, probing each one's addresses (``_by_email_walk``), within a bounded window.
+(``probe.email_probe``, from the trigram index's statistics) walks the contacts in name
+order, probing each one's addresses (``_by_email_walk``), within a bounded window; the
+same probe proves such a term's count «over 10 000» from the first addresses.
 """
 
 import functools
@@ -78,7 +79,7 @@ from .filters import SearchFilter
 from .matching import email_contacts, match_term, normalise, noted
 from .probe import (
     NAME_PROBES,
-    frequent_emails,
+    email_probe,
     name_probe,
     note_probe,
 )
@@ -193,19 +194,22 @@ def search(*, params, user, page: int = 1, limit: int | None = None) -> SearchRe
             _by_note_ids(result, narrowed, probe.count, probe.ids, page=page, narrowing=narrowing)
             note_snippets(result, user, starts=starts)
             return result
+    counter = None
     if (
         result.term
         and result.kind == "contact"
         and data["type"] == "email"
         and not narrowing
         and page <= EMAIL_WALK_PAGES
-        and frequent_emails(result.term, starts=starts)
     ):
-        walked = match_term(narrowed, result.kind, data, result.term, user=user, indexed=False)
-        counter = functools.partial(email_contacts, data, result.term)
-        if _by_email_walk(result, narrowed, walked, matching(), page=page, counter=counter):
-            return result
-    counter = None
+        cap = count_cap() if result.counted else None
+        probe = email_probe(result.term, starts=starts, cap=cap)
+        # Proved over the cap by the probe, nothing is left to count.
+        counter = _over_cap if probe.over else functools.partial(email_contacts, data, result.term)
+        if probe.frequent:
+            walked = match_term(narrowed, result.kind, data, result.term, user=user, indexed=False)
+            if _by_email_walk(result, narrowed, walked, matching(), page=page, counter=counter):
+                return result
     if result.term and len(result.term) >= TRIGRAM_MIN:
         result.plan = "trigram"
         # CONCAT(sort_key, ''): an order no btree serves, so PostgreSQL takes the matches
@@ -213,7 +217,7 @@ def search(*, params, user, page: int = 1, limit: int | None = None) -> SearchRe
         counted = matching()
         ordered = counted.order_by(Concat("sort_key", Value("")).asc(), "id")
         if result.kind == "contact" and data["type"] == "email" and not narrowing:
-            counter = functools.partial(email_contacts, data, result.term)
+            counter = counter or functools.partial(email_contacts, data, result.term)
     else:
         result.plan = "walk" if result.term else "all"
         shaped = match_term(narrowed, result.kind, data, result.term, user=user, indexed=False)
@@ -297,6 +301,11 @@ def _page_and_count(
         result.hits = list(_annotate(reads(ordered[start : start + size]), result.kind))
 
 
+def _over_cap(cap: int) -> int:
+    """The ``counter`` of a search whose probe proved the count over ``cap``."""
+    return cap + 1
+
+
 def _page_of(ordered, result, *, start, reads):
     rows = reads(ordered[start : start + result.per_page])
     return list(_annotate(rows, result.kind, brief=not result.counted))
@@ -309,7 +318,7 @@ EMAIL_WALK_PAGES = 10
 
 
 def _by_email_walk(result, narrowed, walked, counted, *, page, counter) -> bool:
-    """An e-mail search for a frequent address (``probe.frequent_emails``: «gmail», a third
+    """An e-mail search for a frequent address (``probe.email_probe``: «gmail», a third
     of the addresses) from the first ``EMAIL_WALK_WINDOW × page`` contacts in name order,
     each tested by its own addresses: a page in a few milliseconds, where joining and
     sorting the matches' contacts took 0.3 s. The count comes from the trigram index.

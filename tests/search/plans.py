@@ -29,7 +29,8 @@ BIG_TABLES = frozenset(
 
 @dataclass
 class Plans:
-    """What the plans of a run of statements use."""
+    """What the plans of a run of statements use: the indexes, and the tables read whole
+    (a sequential scan that no ``LIMIT`` stops)."""
 
     indexes: set[str] = field(default_factory=set)
     seq_scans: set[str] = field(default_factory=set)
@@ -39,10 +40,20 @@ class Plans:
         return "\n\n".join(self.text)
 
 
-def _nodes(node):
-    yield node
+# Nodes that hand rows on one at a time, so a LIMIT above them stops the scan below.
+_STREAMING = frozenset({"Limit", "Subquery Scan", "Result"})
+
+
+def _nodes(node, bounded=False):
+    """Each node of a plan, with whether a ``LIMIT`` bounds the rows it reads: a LIMIT
+    above it with only streaming nodes between that drop no rows (a sort, an aggregate or
+    a filter in between, or a filter on the scan itself, may read all)."""
+    yield node, bounded and "Filter" not in node
+    bounded = node["Node Type"] == "Limit" or (
+        bounded and node["Node Type"] in _STREAMING and "Filter" not in node
+    )
     for child in node.get("Plans", []):
-        yield from _nodes(child)
+        yield from _nodes(child, bounded)
 
 
 def explain(statements) -> Plans:
@@ -56,10 +67,10 @@ def explain(statements) -> Plans:
             raw = cursor.fetchone()[0]
             plan = (json.loads(raw) if isinstance(raw, str) else raw)[0]["Plan"]
             plans.text.append(f"{sql}\n{json.dumps(plan, indent=1)}")
-            for node in _nodes(plan):
+            for node, bounded in _nodes(plan):
                 if "Index Name" in node:
                     plans.indexes.add(node["Index Name"])
-                if node["Node Type"] == "Seq Scan":
+                if node["Node Type"] == "Seq Scan" and not bounded:
                     plans.seq_scans.add(node["Relation Name"])
     return plans
 

@@ -13,8 +13,8 @@ from activities import services
 from activities.models import Note
 from companies.models import Company, CompanyLink
 from contacts.models import Contact, ContactEmail
-from search.matching import email_contacts
-from search.probe import name_probe, noted_contact_ids
+from search.matching import email_contacts, spellings
+from search.probe import email_probe, name_probe, note_probe, noted_contact_ids
 from search.rows import note_snippet_cell
 from search.selectors import search
 from search.snippets import SNIPPET_CONTEXT, Snippet, note_snippets, snippet, term_pattern
@@ -153,6 +153,116 @@ def test_noted_contact_ids_gives_way_above_its_limit(staff, noted, monkeypatch):
     assert noted_contact_ids(staff, "probe-avtale", starts=False) is None
     monkeypatch.setattr("search.probe.NOTE_IDS_MAX", 3)
     assert noted_contact_ids(staff, "probe-avtale", starts=False)[0] == 3
+
+
+# --- «over the cap» proved from the spellings as written (search/probe.py) --------------
+
+
+def test_spellings_are_the_term_as_typed_in_lower_case_and_capitalised():
+    assert spellings("MØTE") == ["MØTE", "møte", "Møte"]
+    assert spellings("møte") == ["møte", "Møte"]
+    assert spellings("Gmail.com") == ["Gmail.com", "gmail.com"]
+
+
+@pytest.mark.parametrize("term", ["straße", "ıkea", "ǆungel"])
+def test_a_term_with_a_letter_of_uncertain_case_has_no_spellings(term):
+    # ß is SS in capitals, ı and ǆ have no one-to-one other case: a plain LIKE of a
+    # «spelling» might then find a text the case-insensitive test would not.
+    assert spellings(term) is None
+
+
+def _analyze(table):
+    """Statistics, so that the probes know how many rows the evidence may read."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {table}")
+
+
+def _over(user, term, *, starts=False, cap=1):
+    _analyze("activities_note")
+    return note_probe(user, term, starts=starts, cap=cap).over
+
+
+@pytest.mark.parametrize("written", ["Oftemøte i dag", "et OFTEMØTE", "oftemøte"])
+def test_a_frequent_words_count_is_proved_over_the_cap_however_the_notes_write_it(
+    staff, monkeypatch, written
+):
+    monkeypatch.setattr("search.probe.NOTE_WALK_FROM", 0)  # every word frequent
+    first, second = ContactFactory(), ContactFactory()
+    note(staff, written, contact=first)
+    assert not _over(staff, "oftemøte")
+    note(staff, written, contact=second)
+    assert _over(staff, "oftemøte")
+    assert _over(staff, "OFTEMØTE")
+
+
+def test_anothers_private_notes_prove_no_count_over_the_cap(staff, other_staff, monkeypatch):
+    monkeypatch.setattr("search.probe.NOTE_WALK_FROM", 0)
+    note(staff, "oftemøte", contact=ContactFactory())
+    for _ in range(3):
+        note(other_staff, "oftemøte", private=True, contact=ContactFactory())
+    assert not _over(staff, "oftemøte")
+    assert _over(other_staff, "oftemøte")
+
+
+def test_a_word_inside_the_notes_proves_nothing_for_starts_with(staff, monkeypatch):
+    monkeypatch.setattr("search.probe.NOTE_WALK_FROM", 0)
+    for _ in range(2):
+        note(staff, "Årsmøte i mars", contact=ContactFactory())
+    assert not _over(staff, "møte", starts=True)
+    assert _over(staff, "møte", starts=False)
+    note(staff, "Møte med styret", contact=ContactFactory())
+    note(staff, "møte igjen", contact=ContactFactory())
+    assert _over(staff, "møte", starts=True)
+
+
+def _email(contact, email, position=0):
+    ContactEmail.objects.create(contact=contact, email=email, position=position)
+
+
+def _email_over(term, cap):
+    _analyze("contacts_contactemail")
+    return email_probe(term, starts=False, cap=cap)
+
+
+@pytest.mark.parametrize(("capitals", "proved"), [(False, True), (True, False)])
+def test_a_frequent_addresss_count_over_the_cap_is_proved_from_the_addresses_as_written(
+    staff, monkeypatch, settings, capitals, proved
+):
+    monkeypatch.setattr("search.probe.EMAIL_WALK_SHARE", 0)  # every term frequent
+    for name in ("firmaenkelsen", "firmaenkelstad", "firmaenkelmo"):
+        address = f"{name}@firma.no"
+        _email(ContactFactory(), address.upper() if capitals else address)
+    assert _email_over("firmaenkel", cap=3) == (True, False)
+    assert _email_over("firmaenkel", cap=2) == (True, proved)
+    # Written in capitals, the probe proves nothing, and the search counts as before.
+    settings.SEARCH_COUNT_CAP = 2
+    query = QueryDict(mutable=True)
+    query.update({"q": "FirmaEnkel", "type": "email"})
+    result = search(params=query, user=staff, page=2)
+    assert (result.count, result.over_cap) == (2, True)
+
+
+def test_two_addresses_of_one_contact_prove_no_count_over_the_cap(staff, monkeypatch, settings):
+    monkeypatch.setattr("search.probe.EMAIL_WALK_SHARE", 0)
+    twice = ContactFactory()
+    _email(twice, "a@tvilling.no")
+    _email(twice, "b@tvilling.no", position=1)
+    _email(ContactFactory(), "c@tvilling.no")
+    # Three addresses, two contacts: not over a cap of 2.
+    assert _email_over("tvilling", cap=2) == (True, False)
+    settings.SEARCH_COUNT_CAP = 2
+    query = QueryDict(mutable=True)
+    query.update({"q": "tvilling", "type": "email"})
+    result = search(params=query, user=staff)
+    assert (result.count, result.over_cap, len(result.hits)) == (2, False, 2)
+
+
+def test_an_address_in_none_is_not_frequent_and_proves_nothing(db):
+    for name in ("enkelsen", "enkelstad", "enkelmo"):
+        _email(ContactFactory(), f"{name}@firma.no")
+    # With the real share (a twentieth of the addresses): «firma» is in all, «zzz» in none.
+    assert _email_over("firma", cap=2) == (True, True)
+    assert _email_over("zzz", cap=0) == (False, False)
 
 
 # --- the note beside a hit (search/snippets.py) ------------------------------------------
