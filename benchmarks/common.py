@@ -33,6 +33,9 @@ def setup_django(suffix: str = "bench") -> None:
     settings.ALLOWED_HOSTS = ["*"]
     settings.DEBUG = False
     call_command("migrate", verbosity=0, interactive=False)
+    # Started as gunicorn starts a worker: the URLconf imported and the objects so far
+    # frozen out of the garbage collector's sight (crm/wsgi.py).
+    import crm.wsgi  # noqa: F401
 
 
 def bench_user():
