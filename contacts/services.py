@@ -8,6 +8,8 @@ from django.db.models import ProtectedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from crm.signals import UPDATED, rows_written
+
 from .customer_numbers import (
     customer_number_set,
     customer_number_taken,
@@ -136,5 +138,6 @@ def contact_set_email_locked(*, contact: Contact, locked: bool) -> tuple[Contact
         return contact, False
     # Only the flag and the modification time are written.
     Contact.objects.filter(pk=contact.pk).update(email_locked=locked, updated_at=timezone.now())
+    rows_written(Contact, [contact.pk], UPDATED)
     contact.email_locked = locked
     return contact, True

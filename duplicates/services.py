@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from companies.models import Company, CompanyLink
 from contacts.models import Contact, ContactEmail, RetiredCustomerNumber
+from crm.signals import UPDATED, rows_written
 from history.models import Entry
 from history.services import history_record
 
@@ -146,6 +147,7 @@ def _move_rows(model, field: str, loser, survivor, merge: Merge) -> None:
         with transaction.atomic():
             model.objects.filter(pk__in=ids).update(**{field: survivor.pk})
         merge.moved[key] = ids
+        rows_written(model, ids, UPDATED)
         return
     except IntegrityError:
         pass
@@ -167,6 +169,7 @@ def _move_rows(model, field: str, loser, survivor, merge: Merge) -> None:
             merge.removed.append({"model": _label(model), "row": _row(row)})
             model.objects.filter(pk=row.pk).delete()
     merge.moved[key] = moved
+    rows_written(model, moved, UPDATED)
 
 
 def _retarget_history(model, loser, survivor, merge: Merge) -> None:
@@ -345,6 +348,7 @@ def _undo(merge: Merge, model, survivor):
             Entry.objects.filter(pk__in=ids).update(target_id=str(loser.pk))
         else:
             related.objects.filter(pk__in=ids).update(**{field: loser.pk})
+            rows_written(related, ids, UPDATED)
     # Links ended because they clashed are opened again once they are the loser's again.
     for link_id, end_date in merge.ended.items():
         CompanyLink.objects.filter(pk=int(link_id)).update(end_date=end_date)

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from companies.models import Company, CompanyLink
 from contacts.models import Contact, ContactEmail
+from crm.signals import UPDATED, rows_written
 
 from .models import ImportJob, ImportRecord
 
@@ -203,6 +204,7 @@ def _restore(kind: str, obj, before: dict) -> None:
         fields[field.attname] = field.to_python(value) if value not in (None, "") else value
     if fields:
         model.objects.filter(pk=obj.pk).update(**fields, updated_at=timezone.now())
+        rows_written(model, [obj.pk], UPDATED)
     if kind == "contact":
         added = [e.lower() for e in before.get("emails_added") or []]
         if added:

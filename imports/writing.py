@@ -1,7 +1,8 @@
 """Writing a plan (``planning.py``): in batches of rows, each batch one transaction.
 
 A batch is written with a handful of bulk statements (companies, contacts, their e-mail
-addresses and categories, links, the job's records for undo, the timeline lines), so a
+addresses and categories, links, the job's records for undo, the timeline lines), told to
+the observers of saves by ``crm.signals.rows_written``, so a
 failure anywhere in it leaves nothing of it behind: no person without the link its row
 named. Customer numbers the file brings are kept: the batch holds the series alone
 (``contacts.customer_numbers.lock_series``) while it checks them against both tables and
@@ -23,6 +24,7 @@ from companies.models import Company, CompanyLink
 from contacts.customer_numbers import continue_series_above, lock_series
 from contacts.hooks import addresses_imported
 from contacts.models import Category, Contact, ContactEmail
+from crm.signals import CREATED, UPDATED, rows_written
 from history.bulk import bulk_inserts, record_inserted, record_on_contacts
 
 from .copying import copy_insert
@@ -84,6 +86,11 @@ def _write_batch(plan: Plan, batch: list[Entity], job: ImportJob, actor) -> None
     _update("link", [e for e in links if not e.is_new and e.before], now)
     _records(job, batch, created, plan.categories)
     _timeline(job, contacts, who)
+    # For the observers of saves (webhooks), whom COPY and bulk_update() pass by.
+    for kind in ("company", "contact"):
+        of_kind = [e for e in batch if e.kind == kind]
+        rows_written(MODELS[kind], [e.id for e in of_kind if id(e) in created], CREATED)
+        rows_written(MODELS[kind], [e.id for e in of_kind if id(e) not in created], UPDATED)
 
 
 def _create_categories(plan: Plan, batch: list[Entity]) -> None:

@@ -8,9 +8,10 @@ or ``activities``, so those apps stay free of the API (tests/test_import_directi
 and cannot forget an event. This is an observer of saves, like the history capture, not
 a domain side effect: it writes nothing in the transaction that made the change.
 
-Writes that bypass signals (``QuerySet.update()``, ``bulk_create``, COPY) send nothing;
-the ones that matter for the receiver (a contact's e-mail addresses and categories) save
-through models and are heard as «contact.updated».
+Writes that bypass the model signals (``QuerySet.update()``, ``bulk_update()``, COPY: an
+import, a merge, undoing an import, an e-mail lock) send ``crm.signals.bulk_written``
+instead, heard here the same way: a contact's e-mail address or a row of a many-to-many
+table written is a change of its owner («contact.updated», «appointment.updated»).
 
 The changes of one transaction are gathered and handed to the task backend once, after
 the commit (``transaction.on_commit``): a contact created and then given its e-mail
@@ -135,6 +136,25 @@ def _m2m(name, model):
     return receiver
 
 
+def _bulk(named, owners):
+    """``crm.signals.bulk_written``: the rows of a model the webhooks speak of (``named``:
+    model → event name), or of a table whose rows belong to one (``owners``: model →
+    (event name, the owner's column)), read back to their owners in one query."""
+
+    def receiver(sender, pks, kind, **kwargs):
+        if sender in named:
+            for pk in pks:
+                record(named[sender], pk, kind)
+            return
+        if sender not in owners:
+            return
+        name, column = owners[sender]
+        for pk in set(sender.objects.filter(pk__in=pks).values_list(column, flat=True)):
+            record(name, pk, UPDATED)
+
+    return receiver
+
+
 _receivers: list = []  # signals keep weak references: these must live
 
 
@@ -143,7 +163,10 @@ def connect() -> None:
     from activities.models import Appointment, Note, Task
     from companies.models import Company
     from contacts.models import Contact, ContactEmail
+    from crm.signals import bulk_written
 
+    named = {}
+    owners = {ContactEmail: ("contact", "contact_id")}
     for name, model in (
         ("contact", Contact),
         ("company", Company),
@@ -151,6 +174,7 @@ def connect() -> None:
         ("appointment", Appointment),
         ("task", Task),
     ):
+        named[model] = name
         saved, deleted = _saved(name), _deleted(name)
         _receivers.extend([saved, deleted])
         post_save.connect(saved, sender=model, dispatch_uid=f"webhooks:{name}:saved")
@@ -167,6 +191,10 @@ def connect() -> None:
         ("task", Task, "contacts"),
     ):
         through = getattr(model, field).through
+        owners[through] = (name, f"{model._meta.model_name}_id")
         receiver = _m2m(name, model)
         _receivers.append(receiver)
         m2m_changed.connect(receiver, sender=through, dispatch_uid=f"webhooks:{name}:{field}")
+    bulk = _bulk(named, owners)
+    _receivers.append(bulk)
+    bulk_written.connect(bulk, dispatch_uid="webhooks:bulk")

@@ -10,6 +10,7 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.test import TestCase
 from django.urls import reverse
@@ -21,8 +22,13 @@ from api.models import DeliveryStatus, Webhook, WebhookDelivery
 from api.webhooks import services
 from api.webhooks.tasks import deliver_webhook, prepare_webhook_deliveries
 from contacts import services as contact_services
-from tests.activities.factories import NoteFactory
-from tests.contacts.factories import ContactFactory
+from contacts.models import Contact
+from duplicates.services import merge_undo, records_merge
+from imports import services as import_services
+from mailbox.services.email_lock import contact_email_lock
+from tests.activities.factories import NoteFactory, TaskFactory
+from tests.contacts.factories import ContactEmailFactory, ContactFactory
+from tests.imports.files import csv_bytes
 from tests.mailbox.factories import MessageContactFactory
 
 pytestmark = pytest.mark.django_db
@@ -347,6 +353,144 @@ def test_only_the_chosen_events_of_active_webhooks_are_sent(
     assert list(WebhookDelivery.objects.values_list("webhook", "event")) == [
         (webhook.pk, "contact.created")
     ]
+
+
+# --- writes in bulk (COPY, update()): heard through crm.signals.rows_written -------------
+
+
+def _sent() -> list[tuple[str, dict]]:
+    """(event, data) of each delivery the receiver got, in order."""
+    _run_queued()
+    return [
+        (body["event"], body["data"])
+        for body in (json.loads(request["body"]) for request in Receiver.received)
+    ]
+
+
+def _import(rows, user):
+    """Upload, dry run and import a CSV file (as the background task would); the job."""
+    header = ["Etternavn", "Fornavn", "E-post", "Poststed"]
+    upload = SimpleUploadedFile("kunder.csv", csv_bytes(rows, header=header))
+    job = import_services.job_create(upload=upload, user=user)
+    import_services.job_preview(job=job)
+    return import_services.job_run(job=job)
+
+
+IMPORTED = [["Hansen", "Ola", "ola@aune.no", "Trondheim"], ["Ny", "Nina", "nina@ny.no", "Oslo"]]
+
+
+def test_an_import_sends_its_new_and_changed_contacts(
+    webhook, firm_admin, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        ola = ContactFactory(first_name="Ola", last_name="Hansen", city="Bergen")
+        ContactEmailFactory(contact=ola, email="ola@aune.no")
+    _forget()
+    with django_capture_on_commit_callbacks(execute=True):
+        _import(IMPORTED, firm_admin)
+    sent = _sent()
+    nina = Contact.objects.get(last_name="Ny")
+    assert sorted((event, data["id"]) for event, data in sent) == sorted(
+        [("contact.updated", ola.pk), ("contact.created", nina.pk)]
+    )
+    # Each as it now is, its e-mail address included.
+    assert {data["id"]: (data["city"], data["emails"]) for _e, data in sent} == {
+        ola.pk: ("Trondheim", ["ola@aune.no"]),
+        nina.pk: ("Oslo", ["nina@ny.no"]),
+    }
+
+
+def test_undoing_an_import_sends_the_restored_and_the_removed_contacts(
+    webhook, firm_admin, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        ola = ContactFactory(first_name="Ola", last_name="Hansen", city="Bergen")
+        ContactEmailFactory(contact=ola, email="ola@aune.no")
+    with django_capture_on_commit_callbacks(execute=True):
+        job = _import(IMPORTED, firm_admin)
+    nina = Contact.objects.get(last_name="Ny")
+    _forget()
+    with django_capture_on_commit_callbacks(execute=True):
+        import_services.job_undo(job=job, actor=firm_admin)
+    sent = _sent()
+    assert sorted((event, data["id"]) for event, data in sent) == sorted(
+        [("contact.updated", ola.pk), ("contact.deleted", nina.pk)]
+    )
+    assert dict(sent)["contact.updated"]["city"] == "Bergen"
+
+
+def test_locking_a_contacts_email_is_sent_as_an_update(
+    webhook, firm_admin, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        contact = ContactFactory()
+    _forget()
+    with django_capture_on_commit_callbacks(execute=True):
+        contact_email_lock(contact=contact, actor=firm_admin)
+    [(event, data)] = _sent()
+    assert (event, data["id"], data["email_locked"]) == ("contact.updated", contact.pk, True)
+
+
+def test_a_merge_sends_the_moved_notes_and_tasks_and_the_merged_away_contact(
+    webhook, staff, firm_admin, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        survivor = ContactFactory(last_name="Hansen")
+        loser = ContactFactory(last_name="Hansen")
+        moved = activity_services.note_create(author=staff, text="Ringte", contact=loser)
+        secret = activity_services.note_create(
+            author=staff, text="Hemmelig", private=True, contact=loser
+        )
+        task = TaskFactory()
+        task.contacts.add(loser)
+    _forget()
+    loser_pk = loser.pk
+    with django_capture_on_commit_callbacks(execute=True):
+        records_merge(survivor=survivor, loser=loser, take_from_loser=[], actor=firm_admin)
+    sent = _sent()
+    events = {(event, data["id"]) for event, data in sent}
+    assert ("note.updated", moved.pk) in events
+    assert ("contact.deleted", loser_pk) in events
+    assert ("contact.updated", survivor.pk) in events
+    # The task's contacts are a many-to-many table: the task itself is what changed.
+    assert ("task.updated", task.pk) not in events  # nobody listens to task.updated here
+    notes = [data for event, data in sent if event == "note.updated"]
+    assert [data["contact"] for data in notes] == [survivor.pk]
+    # A private note moves too, and is never sent.
+    assert all(data["id"] != secret.pk for _e, data in sent)
+    body = b"".join(request["body"] for request in Receiver.received).decode()
+    assert "Hemmelig" not in body
+
+
+def test_a_merge_sends_a_task_whose_contact_moved_to_whoever_listens(
+    receiver, firm_admin, django_capture_on_commit_callbacks
+):
+    services.webhook_create(
+        name="Oppgaver", url=receiver, events=["task.updated"], actor=firm_admin
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        survivor, loser = ContactFactory(), ContactFactory()
+        task = TaskFactory()
+        task.contacts.add(loser)
+    _forget()
+    with django_capture_on_commit_callbacks(execute=True):
+        records_merge(survivor=survivor, loser=loser, take_from_loser=[], actor=firm_admin)
+    [(event, data)] = _sent()
+    assert (event, data["id"], data["contacts"]) == ("task.updated", task.pk, [survivor.pk])
+
+
+def test_undoing_a_merge_sends_the_notes_moved_back(
+    webhook, staff, firm_admin, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        survivor, loser = ContactFactory(), ContactFactory()
+        moved = activity_services.note_create(author=staff, text="Ringte", contact=loser)
+        merge = records_merge(survivor=survivor, loser=loser, take_from_loser=[], actor=firm_admin)
+    _forget()
+    with django_capture_on_commit_callbacks(execute=True):
+        merge_undo(merge=merge, actor=firm_admin)
+    notes = [data for event, data in _sent() if event == "note.updated"]
+    assert [(data["id"], data["contact"]) for data in notes] == [(moved.pk, loser.pk)]
 
 
 # --- the pages ---------------------------------------------------------------------------
