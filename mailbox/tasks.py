@@ -75,22 +75,45 @@ def send_outgoing_mail(outgoing_id: int, attempt: int) -> dict:
     return {"outgoing": outgoing_id, "attempt": attempt, "state": outgoing.state}
 
 
-# Seconds before a back-fill tries again an account that was busy (its sync running).
+# Seconds before a back-fill tries again an account that was busy (its sync running), and
+# before it first tries again one it could not reach or read (doubling each time after).
 BACKFILL_RETRY = 60
+# Runs of a back-fill for an account that fails (the server down, the password changed):
+# the last retry comes about an hour after the first run.
+BACKFILL_ATTEMPTS = 7
 
 
 @task
 def backfill_mail(
-    addresses: list[str], account_ids: list[int] | None = None, rescan: bool = False
+    addresses: list[str],
+    account_ids: list[int] | None = None,
+    rescan: bool = False,
+    attempt: int = 1,
 ) -> dict:
     """Collect the mail a sync passed over, now that contacts have these addresses (with
-    ``rescan``: any address, after an import; mailbox/services/backfill.py); a busy
-    account is tried again a minute later."""
+    ``rescan``: any address, after an import; mailbox/services/backfill.py). A busy
+    account is tried again a minute later; one that failed (unreachable, refused) after 1,
+    2, 4 … minutes, ``BACKFILL_ATTEMPTS`` runs in all: what it stores is deduplicated, so
+    a run cut off half-way is simply done again."""
     from .services.backfill import addresses_backfill
 
     reports = addresses_backfill(addresses=addresses, account_ids=account_ids, rescan=rescan)
     busy = [report.account_id for report in reports if report.busy]
+    failed = [report.account_id for report in reports if report.failure and not report.busy]
+    now = timezone.now()
     if busy:
-        run_after = timezone.now() + timedelta(seconds=BACKFILL_RETRY)
-        backfill_mail.using(run_after=run_after).enqueue(addresses, busy, rescan=rescan)
-    return {"accounts": len(reports), "new": sum(r.new for r in reports), "busy": busy}
+        run_after = now + timedelta(seconds=BACKFILL_RETRY)
+        backfill_mail.using(run_after=run_after).enqueue(
+            addresses, busy, rescan=rescan, attempt=attempt
+        )
+    if failed and attempt < BACKFILL_ATTEMPTS:
+        run_after = now + timedelta(seconds=BACKFILL_RETRY * 2 ** (attempt - 1))
+        backfill_mail.using(run_after=run_after).enqueue(
+            addresses, failed, rescan=rescan, attempt=attempt + 1
+        )
+    return {
+        "accounts": len(reports),
+        "new": sum(r.new for r in reports),
+        "busy": busy,
+        "failed": failed,
+    }

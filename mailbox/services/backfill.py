@@ -87,7 +87,8 @@ def account_backfill(*, account: MailAccount, addresses: list[str] | None) -> Sy
     """One account: each folder synced so far, below its mark; the messages carrying
     ``addresses``, or (None) every message's headers read again. Under the account's sync
     lock, so a sync and a back-fill never store the same message at once; a busy account
-    reports «busy» and the caller tries again later."""
+    reports «busy», one that fails its ``failure``, and the caller (``tasks.backfill_mail``)
+    tries again later."""
     report = SyncReport(account_id=account.pk)
     with locked_session(account, report, what="back-fill") as box:
         # The folders the account syncs now, where a sync has passed over something.

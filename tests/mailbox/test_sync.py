@@ -565,7 +565,7 @@ def test_a_new_address_collects_the_mail_the_syncs_passed_over(
     with django_capture_on_commit_callbacks(execute=True):
         result = backfill_mail.call(*task.args_kwargs["args"])
 
-    assert result == {"accounts": 1, "new": 2, "busy": []}
+    assert result == {"accounts": 1, "new": 2, "busy": [], "failed": []}
     links = {
         m.message.subject: m.direction for m in MessageContact.objects.filter(contact=contact)
     }
@@ -604,11 +604,68 @@ def test_a_busy_account_is_back_filled_again_a_minute_later(
     ContactEmailFactory(email="ny@example.no")
     with account_sync_lock(account.pk):  # a sync of the account runs meanwhile
         result = backfill_mail.call(["ny@example.no"])
-    assert result == {"accounts": 1, "new": 0, "busy": [account.pk]}
+    assert result == {"accounts": 1, "new": 0, "busy": [account.pk], "failed": []}
     retry = DBTaskResult.objects.get(task_path="mailbox.tasks.backfill_mail", status="READY")
     assert retry.args_kwargs["args"] == [["ny@example.no"], [account.pk]]
     assert retry.run_after > timezone.now()
     assert backfill_mail.call(*retry.args_kwargs["args"])["new"] == 2
+
+
+def test_an_account_that_fails_is_back_filled_again_later_and_then_given_up(
+    dovecot, imap_user, make_account, staff, customer
+):
+    from django.utils import timezone
+    from django_tasks_db.models import DBTaskResult
+
+    from mailbox.tasks import BACKFILL_ATTEMPTS, BACKFILL_RETRY, backfill_mail
+
+    account = _passed_over(dovecot, imap_user, make_account, staff)
+    ContactEmailFactory(email="ny@example.no")
+    right = account.password_encrypted
+    # The server refuses the account for a while (its password changed there).
+    account.password_encrypted = crypto.encrypt("endret-passord")
+    account.save()
+
+    def retry():
+        task = DBTaskResult.objects.get(task_path="mailbox.tasks.backfill_mail", status="READY")
+        task.delete()
+        return task
+
+    started = timezone.now()
+    assert backfill_mail.call(["ny@example.no"]) == {
+        "accounts": 1,
+        "new": 0,
+        "busy": [],
+        "failed": [account.pk],
+    }
+    first = retry()
+    assert first.args_kwargs["args"] == [["ny@example.no"], [account.pk]]
+    assert first.args_kwargs["kwargs"]["attempt"] == 2
+    wait = (first.run_after - started).total_seconds()
+    assert BACKFILL_RETRY <= wait < BACKFILL_RETRY + 30
+    # Still refused: the next wait is twice as long.
+    started = timezone.now()
+    backfill_mail.call(*first.args_kwargs["args"], **first.args_kwargs["kwargs"])
+    second = retry()
+    assert second.args_kwargs["kwargs"]["attempt"] == 3
+    assert (
+        2 * BACKFILL_RETRY
+        <= (second.run_after - started).total_seconds()
+        < 2 * BACKFILL_RETRY + 30
+    )
+    # The password put right: the retry collects the passed-over mail.
+    account.password_encrypted = right
+    account.save()
+    result = backfill_mail.call(*second.args_kwargs["args"], **second.args_kwargs["kwargs"])
+    assert result["new"] == 2 and result["failed"] == []
+    assert not DBTaskResult.objects.filter(task_path="mailbox.tasks.backfill_mail").exists()
+    assert Message.objects.filter(subject__in=["Forespørsel", "Tilbud"]).count() == 2
+    # An account that never answers is given up after the last attempt.
+    account.password_encrypted = crypto.encrypt("endret-passord")
+    account.save()
+    last = backfill_mail.call(["ny@example.no"], [account.pk], attempt=BACKFILL_ATTEMPTS)
+    assert last["failed"] == [account.pk]
+    assert not DBTaskResult.objects.filter(task_path="mailbox.tasks.backfill_mail").exists()
 
 
 def test_an_address_change_without_a_linking_account_queues_nothing(
