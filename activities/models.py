@@ -288,6 +288,36 @@ class NoteQuerySet(models.QuerySet):
             parts.append(part.order_by())
         return parts[0].union(*parts[1:], all=not distinct)
 
+    def contact_ids_sql(self, *, distinct: bool = True) -> tuple[str, tuple]:
+        """:meth:`contact_ids` as one SQL statement (text, parameters) that reads these
+        notes once: a ``MATERIALIZED`` CTE of them, which each route's link table joins.
+        The UNION of :meth:`contact_ids` finds the notes again for each route, and for a
+        note search that is one trigram index scan per route (three, 11 ms each for a rare
+        phrase among a million notes). For the search's probes, which send their own SQL
+        around it; raises ``EmptyResultSet``, as the ORM does, for ``none()``."""
+        from django.db import connection
+
+        quote = connection.ops.quote_name
+        routes = _contact_routes()
+        columns = list(
+            dict.fromkeys(Note._meta.pk.attname if c == "pk" else c for c, *_ in routes)
+        )
+        sql, params = self.order_by().values(*columns).query.sql_with_params()
+        names = ", ".join(quote(column) for column in columns)
+        parts = []
+        for column, links, link_column, _path in routes:
+            column = quote(Note._meta.pk.attname if column == "pk" else column)
+            if links is None:
+                parts.append(f"SELECT n.{column} FROM notes n WHERE n.{column} IS NOT NULL")
+            else:
+                table = quote(links._meta.db_table)
+                parts.append(
+                    f"SELECT l.{quote('contact_id')} FROM {table} l"
+                    f" JOIN notes n ON l.{quote(link_column)} = n.{column}"
+                )
+        union = " UNION " if distinct else " UNION ALL "
+        return f"WITH notes({names}) AS MATERIALIZED ({sql}) {union.join(parts)}", params
+
     def concerning(self, contact):
         """These notes that concern ``contact`` (an id or an ``OuterRef``), one queryset
         per route (:func:`_contact_routes`): for ``Exists`` tests that each probe their own

@@ -7,9 +7,10 @@ per distinct name (~8 µs each, ~2 ms for 100 names), and keeps those that match
 :mod:`search.selectors` then walks only the rows of those names.
 
 **Noted contacts** (:func:`noted_contact_ids`). A note search matches contacts through
-their notes: the trigram index finds the matching notes the user may read, a UNION of the
-card tab's three routes their contacts, and the database hands back the ids as one array
-literal with their number.
+their notes: the trigram index finds the matching notes the user may read, once (a
+``MATERIALIZED`` CTE, ``NoteQuerySet.contact_ids_sql``), a UNION of the card tab's three
+routes their contacts, and the database hands back the ids as one array literal with
+their number.
 
 **The note plan** (:func:`note_probe`): the same statement estimates how many notes match
 from the trigram index's statistics and then either proves a frequent word's count over
@@ -139,15 +140,15 @@ def noted_contact_ids(user, term: str, *, starts: bool) -> tuple[int, str] | Non
     their contacts, and the database joins the ids into one text so that Python need not
     take 40,000 rows apart. None when there are more than ``NOTE_IDS_MAX``."""
     notes = visible_notes(user, term, starts=starts)
-    ids = notes.contact_ids(distinct=True).order_by()[: NOTE_IDS_MAX + 1]
     try:
-        sql, params = ids.query.sql_with_params()
+        sql, params = notes.contact_ids_sql(distinct=True)
     except EmptyResultSet:  # no notes at all to read (no user)
         return 0, NO_IDS
     with connections[read_alias(notes.model)].cursor() as cursor:
         cursor.execute(
-            f"SELECT count(*), COALESCE(array_agg(id)::text, '{NO_IDS}') FROM ({sql}) ids(id)",
-            params,
+            f"SELECT count(*), COALESCE(array_agg(id)::text, '{NO_IDS}')"
+            f" FROM ({sql} LIMIT %s) ids(id)",
+            (*params, NOTE_IDS_MAX + 1),
         )
         count, literal = cursor.fetchone()
     if count > NOTE_IDS_MAX:
@@ -290,7 +291,6 @@ def note_probe(user, term: str, *, starts: bool, cap: int | None) -> NoteProbe:
     """
     pattern = like_pattern(term, starts=starts)
     visible = visible_notes(user, term, starts=starts)
-    ids = visible.contact_ids(distinct=True).order_by()[: NOTE_IDS_MAX + 1]
     firsts = (
         visible.filter(contact__isnull=False)
         .order_by("-id")
@@ -306,7 +306,7 @@ def note_probe(user, term: str, *, starts: bool, cap: int | None) -> NoteProbe:
     forms = spellings(term)
     evident = cap is not None and forms is not None
     try:
-        ids_sql, ids_params = ids.query.sql_with_params()
+        ids_sql, ids_params = visible.contact_ids_sql(distinct=True)
         firsts_sql, firsts_params = firsts.query.sql_with_params()
         stored_sql, stored_params = stored.query.sql_with_params()
     except EmptyResultSet:  # no notes at all to read (no user)
@@ -333,7 +333,7 @@ def note_probe(user, term: str, *, starts: bool, cap: int | None) -> NoteProbe:
         ) over
         CROSS JOIN LATERAL (
             SELECT count(*) AS n, COALESCE(array_agg(i.id)::text, '{NO_IDS}') AS ids
-            FROM ({ids_sql}) i(id)
+            FROM ({ids_sql} LIMIT %s) i(id)
             WHERE e.n < %s
         ) noted
     """
@@ -354,6 +354,7 @@ def note_probe(user, term: str, *, starts: bool, cap: int | None) -> NoteProbe:
         cap is not None,
         cap or 0,
         *ids_params,
+        NOTE_IDS_MAX + 1,
         NOTE_WALK_FROM,
     )
     with connection.cursor() as cursor:

@@ -32,8 +32,8 @@ trigrams serve (``filters.MIN_TERM``); the rest (customer numbers, company names
 
 The note search («Notat») matches contacts through their notes, so it is planned from
 the notes (``probe.noted_contact_ids``): ``note_text_trgm`` (activities/0002) finds the
-matching notes the user may read, a UNION of the card tab's three routes
-(``NoteQuerySet.contact_ids``) their contacts, and the database hands back the ids as one
+matching notes the user may read, once, and a UNION of the card tab's three routes
+joined to them (``NoteQuerySet.contact_ids_sql``) their contacts, and the database hands back the ids as one
 array literal with their number (the count, unless narrowed). The page then walks
 ``contact_sort_idx`` against that array (many ids) or reads the ids by key and sorts them
 (few). A frequent word (a quarter of a million notes) is planned the other way round

@@ -8,6 +8,7 @@ the same JSON on a million contacts, with ANALYZE.)
 """
 
 import json
+from collections import Counter
 from dataclasses import dataclass, field
 
 from django.db import connection
@@ -33,6 +34,7 @@ class Plans:
     (a sequential scan that no ``LIMIT`` stops)."""
 
     indexes: set[str] = field(default_factory=set)
+    table_reads: Counter = field(default_factory=Counter)  # table → the plans' scans of it
     seq_scans: set[str] = field(default_factory=set)
     text: list[str] = field(default_factory=list)
 
@@ -70,6 +72,8 @@ def explain(statements) -> Plans:
             for node, bounded in _nodes(plan):
                 if "Index Name" in node:
                     plans.indexes.add(node["Index Name"])
+                if "Relation Name" in node:
+                    plans.table_reads[node["Relation Name"]] += 1
                 if node["Node Type"] == "Seq Scan" and not bounded:
                     plans.seq_scans.add(node["Relation Name"])
     return plans
