@@ -125,3 +125,18 @@ def test_make_test_names_what_to_install_before_any_test_when_it_cannot_install(
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1
     assert "chromium dovecot-core dovecot-imapd gettext" in lines[0]
+
+
+@pytest.mark.django_db
+def test_the_database_compiles_no_statement_with_jit():
+    # crm/0001: a search probe's branch that never runs, priced past jit_above_cost, made
+    # PostgreSQL compile the statement first (0.6 s for a 15 ms note search).
+    from django.db import connections
+
+    fresh = connections.create_connection("default")  # the database's defaults apply anew
+    try:
+        with fresh.cursor() as cursor:
+            cursor.execute("SHOW jit")
+            assert cursor.fetchone()[0] == "off"
+    finally:
+        fresh.close()
