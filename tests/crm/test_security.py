@@ -25,3 +25,25 @@ def test_static_assets_are_served_locally_not_from_a_cdn(staff_client):
     body = staff_client.get(reverse("home")).content.decode()
     assert "/static/vendor/htmx/htmx.min.js" in body
     assert "cdn" not in body.lower()
+
+
+def test_a_password_from_before_argon2_is_stored_again_with_it_at_sign_in(client, staff, settings):
+    from django.contrib.auth.hashers import PBKDF2PasswordHasher
+
+    import crm.settings.base as production
+
+    settings.PASSWORD_HASHERS = production.PASSWORD_HASHERS
+    # A hash made before the switch (fewer rounds, to keep the test quick; they are stored
+    # in the hash itself).
+    staff.password = PBKDF2PasswordHasher().encode(
+        "pw-for-tests-1", "oldsalt1234", iterations=1000
+    )
+    staff.save(update_fields=["password"])
+    response = client.post(
+        reverse("login"), {"username": staff.username, "password": "pw-for-tests-1"}
+    )
+    assert response.status_code == 302
+    staff.refresh_from_db()
+    assert staff.password.startswith("argon2$argon2id$")
+    assert staff.check_password("pw-for-tests-1")
+    assert not staff.check_password("pw-for-tests-2")
