@@ -16,6 +16,14 @@ def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache (remembered proofs, the panel's choices)."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def postcode_register(db):
     """Posten's postcode register, loaded (tests.contacts.factories.load_postcode_register)."""

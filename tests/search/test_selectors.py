@@ -233,6 +233,40 @@ def test_a_word_inside_the_notes_proves_nothing_for_starts_with(staff, monkeypat
     assert _over(staff, "møte", starts=True)
 
 
+def test_a_proof_over_the_cap_is_remembered_for_that_user_and_search_only(
+    staff, other_staff, monkeypatch, django_assert_num_queries
+):
+    monkeypatch.setattr("search.probe.NOTE_WALK_FROM", 0)
+    for _ in range(2):
+        note(staff, "oftemøte", contact=ContactFactory())
+    assert _over(staff, "oftemøte")
+    # The same search again: the proof is remembered, the probe asks nothing.
+    with django_assert_num_queries(0):
+        assert note_probe(staff, "oftemøte", starts=False, cap=1) == (True, True, None, None)
+    # Another user, match, cap or word is proved afresh (a user's proof may rest on
+    # their own private notes).
+    for user, term, starts, cap in [
+        (other_staff, "oftemøte", False, 1),
+        (staff, "oftemøte", True, 1),
+        (staff, "oftemøte", False, 2),
+        (staff, "oftemøt", False, 1),
+    ]:
+        with django_assert_num_queries(1):
+            note_probe(user, term, starts=starts, cap=cap)
+    assert not note_probe(staff, "oftemøte", starts=False, cap=2).over
+
+
+def test_a_count_not_proved_over_the_cap_is_not_remembered(
+    staff, monkeypatch, django_assert_num_queries
+):
+    monkeypatch.setattr("search.probe.NOTE_WALK_FROM", 0)
+    note(staff, "oftemøte", contact=ContactFactory())
+    assert not _over(staff, "oftemøte")
+    note(staff, "oftemøte", contact=ContactFactory())
+    with django_assert_num_queries(1):
+        assert note_probe(staff, "oftemøte", starts=False, cap=1).over
+
+
 def _email(contact, email, position=0):
     ContactEmail.objects.create(contact=contact, email=email, position=position)
 
