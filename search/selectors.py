@@ -83,7 +83,7 @@ from .probe import (
     name_probe,
     note_probe,
 )
-from .snippets import note_snippets
+from .snippets import newest_note_text, note_snippets
 
 PER_PAGE = 50
 # The count stops here («over 10 000») unless settings.SEARCH_COUNT_CAP says otherwise.
@@ -114,6 +114,8 @@ class SearchResult:
     per_page: int = PER_PAGE
     counted: bool = True  # False for the typing dropdown: no count, ``count`` is len(hits)
     narrowed: bool = False  # a term or a narrowing; otherwise the list is every contact
+    # A note search: the expression of each hit's newest matching note, read with the page.
+    note_text: object = None
 
     @property
     def has_previous(self) -> bool:
@@ -171,6 +173,8 @@ def search(*, params, user, page: int = 1, limit: int | None = None) -> SearchRe
     page = max(1, page)
     starts = data["match"] == "starts"
     narrowed = filterset.qs
+    if result.term and data["type"] == "note":
+        result.note_text = newest_note_text(user, result.term, starts=starts, kind=result.kind)
     # Built where a plan uses it: the note plans have their own, and building it costs.
     matching = functools.partial(
         match_term, narrowed, result.kind, data, result.term, user=user, indexed=True
@@ -298,7 +302,11 @@ def _page_and_count(
         # instead (over the cap: the last page the count reaches).
         result.page = result.pages
         start = (result.page - 1) * size
-        result.hits = list(_annotate(reads(ordered[start : start + size]), result.kind))
+        result.hits = list(
+            _annotate(
+                reads(ordered[start : start + size]), result.kind, note_text=result.note_text
+            )
+        )
 
 
 def _over_cap(cap: int) -> int:
@@ -308,7 +316,7 @@ def _over_cap(cap: int) -> int:
 
 def _page_of(ordered, result, *, start, reads):
     rows = reads(ordered[start : start + result.per_page])
-    return list(_annotate(rows, result.kind, brief=not result.counted))
+    return list(_annotate(rows, result.kind, brief=not result.counted, note_text=result.note_text))
 
 
 # How many contacts in name order an e-mail walk tests per page before it gives way, and
@@ -462,14 +470,17 @@ def _base(kind):
     return Company.objects.all() if kind == "company" else Contact.objects.all()
 
 
-def _annotate(qs, kind, *, brief: bool = False):
+def _annotate(qs, kind, *, brief: bool = False, note_text=None):
     """What a hit row shows beyond its own columns. Phones come as the stored text
     (``phone_e164``): turning each into a PhoneNumber object and back, 50 times a page,
     was a tenth of the page's time; the row formats the text (cached per number).
 
     ``brief`` (the typing dropdown) reads only the name and the first current company:
-    every column less is less to compile and read in a request budgeted at 30 ms."""
+    every column less is less to compile and read in a request budgeted at 30 ms.
+    ``note_text``: a note search's newest matching note (``snippets.newest_note_text``)."""
     annotations = _row_annotations(kind, brief, timezone.localdate())
+    if note_text is not None:
+        annotations = {**annotations, "note_text": note_text}
     if brief:
         qs = (
             qs.only("id", "name", "customer_number")

@@ -9,7 +9,9 @@ template (``search/partials/note_snippet.html``) escapes them and marks the matc
 import re
 from typing import NamedTuple
 
-from .matching import visible_notes
+from django.db.models import OuterRef, Subquery
+
+from .matching import visible_notes, walked_notes
 
 # Characters of a note shown on each side of the match in the hit list.
 SNIPPET_CONTEXT = 60
@@ -44,12 +46,34 @@ def snippet(text: str, pattern: re.Pattern) -> Snippet:
     return Snippet(before, found.group(), after)
 
 
+def newest_note_text(user, term: str, *, starts: bool, kind: str) -> Subquery:
+    """Each hit row's newest matching note that ``user`` may read, as a column of the
+    page's query (``note_text``): the notes that concern the row along each route
+    (``NoteQuerySet.for_contact``; a company's own notes), tested against the term, for
+    the page's rows alone. A second query for the page's fifty took 5 ms, most of it
+    building the query. The term's test is in the form no index serves
+    (:func:`~search.matching.walked_notes`): the trigram index would read every matching
+    note for each row."""
+    notes = walked_notes(user, term, starts=starts)
+    if kind == "company":
+        notes = notes.filter(company=OuterRef("pk"))
+    else:
+        notes = notes.for_contact(OuterRef("pk"))
+    return Subquery(notes.order_by("-created_at", "-id").values("text")[:1])
+
+
 def note_snippets(result, user, *, starts: bool) -> None:
     """Give each hit of a note search (``result``, a ``SearchResult``) its newest matching
     note that the user may read, as ``note_snippet`` (a :class:`Snippet`, None when the
-    hit has none), in one query."""
+    hit has none): cut from the ``note_text`` the page's query read (:func:`newest_note_text`),
+    or read for hits without it in one query."""
     result.notes = True
     if not result.hits:
+        return
+    pattern = term_pattern(result.term)
+    if all(hasattr(hit, "note_text") for hit in result.hits):
+        for hit in result.hits:
+            hit.note_snippet = snippet(hit.note_text, pattern) if hit.note_text else None
         return
     notes = visible_notes(user, result.term, starts=starts)
     ids = [hit.pk for hit in result.hits]
@@ -62,7 +86,6 @@ def note_snippets(result, user, *, starts: bool) -> None:
     for owner, text, created in rows:
         if owner not in newest or created > newest[owner][1]:
             newest[owner] = (text, created)
-    pattern = term_pattern(result.term)
     for hit in result.hits:
         text = newest.get(hit.pk, ("", None))[0]
         hit.note_snippet = snippet(text, pattern) if text else None
