@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.contrib.postgres.aggregates import ArrayAgg
+from django.contrib.postgres.aggregates import ArrayAgg, BoolOr
 from django.db.models import (
     Case,
     Count,
@@ -18,6 +18,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.functions import Coalesce, NullIf
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -83,41 +84,47 @@ class Thread:
 def contact_threads_page(*, user, contact, query: str = "", page: str | int | None = 1):
     """A page of the contact's conversations, the newest first, each with its count of
     messages, participants and last date (None when locked to ``user``). Two queries:
-    the page's conversations (with their total), and their messages. With ``query``, the
-    conversations holding a message whose subject matches."""
+    the page's conversations (with their total, senders and attachments), and their
+    newest messages. With ``query``, the conversations holding a message whose subject
+    matches."""
     links = contact_message_links(user=user, contact=contact)
     if links is None:
         return None
     if query:
         matching = links.filter(message__subject__icontains=query)
         links = links.filter(message__thread_key__in=matching.values("message__thread_key"))
+    oldest_first = ("sent_at", "message_id")
     threads = (
         links.order_by()
         .values(key=F("message__thread_key"))
-        # Each conversation's messages ride along, so that the page's are then read by
-        # key rather than by joining every link of the contact to its message again.
-        .annotate(last_at=Max("sent_at"), count=Count("pk"), message_ids=ArrayAgg("message_id"))
+        .annotate(
+            last_at=Max("sent_at"),
+            count=Count("pk"),
+            # What the row shows of the whole conversation comes with it; only each
+            # one's newest message is then read whole (25 links rather than all of them).
+            newest_id=ArrayAgg("message_id", order_by=("-sent_at", "-message_id")),
+            senders=ArrayAgg(
+                Coalesce(NullIf("message__from_name", Value("")), "message__from_address"),
+                order_by=oldest_first,
+            ),
+            has_attachments=BoolOr("message__has_attachments"),
+        )
         .order_by("-last_at", "key")
     )
     page = page_with_total(threads, page, PAGE_SIZE)
-    rows, message_ids = {}, []
+    rows, newest = {}, {}
     for row in page.object_list:
-        message_ids += row.pop("message_ids")
-        rows[row["key"]] = Thread(**row)
-    members = links.filter(message_id__in=message_ids).only(
-        *CONTACT_LINK_FIELDS, "message__thread_key"
-    )
-    # Oldest first: the participants in the order they joined; the last is the newest.
-    for link in members.order_by("sent_at", "message_id"):
-        thread = rows[link.message.thread_key]
+        newest[row.pop("newest_id")[0]] = row["key"]
+        senders = row.pop("senders")
+        thread = rows[row["key"]] = Thread(**row)
+        # The participants in the order they joined, each once.
+        thread.participants = [sender for sender in dict.fromkeys(senders) if sender]
+    for link in links.filter(message_id__in=list(newest)).only(*CONTACT_LINK_FIELDS):
+        thread = rows[newest[link.message_id]]
         thread.newest = link
         # Read here, not in the template: a missing reverse one-to-one raises, and the
         # template engine answers a raised lookup with dir() of the whole message.
         thread.outgoing = getattr(link.message, "outgoing", None)
-        sender = link.message.from_name or link.message.from_address
-        if sender and sender not in thread.participants:
-            thread.participants.append(sender)
-        thread.has_attachments |= link.message.has_attachments
     page.object_list = list(rows.values())
     return page
 
