@@ -45,21 +45,26 @@ def bench_user():
     return user
 
 
-def time_get(client, url: str, runs: int = 30, warmup: int = 3, **headers) -> dict:
+def time_get(client, url: str, runs: int = 30, warmup: int = 3, before=None, **headers) -> dict:
     """GET ``url`` ``warmup`` times, then ``runs`` times; p50/p95 in ms and the query count.
-    ``headers`` go with each request (``HTTP_AUTHORIZATION=…`` for the API)."""
+    ``headers`` go with each request (``HTTP_AUTHORIZATION=…`` for the API); ``before()``,
+    if given, runs before each request, outside its time."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    before = before or (lambda: None)
     for _ in range(warmup):
+        before()
         response = client.get(url, **headers)
         assert response.status_code == 200, (url, response.status_code)
+    before()
     with CaptureQueriesContext(connection) as captured:
         client.get(url, **headers)
     # Count now: each request clears the query log when it starts.
     query_count = len(captured)
     samples = []
     for _ in range(runs):
+        before()
         started = time.perf_counter()
         client.get(url, **headers)
         samples.append((time.perf_counter() - started) * 1000)

@@ -296,12 +296,12 @@ def note_probe(user, term: str, *, starts: bool, cap: int | None) -> NoteProbe:
     Each of 2 and 3 sits under a condition on the estimate that PostgreSQL tests first
     (a gating one-time filter), so only one of them runs.
 
-    A proof of «over the cap» is remembered for ``NOTE_PROOF_SECONDS`` (:func:`_proof_key`:
+    A proof of «over the cap» is remembered for ``NOTE_PROOF_SECONDS`` (:func:`note_proof_key`:
     per user, since it counts the user's own private notes), and the same search then
     needs no probe: more notes cannot make it untrue, and only deleting most of them
     within those minutes could.
     """
-    key = _proof_key(user, term, starts=starts, cap=cap)
+    key = note_proof_key(user, term, starts=starts, cap=cap)
     if key and cache.get(key):
         return NoteProbe(True, True, None, None)
     pattern = like_pattern(term, starts=starts)
@@ -385,7 +385,7 @@ def note_probe(user, term: str, *, starts: bool, cap: int | None) -> NoteProbe:
     return NoteProbe(False, False, count, literal)
 
 
-def _proof_key(user, term: str, *, starts: bool, cap: int | None) -> str | None:
+def note_proof_key(user, term: str, *, starts: bool, cap: int | None) -> str | None:
     """The cache key of ``user``'s proof that ``term``'s notes concern more than ``cap``
     contacts (None: nothing to remember, no user or no cap asked)."""
     if cap is None or user is None or not user.is_authenticated:
