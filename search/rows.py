@@ -9,29 +9,34 @@ together here; the table around them
 written here comes from :func:`highlight`, which escapes what it marks.
 """
 
+import functools
 import html
 import re
 
-from django.utils.html import escape
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
 from crm.templatetags.crm import phone_text
 
 
-def highlight(value, term: str) -> SafeString:
+def highlight(value, term: str) -> str:
     """``value`` escaped, each case-insensitive occurrence of ``term`` wrapped in <mark>."""
     text = "" if value is None else str(value)
     term = (term or "").strip()
     if not term:
-        return escape(text)
-    parts = re.split(f"({re.escape(term)})", text, flags=re.IGNORECASE)
-    return mark_safe(
-        "".join(
-            f"<mark>{escape(part)}</mark>" if i % 2 else escape(part)
-            for i, part in enumerate(parts)
-        )
+        return _e(text)
+    parts = _occurrences(term).split(text)
+    if len(parts) == 1:  # most names of a page do not hold the term in both parts
+        return _e(text)
+    return "".join(
+        f"<mark>{_e(part)}</mark>" if i % 2 else _e(part) for i, part in enumerate(parts)
     )
+
+
+@functools.lru_cache(maxsize=64)
+def _occurrences(term: str) -> re.Pattern:
+    """A pattern that splits a text at each occurrence of ``term``, kept in the parts."""
+    return re.compile(f"({re.escape(term)})", re.IGNORECASE)
 
 
 def hit_rows(result, *, term: str, selectable: bool, contact_base: str, company_base: str):

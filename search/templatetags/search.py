@@ -1,6 +1,7 @@
 from django import template
 from django.core.cache import cache
 from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
 from contacts.models import Contact
@@ -37,7 +38,10 @@ def _render(form, *, live, request):
     )
 
 
-register.filter("highlight", rows.highlight)
+@register.filter
+def highlight(value, term):
+    """``value`` escaped, with each occurrence of ``term`` marked (``rows.highlight``)."""
+    return mark_safe(rows.highlight(value, term))
 
 
 @register.simple_tag(takes_context=True)
