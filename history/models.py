@@ -134,6 +134,8 @@ ContactEmailEvent = pghistory.create_event_model(
     pghistory.InsertEvent("added"),
     pghistory.UpdateEvent("changed"),
     pghistory.DeleteEvent("removed"),
+    # Kept by the database from the contact's name: a rename is the contact's event.
+    exclude=["contact_sort_key"],
     model_name="ContactEmailEvent",
     app_label="history",
     abstract=False,

@@ -72,6 +72,12 @@ def spellings(term: str) -> list[str] | None:
     return list(dict.fromkeys([term, term.lower(), term[:1].upper() + term[1:].lower()]))
 
 
+def matching_addresses(data, term):
+    """The addresses the term matches, by the trigram index ``contact_email_trgm``."""
+    _name, lookup = term_lookup(type=data["type"], match=data["match"], kind="contact")
+    return term_filter(ContactEmail.objects.order_by(), "email", lookup, term, True)
+
+
 def email_contacts(data, term, cap: int) -> int | None:
     """How many contacts have an address that matches, up to ``cap + 1``, from the
     addresses alone: the first ``cap + 1`` the trigram index finds and their distinct
@@ -79,9 +85,8 @@ def email_contacts(data, term, cap: int) -> int | None:
     where the join took 49). None when that cannot tell: ``cap + 1`` addresses found, but
     on fewer contacts (some have two that match). For the unnarrowed search only, which
     lists every contact."""
-    _name, lookup = term_lookup(type=data["type"], match=data["match"], kind="contact")
     found = (
-        term_filter(ContactEmail.objects.order_by(), "email", lookup, term, True)
+        matching_addresses(data, term)
         .values("contact_id")[: cap + 1]
         .aggregate(rows=Count("*"), contacts=Count("contact_id", distinct=True))
     )

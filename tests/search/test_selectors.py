@@ -609,9 +609,16 @@ SHAPES = {
         "trigram",
         {"contact_full_name_trgm"},
     ),
-    "e-mail": (
+    "e-mail: the matching addresses sorted by their contacts' keys": (
         "contact",
         {"q": "thorhansen12", "type": "email"},
+        {},
+        "email-keys",
+        {"contact_email_trgm", "contacts_contact_pkey"},
+    ),
+    "e-mail, narrowed": (
+        "contact",
+        {"q": "thorhansen12", "type": "email", "selection": "mine"},
         {},
         "trigram",
         {"contact_email_trgm"},
@@ -624,11 +631,11 @@ SHAPES = {
         # The walk probes each contact's addresses.
         {"contact_sort_idx", "contacts_contactemail_contact_id_8dd35e56"},
     ),
-    "e-mail, a frequent part of a name: trigram after a short walk": (
+    "e-mail, a frequent part of a name: the addresses' keys after a short walk": (
         "contact",
         {"q": "hansen", "type": "email"},
         {"search.probe.EMAIL_WALK_SHARE": 0, "search.selectors.EMAIL_WALK_WINDOW": 10},
-        "trigram",
+        "email-keys",
         {"contact_email_trgm"},
     ),
     "phone": ("contact", {"q": "41 0012", "type": "phone"}, {}, "trigram", {"contact_phone_trgm"}),
@@ -754,23 +761,23 @@ def _email_search(user, term, page=1, **more):
 
 
 @pytest.mark.parametrize("page", [1, 2, 7])
-def test_a_frequent_address_walked_in_name_order_gives_the_trigram_plans_pages(
+def test_a_frequent_address_walked_in_name_order_gives_the_address_plans_pages(
     firm, page, monkeypatch
 ):
     plan, hits, count, over = _email_search(firm, "example", page)
     monkeypatch.setattr("search.probe.EMAIL_WALK_SHARE", 2)  # never frequent
     assert plan == "email-walk"
-    assert ("trigram", hits, count, over) == _email_search(firm, "example", page)
+    assert ("email-keys", hits, count, over) == _email_search(firm, "example", page)
     assert len(hits) == 50 and count == CONTACTS
 
 
-def test_a_frequent_name_part_beyond_the_walks_window_is_found_by_the_trigram_plan(
+def test_a_frequent_name_part_beyond_the_walks_window_is_found_from_the_addresses(
     firm, monkeypatch
 ):
     monkeypatch.setattr("search.probe.EMAIL_WALK_SHARE", 0)  # every term frequent
     monkeypatch.setattr("search.selectors.EMAIL_WALK_WINDOW", 10)  # only Aasen in reach
     plan, hits, count, _over = _email_search(firm, "thorhansen")
-    assert plan == "trigram"
+    assert plan == "email-keys"
     assert count == CONTACTS // len(LAST_NAMES)
     assert set(Contact.objects.filter(pk__in=hits).values_list("last_name", flat=True)) == {
         "Thorhansen"
