@@ -162,11 +162,12 @@ class Contact(TimeStampedModel):
                 OpClass(Cast("customer_number", models.TextField()), name="gin_trgm_ops"),
                 name="contact_custno_trgm",
             ),
-            # The last-name search (search/selectors.py): an index-only ordered walk that
-            # tests the last name (and the «mine»/«private» narrowing) without the heap …
+            # The last- and first-name searches (search/selectors.py): an index-only
+            # ordered walk that tests the name (and the «mine»/«private» narrowing)
+            # without the heap …
             models.Index(
                 fields=["sort_key", "id"],
-                include=["last_name", "owner", "customer_number"],
+                include=["last_name", "owner", "customer_number", "first_name"],
                 name="contact_sort_cover_idx",
             ),
             # … the same walk over private customers alone («Privatkunder»), small enough

@@ -18,7 +18,8 @@ therefore plans from the *distinct* last names (``probe.name_probe``):
    page 1 holds fewer than 50 hits; otherwise it is a ``LIMIT cap+1`` count of the matching
    names' index entries (or of the walk, when the search is narrowed).
 
-First names are planned the same way from their distinct values (``contact_first_name_idx``).
+First names are planned the same way from their distinct values (``contact_first_name_idx``);
+the page walks ``contact_sort_cover_idx``, which holds the first name too.
 The probe reads ``pg_stats.n_distinct`` in the same statement and does not walk at all
 when the statistics show more than ``probe.PROBE_STEPS`` distinct names.
 

@@ -593,7 +593,8 @@ SHAPES = {
         {"q": "ingr", "type": "first_name"},
         {},
         "names",
-        {"contact_first_name_idx", "contact_sort_idx"},
+        # The page walks the cover index, testing the first name on its entries.
+        {"contact_first_name_idx", "contact_sort_cover_idx"},
     ),
     "first name, trigram": (
         "contact",
