@@ -83,7 +83,7 @@ def _clear() -> None:
             " contacts_contactemail, history_entry, imports_importjob, imports_importrecord,"
             " history_contactevent, history_companyevent, history_companylinkevent,"
             " history_contactemailevent, history_contactcategoryevent,"
-            " history_companycategoryevent, pghistory_context CASCADE"
+            " history_companycategoryevent, pghistory_context, search_addressword CASCADE"
         )
 
 

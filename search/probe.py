@@ -21,6 +21,10 @@ e-mail trigram index tells a term in a third of the addresses («gmail») from a
 to plan an e-mail search as a walk of the contacts or from the matches, and for a
 frequent one proves the count over the cap from the first addresses.
 
+**The address words** (:func:`email_words`): for a term of letters only, the distinct
+words of the addresses that hold it, each word's first contacts in name order, and their
+count, in one statement (:mod:`search.models`).
+
 Both proofs of «over the cap» first look for the term's usual spellings as they are
 written (``matching.spellings``: a plain ``LIKE``, without ``UPPER()`` of each row's
 text), which is evidence enough when it finds more than the cap.
@@ -51,6 +55,7 @@ from contacts.sorting import SORT_FROM, SORT_TO
 from crm.replicas import read_alias
 
 from .matching import spellings, visible_notes
+from .models import AddressWord, KnownWord
 
 # The most distinct names the probe walks before it gives way to the trigram plan.
 PROBE_STEPS = 5000
@@ -67,6 +72,9 @@ NOTE_TEXT_INDEX = "note_text_trgm"
 # From this share of the addresses matching (the estimate) on, an e-mail search walks the
 # contacts in name order: spread evenly, 50 hits lie within the first 1,000 contacts.
 EMAIL_WALK_SHARE = 0.05
+# The most words of the addresses a term may match for the e-mail search to walk them
+# (see email_words): each costs an index probe and a walk of up to a page.
+EMAIL_WORDS_MAX = 500
 # The trigram index on the contacts' e-mail addresses (contacts/0002).
 EMAIL_INDEX = "contact_email_trgm"
 # How many times the rows that the estimate says hold ``cap + 1`` matches the evidence of
@@ -260,6 +268,78 @@ def email_probe(term: str, *, starts: bool, cap: int | None) -> EmailProbe:
         cursor.execute(sql, params)
         frequent, over = cursor.fetchone()
     return EmailProbe(frequent, frequent and evident and over)
+
+
+class EmailWords(NamedTuple):
+    """What :func:`email_words` found: the page's contacts' ids in name order, and how
+    many contacts match (up to ``cap + 1``; None when not counted)."""
+
+    ids: list[int]
+    count: int | None
+
+
+def email_words(term: str, *, start: int, size: int, cap: int | None) -> EmailWords | None:
+    """The e-mail search for a term of one word (``search.models.is_one_word``), from the
+    addresses' words, in one statement.
+
+    1. **The words** that hold the term, among the distinct ones (``search_knownword``).
+       None (the caller plans otherwise) when they are more than ``EMAIL_WORDS_MAX``.
+    2. **The page**: for each word, its first ``start + size`` distinct contacts in name
+       order, an index-only walk of ``search_addressword``'s key; the page is those of
+       all words together from ``start``. (A contact among a word's first n is among the
+       first n of all words, since the contacts before it hold a matching word too.)
+    3. **The count**, unless ``cap`` is None: the distinct contacts of the words' first
+       ``cap + 1`` addresses. That is exact when those are all of them, and more than the
+       cap when they hold more than the cap of contacts; otherwise (some contacts hold
+       several matching addresses) every match is counted.
+    """
+    sql = f"""
+        WITH words AS MATERIALIZED (
+            SELECT array_agg(word) AS found, count(*) AS n
+            FROM {KnownWord._meta.db_table} WHERE word LIKE UPPER(%(pattern)s)
+        )
+        SELECT w.n, page.ids, total.n
+        FROM words w
+        CROSS JOIN LATERAL (
+            SELECT array_agg(p.c ORDER BY p.k, p.c) AS ids FROM (
+                SELECT DISTINCT x.k, x.c FROM unnest(w.found) m(word)
+                CROSS JOIN LATERAL (
+                    SELECT DISTINCT a.contact_sort_key AS k, a.contact_id AS c
+                    FROM {AddressWord._meta.db_table} a
+                    WHERE a.word = m.word ORDER BY 1, 2 LIMIT %(reach)s
+                ) x
+                ORDER BY x.k, x.c OFFSET %(start)s LIMIT %(size)s
+            ) p
+            WHERE w.n <= %(most)s
+        ) page
+        LEFT JOIN LATERAL (
+            SELECT CASE WHEN s.rows <= %(cap)s OR s.contacts > %(cap)s THEN s.contacts
+                ELSE (SELECT count(DISTINCT a.contact_id) FROM {AddressWord._meta.db_table} a
+                      WHERE a.word = ANY(w.found)) END AS n
+            FROM (
+                SELECT count(*) AS rows, count(DISTINCT f.contact_id) AS contacts FROM (
+                    SELECT a.contact_id FROM {AddressWord._meta.db_table} a
+                    WHERE a.word = ANY(w.found) LIMIT %(cap)s + 1
+                ) f
+            ) s
+            WHERE w.n <= %(most)s AND %(counted)s
+        ) total ON true
+    """
+    params = {
+        "pattern": like_pattern(term, starts=False),
+        "reach": start + size,
+        "start": start,
+        "size": size,
+        "most": EMAIL_WORDS_MAX,
+        "cap": cap or 0,
+        "counted": cap is not None,
+    }
+    with connections[read_alias(AddressWord)].cursor() as cursor:
+        cursor.execute(sql, params)
+        words, ids, count = cursor.fetchone()
+    if words > EMAIL_WORDS_MAX:
+        return None
+    return EmailWords(ids or [], count if cap is not None else None)
 
 
 class NoteProbe(NamedTuple):

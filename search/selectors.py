@@ -44,7 +44,12 @@ notes on each route until the page is full, and the count is proved «over 10 00
 the newest matching notes. On 1M contacts and 1,000,000 notes both stay within a few
 tens of milliseconds (``benchmarks/search.py``).
 
-An e-mail search for an address part in a twentieth of the addresses or more
+An unnarrowed e-mail search for a term of letters only («contains») is planned from the
+addresses' words (:mod:`search.models`, ``probe.email_words``): the term lies inside one
+word, so the few distinct words that hold it are looked up and each one's addresses walked
+in name order on ``search_addressword``'s key, the page and the count in one statement
+(``_by_email_words``). Other e-mail terms, and one in too many words, are planned as
+follows. An e-mail search for an address part in a twentieth of the addresses or more
 (``probe.email_probe``, from the trigram index's statistics) walks the contacts in name
 order, probing each one's addresses (``_by_email_walk``), within a bounded window; the
 same probe proves such a term's count «over 10 000» from the first addresses. Any other
@@ -83,9 +88,11 @@ from contacts.sorting import NorwegianSortKey
 
 from .filters import SearchFilter
 from .matching import email_contacts, match_term, matching_addresses, normalise, noted
+from .models import is_one_word
 from .probe import (
     NAME_PROBES,
     email_probe,
+    email_words,
     name_probe,
     note_probe,
 )
@@ -115,7 +122,7 @@ class SearchResult:
     page: int = 1
     pages: int = 1
     searched: bool = False
-    plan: str = ""  # which query shape answered: "names", "note-ids", "email-walk", "trigram", "walk", "all"
+    plan: str = ""  # which query shape answered: "names", "note-ids", "email-words", "email-walk", "email-keys", "trigram", "walk", "all"
     notes: bool = False  # a note search: each hit has ``note_snippet``
     per_page: int = PER_PAGE
     counted: bool = True  # False for the typing dropdown: no count, ``count`` is len(hits)
@@ -204,6 +211,16 @@ def search(*, params, user, page: int = 1, limit: int | None = None) -> SearchRe
             _by_note_ids(result, narrowed, probe.count, probe.ids, page=page, narrowing=narrowing)
             note_snippets(result, user, starts=starts)
             return result
+    if (
+        result.term
+        and result.kind == "contact"
+        and data["type"] == "email"
+        and not narrowing
+        and not starts
+        and is_one_word(result.term)
+        and _by_email_words(result, page=page)
+    ):
+        return result
     counter = None
     if (
         result.term
@@ -376,6 +393,42 @@ def _by_email_walk(result, narrowed, walked, counted, *, page, counter) -> bool:
     return True
 
 
+def _by_email_words(result, *, page) -> bool:
+    """The e-mail search (unnarrowed, «contains») for a term of letters only, from the
+    words of the addresses (``probe.email_words``): the page's ids and the count in one
+    statement, then the page's contacts by key. False, with nothing filled in, when the
+    term is in too many distinct words for that to pay."""
+    size = result.per_page
+    found = email_words(
+        result.term,
+        start=(page - 1) * size,
+        size=size,
+        cap=count_cap() if result.counted else None,
+    )
+    if found is None:
+        return False
+    result.plan = "email-words"
+    result.page = page
+    result.hits = _hits_by_id(found.ids, result)
+    if found.count is None:
+        result.count = len(result.hits)
+        return True
+    cap = count_cap()
+    result.over_cap = found.count > cap
+    result.count = min(found.count, cap)
+    result.pages = max(1, ceil(result.count / size))
+    if not result.hits and page > result.pages:
+        # Past the last page (an old bookmark, a crafted number): the last page instead.
+        return _by_email_words(result, page=result.pages)
+    return True
+
+
+def _hits_by_id(ids, result):
+    """The page's rows for the contacts ``ids``, in name order."""
+    page = Contact.objects.filter(pk__in=ids).order_by("sort_key", "id")
+    return list(_annotate(page, result.kind, brief=not result.counted))
+
+
 def _by_email_keys(result, data, *, page, counter):
     """The e-mail search (unnarrowed) from the matching addresses alone: the trigram
     index finds them, each with its contact's sort key (``ContactEmail.contact_sort_key``),
@@ -396,13 +449,7 @@ def _by_email_keys(result, data, *, page, counter):
             start : start + result.per_page
         ]
     )
-    hits = list(
-        _annotate(
-            Contact.objects.filter(pk__in=[pk for pk, _n in found]).order_by("sort_key", "id"),
-            result.kind,
-            brief=not result.counted,
-        )
-    )
+    hits = _hits_by_id([pk for pk, _n in found], result)
     known = found[0][1] if found else None
     _page_and_count(
         result, ordered, keys, page=page, hits=hits, known_count=known, counter=counter

@@ -24,6 +24,7 @@ BIG_TABLES = frozenset(
         "activities_note",
         "activities_note_contact_persons",
         "activities_project_participants",
+        "search_addressword",
     }
 )
 

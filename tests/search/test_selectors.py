@@ -617,6 +617,13 @@ SHAPES = {
         "email-keys",
         {"contact_email_trgm", "contacts_contact_pkey"},
     ),
+    "e-mail, one word: each matching word's addresses walked in name order": (
+        "contact",
+        {"q": "thorhansen", "type": "email"},
+        {},
+        "email-words",
+        {"search_addressword_pkey", "contacts_contact_pkey"},
+    ),
     "e-mail, narrowed": (
         "contact",
         {"q": "thorhansen12", "type": "email", "selection": "mine"},
@@ -627,7 +634,7 @@ SHAPES = {
     "e-mail, an address in most: contacts walked in name order": (
         "contact",
         {"q": "example", "type": "email"},
-        {},
+        {"search.probe.EMAIL_WORDS_MAX": -1},
         "email-walk",
         # The walk probes each contact's addresses.
         {"contact_sort_idx", "contacts_contactemail_contact_id_8dd35e56"},
@@ -635,7 +642,11 @@ SHAPES = {
     "e-mail, a frequent part of a name: the addresses' keys after a short walk": (
         "contact",
         {"q": "hansen", "type": "email"},
-        {"search.probe.EMAIL_WALK_SHARE": 0, "search.selectors.EMAIL_WALK_WINDOW": 10},
+        {
+            "search.probe.EMAIL_WORDS_MAX": -1,
+            "search.probe.EMAIL_WALK_SHARE": 0,
+            "search.selectors.EMAIL_WALK_WINDOW": 10,
+        },
         "email-keys",
         {"contact_email_trgm"},
     ),
@@ -765,16 +776,20 @@ def _email_search(user, term, page=1, **more):
 def test_a_frequent_address_walked_in_name_order_gives_the_address_plans_pages(
     firm, page, monkeypatch
 ):
+    words = _email_search(firm, "example", page)
+    monkeypatch.setattr("search.probe.EMAIL_WORDS_MAX", -1)  # the words' plan gives way
     plan, hits, count, over = _email_search(firm, "example", page)
     monkeypatch.setattr("search.probe.EMAIL_WALK_SHARE", 2)  # never frequent
     assert plan == "email-walk"
     assert ("email-keys", hits, count, over) == _email_search(firm, "example", page)
+    assert ("email-words", hits, count, over) == words
     assert len(hits) == 50 and count == CONTACTS
 
 
 def test_a_frequent_name_part_beyond_the_walks_window_is_found_from_the_addresses(
     firm, monkeypatch
 ):
+    monkeypatch.setattr("search.probe.EMAIL_WORDS_MAX", -1)  # the words' plan gives way
     monkeypatch.setattr("search.probe.EMAIL_WALK_SHARE", 0)  # every term frequent
     monkeypatch.setattr("search.selectors.EMAIL_WALK_WINDOW", 10)  # only Aasen in reach
     plan, hits, count, _over = _email_search(firm, "thorhansen")
