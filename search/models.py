@@ -81,6 +81,7 @@ pgtrigger.register(
         name="derived_address_words",
         when=pgtrigger.After,
         operation=pgtrigger.Insert | pgtrigger.Update | pgtrigger.Delete,
+        declare=[("words", "text[]")],
         func=f"""
     IF TG_OP = 'UPDATE' AND OLD.email = NEW.email AND OLD.contact_id = NEW.contact_id
             AND OLD.contact_sort_key = NEW.contact_sort_key THEN
@@ -93,11 +94,10 @@ pgtrigger.register(
           AND contact_id = OLD.contact_id AND email_id = OLD.id;
     END IF;
     IF TG_OP <> 'DELETE' THEN
-        INSERT INTO search_knownword (word) {_WORDS_OF.format(row="NEW")}
-            ON CONFLICT DO NOTHING;
+        words := ARRAY({_WORDS_OF.format(row="NEW")});
+        INSERT INTO search_knownword (word) SELECT unnest(words) ON CONFLICT DO NOTHING;
         INSERT INTO search_addressword (word, contact_sort_key, contact_id, email_id)
-            SELECT w.w, NEW.contact_sort_key, NEW.contact_id, NEW.id
-            FROM ({_WORDS_OF.format(row="NEW")}) w;
+            SELECT w, NEW.contact_sort_key, NEW.contact_id, NEW.id FROM unnest(words) w;
     END IF;
     RETURN NULL;""",
     )

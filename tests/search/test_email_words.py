@@ -3,13 +3,18 @@
 count. Which contacts come in which order, through renames, merges and bulk loads, is
 ``test_email_order``'s, for this plan and the other."""
 
+import io
+
 import pytest
+from django.core.management import call_command
 from django.http import QueryDict
 from django.urls import reverse
 
 from contacts.models import ContactEmail
 from contacts.services import contact_create, contact_delete, contact_update
+from exports.services import contact_erase
 from search import probe
+from search.models import KnownWord
 from search.selectors import search
 
 
@@ -132,3 +137,20 @@ def test_the_page_reads_within_its_query_budget(staff_client, django_assert_max_
         response = staff_client.get(url, params, headers={"HX-Request": "true"})
     page = response.content.decode()
     assert "Ane Navn00" in page and "Ane Navn49" in page and "Ane Navn50" not in page
+
+
+def test_an_erased_persons_words_are_forgotten_by_the_nightly_prune(staff, firm_admin):
+    zoltan = contact_create(first_name="Zoltan", last_name="Ås", emails=["zoltan.aas@kunde.no"])
+    contact_create(first_name="Kari", last_name="Berg", emails=["kari@kunde.no"])
+    contact_erase(contact=zoltan, actor=firm_admin)
+    assert _found(staff, "zoltan") == ("email-words", [])
+    out = io.StringIO()
+    call_command("prune_address_words", stdout=out)
+    assert out.getvalue().strip() == "Forgot 2 words no address holds."
+    known = set(KnownWord.objects.values_list("word", flat=True))
+    assert {"ZOLTAN", "AAS"}.isdisjoint(known) and {"KARI", "KUNDE", "NO"} <= known
+    # A word forgotten is learnt again from the next address that holds it.
+    contact_create(first_name="Zoltan", last_name="Berg", emails=["zoltan@kunde.no"])
+    assert _found(staff, "zolt") == ("email-words", ["Zoltan Berg"])
+    call_command("prune_address_words", stdout=out)
+    assert _found(staff, "zolt") == ("email-words", ["Zoltan Berg"])
