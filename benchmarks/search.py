@@ -43,8 +43,9 @@ TERMS = [
     ("thorhansen", {"q": "thorhansen"}),
     ("qxz", {"q": "qxz"}),
     ("hansen12", {"q": "hansen12", "type": "email"}),
-    # E-mail: an address part in a third of them (walked in name order), and a frequent
-    # part of a surname, whose contacts lie together in the name order (the trigram plan).
+    # E-mail: an address part in a third of them, and a frequent part of a surname, whose
+    # contacts lie together in the name order (both from the addresses' words); with digits
+    # («hansen12») from the addresses' keys.
     ("gmail/email", {"q": "gmail", "type": "email"}),
     ("hansen/email", {"q": "hansen", "type": "email"}),
     ("412 34", {"q": "412 34", "type": "phone"}),
