@@ -33,7 +33,9 @@ def decode(cursor: str | None) -> tuple | None:
         key, pk = json.loads(raw)
     except (ValueError, TypeError, binascii.Error):
         raise HttpError(400, _("The cursor is not valid.")) from None
-    if not isinstance(pk, int) or isinstance(key, list | dict):
+    # No cursor this API hands out holds a list, an object or a NUL (which no text column
+    # can hold: PostgreSQL would refuse the comparison).
+    if not isinstance(pk, int) or isinstance(key, list | dict) or "\x00" in str(key):
         raise HttpError(400, _("The cursor is not valid."))
     return key, pk
 
@@ -51,12 +53,22 @@ def after(key_field: str, cursor: tuple | None) -> Q:
     )
 
 
+def clamp(limit: int) -> int:
+    return max(1, min(limit, MAX_LIMIT))
+
+
+def window(cursor: str | None, limit: int) -> tuple:
+    """(the cursor's (key, id) or None, how many rows the page's walk reads): the slice
+    :func:`page` will read, for a plan that reads that slice alone."""
+    return decode(cursor), clamp(limit) + 1
+
+
 def page(queryset, *, cursor: str | None, limit: int, key_field: str = "pk", reads=None):
     """(rows, next cursor or None): the rows of ``queryset`` after ``cursor`` in (key, id)
     order, at most ``limit``. ``reads`` turns the walk (a sliced queryset) into the rows to
     hand out, e.g. the ids walked index-only, then their rows read by key with what the
     answer shows."""
-    limit = max(1, min(limit, MAX_LIMIT))
+    limit = clamp(limit)
     ordering = ("pk",) if key_field == "pk" else (key_field, "pk")
     walk = queryset.filter(after(key_field, decode(cursor))).order_by(*ordering)[: limit + 1]
     rows = list(reads(walk).order_by(*ordering) if reads else walk)

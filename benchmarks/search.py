@@ -237,8 +237,19 @@ def main():
     calibrate()
 
 
-# The API's contact list with the panel's last-name terms (api/endpoints/contacts.py).
-API_TERMS = ["hanse", "sen", "ol", "bø", "thorhansen", "qxz", "hanse&selection=mine"]
+# The API's contact list with the panel's terms (api/endpoints/contacts.py).
+API_TERMS = [
+    "hanse",
+    "sen",
+    "ol",
+    "bø",
+    "thorhansen",
+    "qxz",
+    "hanse&selection=mine",
+    # E-mail: a part of a surname and an address part (the addresses' words).
+    "hansen&type=email",
+    "gmail&type=email",
+]
 
 
 def time_api(user):

@@ -278,7 +278,9 @@ class EmailWords(NamedTuple):
     count: int | None
 
 
-def email_words(term: str, *, start: int, size: int, cap: int | None) -> EmailWords | None:
+def email_words(
+    term: str, *, start: int = 0, size: int, cap: int | None, after: tuple | None = None
+) -> EmailWords | None:
     """The e-mail search for a term of one word (``search.models.is_one_word``), from the
     addresses' words, in one statement.
 
@@ -288,11 +290,13 @@ def email_words(term: str, *, start: int, size: int, cap: int | None) -> EmailWo
        order, an index-only walk of ``search_addressword``'s key; the page is those of
        all words together from ``start``. (A contact among a word's first n is among the
        first n of all words, since the contacts before it hold a matching word too.)
+       With ``after`` (a sort key and an id: the API's cursor), the contacts after it.
     3. **The count**, unless ``cap`` is None: the distinct contacts of the words' first
        ``cap + 1`` addresses. That is exact when those are all of them, and more than the
        cap when they hold more than the cap of contacts; otherwise (some contacts hold
        several matching addresses) every match is counted.
     """
+    past = "AND (a.contact_sort_key, a.contact_id) > (%(key)s, %(id)s)" if after else ""
     sql = f"""
         WITH words AS MATERIALIZED (
             SELECT array_agg(word) AS found, count(*) AS n
@@ -306,7 +310,8 @@ def email_words(term: str, *, start: int, size: int, cap: int | None) -> EmailWo
                 CROSS JOIN LATERAL (
                     SELECT DISTINCT a.contact_sort_key AS k, a.contact_id AS c
                     FROM {AddressWord._meta.db_table} a
-                    WHERE a.word = m.word ORDER BY 1, 2 LIMIT %(reach)s
+                    WHERE a.word = m.word {past}
+                    ORDER BY 1, 2 LIMIT %(reach)s
                 ) x
                 ORDER BY x.k, x.c OFFSET %(start)s LIMIT %(size)s
             ) p
@@ -333,6 +338,8 @@ def email_words(term: str, *, start: int, size: int, cap: int | None) -> EmailWo
         "most": EMAIL_WORDS_MAX,
         "cap": cap or 0,
         "counted": cap is not None,
+        "key": after[0] if after else None,
+        "id": after[1] if after else None,
     }
     with connections[read_alias(AddressWord)].cursor() as cursor:
         cursor.execute(sql, params)

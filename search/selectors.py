@@ -640,13 +640,18 @@ def _text(field: str):
     return NullIf(Cast(field, TextField()), Value("", output_field=TextField()))
 
 
-def contact_matches(*, params, user):
+def contact_matches(*, params, user, window: tuple | None = None):
     """The contacts the panel's parameters (``q``, ``type``, ``match``, ``selection``,
     ``category``, …) match, as a queryset to read in ``(sort_key, id)`` order a slice at a
     time (the API's cursor pages: ``after`` a key, ``LIMIT``). The same filters and plans
     as :func:`search`, without its count and offset pages; the last-name and first-name
     types are narrowed from the distinct names (``probe.name_probe``), so a term's page is
     an index-only walk of ``contact_sort_cover_idx`` from the first matching name.
+
+    ``window``: ``(after, limit)``, the slice the caller will read (``after`` a ``(sort
+    key, id)`` or None). With it, an e-mail term of letters only is planned from the
+    addresses' words (``probe.email_words``), and the queryset holds that slice alone:
+    the walk of the contacts testing each one's addresses took 0.6 s for «hansen».
 
     Raises ``ValidationError`` with the panel form's messages.
     """
@@ -663,6 +668,21 @@ def contact_matches(*, params, user):
     if data["q"] and not term:
         return Contact.objects.none()
     starts = data["match"] == "starts"
+    narrowing = bool(data["category"]) or data["selection"] != "all"
+    if (
+        window is not None
+        and data["type"] == "email"
+        and not narrowing
+        and not starts
+        and len(term) >= TRIGRAM_MIN
+        and is_one_word(term)
+    ):
+        after, limit = window
+        # A cursor this search handed out holds a sort key.
+        if after is None or isinstance(after[0], str):
+            found = email_words(term, size=limit, cap=None, after=after)
+            if found is not None:
+                return narrowed.filter(pk__in=found.ids)
     if term and data["type"] in NAME_PROBES:
         names = name_probe(data["type"], term, starts=starts)
         if names is not None:

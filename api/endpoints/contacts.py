@@ -14,6 +14,7 @@ from contacts.models import Category, Contact, ContactEmail
 from crm.access import is_firm_admin
 from search.selectors import contact_matches
 
+from .. import cursor as cursors
 from ..schemas import CategoryOut, ContactIn, ContactOut, ContactPage, EmailLockIn, Error, Invalid
 from ..validation import serviced, validated
 from .common import ListQuery, listed, page, require_admin, since
@@ -96,7 +97,11 @@ def contact_list(request, query: Query[ContactQuery]):
         params[name] = getattr(query, name)
     params["kind"] = "contact"
     params.setlist("category", [str(pk) for pk in query.category])
-    matches = since(serviced(contact_matches, params=params, user=request.user), query)
+    # The slice the page reads (its cursor, one row more than its limit), so that the
+    # search can plan that slice alone; not with updated_since, which narrows it after.
+    window = cursors.window(query.cursor, query.limit) if query.updated_since is None else None
+    matches = serviced(contact_matches, params=params, user=request.user, window=window)
+    matches = since(matches, query)
 
     def reads(walk):
         # The walk yields ids (index-only on contact_sort_cover_idx); the rows by key.
