@@ -279,7 +279,13 @@ class EmailWords(NamedTuple):
 
 
 def email_words(
-    term: str, *, start: int = 0, size: int, cap: int | None, after: tuple | None = None
+    term: str,
+    *,
+    start: int = 0,
+    size: int,
+    cap: int | None,
+    after: tuple | None = None,
+    among=None,
 ) -> EmailWords | None:
     """The e-mail search for a term of one word (``search.models.is_one_word``), from the
     addresses' words, in one statement.
@@ -290,17 +296,28 @@ def email_words(
        order, an index-only walk of ``search_addressword``'s key; the page is those of
        all words together from ``start``. (A contact among a word's first n is among the
        first n of all words, since the contacts before it hold a matching word too.)
-       With ``after`` (a sort key and an id: the API's cursor), the contacts after it.
-    3. **The count**, unless ``cap`` is None: the distinct contacts of the words' first
-       ``cap + 1`` addresses. That is exact when those are all of them, and more than the
-       cap when they hold more than the cap of contacts; otherwise (some contacts hold
-       several matching addresses) every match is counted.
+       With ``after`` (a sort key and an id: the API's cursor), the contacts after it;
+       with ``among`` (a queryset of contacts: the panel's narrowing), those among them,
+       each walked address's contact tested by key.
+    3. **The count**, unless ``cap`` is None or page 1 is not full (its length is the
+       count): the distinct contacts of the words' first ``cap + 1`` addresses. That is
+       exact when those are all of them, and more than the cap when they hold more than
+       the cap of contacts; otherwise (some contacts hold several matching addresses)
+       every match is counted.
     """
-    past = "AND (a.contact_sort_key, a.contact_id) > (%(key)s, %(id)s)" if after else ""
+    words, addresses = KnownWord._meta.db_table, AddressWord._meta.db_table
+    narrow, narrow_params = "", []
+    if among is not None:
+        try:
+            among_sql, narrow_params = among.order_by().values("pk").query.sql_with_params()
+        except EmptyResultSet:  # narrowed to nothing (no category chosen can match)
+            return EmailWords([], 0 if cap is not None else None)
+        narrow = f"AND a.contact_id IN ({among_sql})"
+    past = "AND (a.contact_sort_key, a.contact_id) > (%s, %s)" if after else ""
     sql = f"""
         WITH words AS MATERIALIZED (
             SELECT array_agg(word) AS found, count(*) AS n
-            FROM {KnownWord._meta.db_table} WHERE word LIKE UPPER(%(pattern)s)
+            FROM {words} WHERE word LIKE UPPER(%s)
         )
         SELECT w.n, page.ids, total.n
         FROM words w
@@ -309,44 +326,56 @@ def email_words(
                 SELECT DISTINCT x.k, x.c FROM unnest(w.found) m(word)
                 CROSS JOIN LATERAL (
                     SELECT DISTINCT a.contact_sort_key AS k, a.contact_id AS c
-                    FROM {AddressWord._meta.db_table} a
-                    WHERE a.word = m.word {past}
-                    ORDER BY 1, 2 LIMIT %(reach)s
+                    FROM {addresses} a
+                    WHERE a.word = m.word {past} {narrow}
+                    ORDER BY 1, 2 LIMIT %s
                 ) x
-                ORDER BY x.k, x.c OFFSET %(start)s LIMIT %(size)s
+                ORDER BY x.k, x.c OFFSET %s LIMIT %s
             ) p
-            WHERE w.n <= %(most)s
+            WHERE w.n <= %s
         ) page
         LEFT JOIN LATERAL (
-            SELECT CASE WHEN s.rows <= %(cap)s OR s.contacts > %(cap)s THEN s.contacts
-                ELSE (SELECT count(DISTINCT a.contact_id) FROM {AddressWord._meta.db_table} a
-                      WHERE a.word = ANY(w.found)) END AS n
+            SELECT CASE WHEN s.rows <= %s OR s.contacts > %s THEN s.contacts
+                ELSE (SELECT count(DISTINCT a.contact_id) FROM {addresses} a
+                      WHERE a.word = ANY(w.found) {narrow}) END AS n
             FROM (
                 SELECT count(*) AS rows, count(DISTINCT f.contact_id) AS contacts FROM (
-                    SELECT a.contact_id FROM {AddressWord._meta.db_table} a
-                    WHERE a.word = ANY(w.found) LIMIT %(cap)s + 1
+                    SELECT a.contact_id FROM {addresses} a
+                    WHERE a.word = ANY(w.found) {narrow} LIMIT %s
                 ) f
             ) s
-            WHERE w.n <= %(most)s AND %(counted)s
+            WHERE w.n <= %s AND %s AND (%s > 0 OR cardinality(page.ids) >= %s)
         ) total ON true
     """
-    params = {
-        "pattern": like_pattern(term, starts=False),
-        "reach": start + size,
-        "start": start,
-        "size": size,
-        "most": EMAIL_WORDS_MAX,
-        "cap": cap or 0,
-        "counted": cap is not None,
-        "key": after[0] if after else None,
-        "id": after[1] if after else None,
-    }
+    cap_or_0 = cap or 0
+    params = [
+        like_pattern(term, starts=False),
+        *(after or ()),
+        *narrow_params,
+        start + size,
+        start,
+        size,
+        EMAIL_WORDS_MAX,
+        cap_or_0,
+        cap_or_0,
+        *narrow_params,
+        *narrow_params,
+        cap_or_0 + 1,
+        EMAIL_WORDS_MAX,
+        cap is not None,
+        start,
+        size,
+    ]
     with connections[read_alias(AddressWord)].cursor() as cursor:
         cursor.execute(sql, params)
-        words, ids, count = cursor.fetchone()
-    if words > EMAIL_WORDS_MAX:
+        found, ids, count = cursor.fetchone()
+    if found > EMAIL_WORDS_MAX:
         return None
-    return EmailWords(ids or [], count if cap is not None else None)
+    ids = ids or []
+    if cap is None:
+        return EmailWords(ids, None)
+    # Not counted: page 1 holds every hit.
+    return EmailWords(ids, len(ids) if count is None else count)
 
 
 class NoteProbe(NamedTuple):

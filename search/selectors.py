@@ -44,12 +44,12 @@ notes on each route until the page is full, and the count is proved «over 10 00
 the newest matching notes. On 1M contacts and 1,000,000 notes both stay within a few
 tens of milliseconds (``benchmarks/search.py``).
 
-An unnarrowed e-mail search for a term of letters only («contains») is planned from the
-addresses' words (:mod:`search.models`, ``probe.email_words``): the term lies inside one
-word, so the few distinct words that hold it are looked up and each one's addresses walked
-in name order on ``search_addressword``'s key, the page and the count in one statement
-(``_by_email_words``). Other e-mail terms, and one in too many words, are planned as
-follows. An e-mail search for an address part in a twentieth of the addresses or more
+An e-mail search for a term of letters only («contains») is planned from the addresses'
+words (:mod:`search.models`, ``probe.email_words``): the term lies inside one word, so the
+few distinct words that hold it are looked up and each one's addresses walked in name order
+on ``search_addressword``'s key (narrowed: each walked address's contact tested against the
+panel's narrowing by key), the page and the count in one statement (``_by_email_words``).
+Other e-mail terms, and one in too many words, are planned as follows. An e-mail search for an address part in a twentieth of the addresses or more
 (``probe.email_probe``, from the trigram index's statistics) walks the contacts in name
 order, probing each one's addresses (``_by_email_walk``), within a bounded window; the
 same probe proves such a term's count «over 10 000» from the first addresses. Any other
@@ -215,10 +215,9 @@ def search(*, params, user, page: int = 1, limit: int | None = None) -> SearchRe
         result.term
         and result.kind == "contact"
         and data["type"] == "email"
-        and not narrowing
         and not starts
         and is_one_word(result.term)
-        and _by_email_words(result, page=page)
+        and _by_email_words(result, narrowed if narrowing else None, page=page)
     ):
         return result
     counter = None
@@ -393,17 +392,19 @@ def _by_email_walk(result, narrowed, walked, counted, *, page, counter) -> bool:
     return True
 
 
-def _by_email_words(result, *, page) -> bool:
-    """The e-mail search (unnarrowed, «contains») for a term of letters only, from the
-    words of the addresses (``probe.email_words``): the page's ids and the count in one
-    statement, then the page's contacts by key. False, with nothing filled in, when the
-    term is in too many distinct words for that to pay."""
+def _by_email_words(result, among, *, page) -> bool:
+    """The e-mail search («contains») for a term of letters only, from the words of the
+    addresses (``probe.email_words``), narrowed to the contacts of ``among`` unless it is
+    None: the page's ids and the count in one statement, then the page's contacts by key.
+    False, with nothing filled in, when the term is in too many distinct words for that
+    to pay."""
     size = result.per_page
     found = email_words(
         result.term,
         start=(page - 1) * size,
         size=size,
         cap=count_cap() if result.counted else None,
+        among=among,
     )
     if found is None:
         return False
@@ -419,7 +420,7 @@ def _by_email_words(result, *, page) -> bool:
     result.pages = max(1, ceil(result.count / size))
     if not result.hits and page > result.pages:
         # Past the last page (an old bookmark, a crafted number): the last page instead.
-        return _by_email_words(result, page=result.pages)
+        return _by_email_words(result, among, page=result.pages)
     return True
 
 
@@ -672,7 +673,6 @@ def contact_matches(*, params, user, window: tuple | None = None):
     if (
         window is not None
         and data["type"] == "email"
-        and not narrowing
         and not starts
         and len(term) >= TRIGRAM_MIN
         and is_one_word(term)
@@ -680,7 +680,8 @@ def contact_matches(*, params, user, window: tuple | None = None):
         after, limit = window
         # A cursor this search handed out holds a sort key.
         if after is None or isinstance(after[0], str):
-            found = email_words(term, size=limit, cap=None, after=after)
+            among = narrowed if narrowing else None
+            found = email_words(term, size=limit, cap=None, after=after, among=among)
             if found is not None:
                 return narrowed.filter(pk__in=found.ids)
     if term and data["type"] in NAME_PROBES:

@@ -230,3 +230,13 @@ def test_a_contact_list_with_an_email_term_costs_at_most_four_queries(
         f"Navn{i:02d}" for i in range(10)
     ]
     assert response.json()["next_cursor"]
+
+
+def test_an_email_term_with_the_panels_narrowing_pages_only_what_it_narrows_to(
+    client, staff, staff_auth
+):
+    for i, name in enumerate(["Vik", "Lie", "Dahl", "Berg", "Aas"]):
+        ContactFactory(first_name="Ola", last_name=name, owner=staff if i % 2 else None)
+        Contact.objects.get(last_name=name).emails.create(email=f"ola.{name.lower()}@hansen.no")
+    url = "/api/v1/contacts?q=hansen&type=email&selection=mine"
+    assert _walk(client, staff_auth, url, limit=1) == [("Ola", "Berg"), ("Ola", "Lie")]

@@ -16,6 +16,9 @@ from exports.services import contact_erase
 from search import probe
 from search.models import KnownWord
 from search.selectors import search
+from tests.companies.factories import CompanyFactory, CompanyLinkFactory
+from tests.contacts.factories import CategoryFactory
+from tests.crm.factories import UserFactory
 
 
 def _search(user, term, page=1):
@@ -154,3 +157,64 @@ def test_an_erased_persons_words_are_forgotten_by_the_nightly_prune(staff, firm_
     assert _found(staff, "zolt") == ("email-words", ["Zoltan Berg"])
     call_command("prune_address_words", stdout=out)
     assert _found(staff, "zolt") == ("email-words", ["Zoltan Berg"])
+
+
+@pytest.fixture
+def narrowed_firm(staff):
+    """Contacts in and out of each narrowing, their addresses in two words of «hansen»."""
+    vip = CategoryFactory(name="VIP")
+    bygg = CompanyFactory(name="Hansen Bygg AS")
+    people = []
+    for i in range(12):
+        contact = contact_create(
+            first_name="Ola",
+            last_name=f"Navn{11 - i:02d}",  # created against name order
+            emails=[f"ola{i}@{'hansen' if i % 2 else 'johansen'}.no"],
+            owner=staff if i % 3 == 0 else None,
+            customer_number=1000 + i if i % 4 == 0 else None,
+        )
+        if i % 5 == 0:
+            contact.categories.add(vip)
+        if i % 2 == 0:
+            CompanyLinkFactory(contact=contact, company=bygg)
+        people.append(contact)
+    return vip
+
+
+@pytest.mark.parametrize(
+    "narrowing",
+    [
+        {"selection": "mine"},
+        {"selection": "private"},
+        {"selection": "company", "company": "bygg"},
+        {"category": "vip"},
+    ],
+    ids=["mine", "private customers", "company", "category"],
+)
+def test_a_narrowed_search_finds_what_the_other_plan_finds(
+    staff, narrowed_firm, narrowing, monkeypatch, settings
+):
+    settings.SEARCH_COUNT_CAP = 3  # the count over the cap, and exact under it
+
+    def found(page=1):
+        query = QueryDict(mutable=True)
+        query.update({"q": "hansen", "type": "email", **narrowing})
+        if "category" in narrowing:
+            query.setlist("category", [str(narrowed_firm.pk)])
+        result = search(params=query, user=staff, page=page)
+        names = [hit.full_name for hit in result.hits]
+        return result.plan, names, result.count, result.over_cap
+
+    words = found()
+    monkeypatch.setattr(probe, "EMAIL_WORDS_MAX", -1)
+    other = found()
+    assert (words[0], other[0]) == ("email-words", "trigram")
+    assert words[1:] == other[1:]
+    assert words[1] == sorted(words[1]) and words[1]
+
+
+def test_a_narrowed_search_with_no_hits_counts_none(staff, narrowed_firm):
+    query = QueryDict(mutable=True)
+    query.update({"q": "hansen", "type": "email", "selection": "mine"})
+    result = search(params=query, user=UserFactory(crm_access=True))
+    assert (result.plan, result.hits, result.count) == ("email-words", [], 0)
